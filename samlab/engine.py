@@ -1,0 +1,268 @@
+"""``run``: advance B runs of one algorithm on one problem as a single (B, d) array.
+
+The loop over steps is the only Python loop. Metrics are computed at checkpoints only. A run
+whose iterate becomes non-finite or exceeds ``divergence_threshold`` is marked ``"diverged"`` and
+frozen at its last finite iterate; the other runs continue.
+
+Randomness: one ``SeedSequence(seed, crc32(name))`` spawns independent streams for ascent sampling,
+descent sampling (n-SAM only), ascent noise, descent noise and the algorithm's own noise (RSAM).
+Each stream draws a whole (B, …) block per step, so gd, sam and usam with the same seed see the
+same samples (paired comparisons), and a run is bit-reproducible for a given seed and B.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import numpy as np
+
+from .algorithms import Algorithm, StepContext, row_norms
+from .noise import Noise
+from .problems.base import Problem
+from .result import Result
+from .sampling import Sampling
+
+__all__ = ["run", "default_checkpoints", "StepView"]
+
+
+def default_checkpoints(steps: int, count: int = 100) -> np.ndarray:
+    """About ``count`` log-spaced iterations in [1, steps], plus 0 and ``steps``."""
+    pts = np.unique(np.round(np.geomspace(1, steps, count)).astype(np.int64))
+    return np.unique(np.concatenate([[0], pts, [steps]]))
+
+
+@dataclass
+class StepView:
+    """What an ``observe`` callable sees at a checkpoint k ≥ 1: the step x_{k−1} → x_k.
+
+    ``x_prev`` (B, d), ``y`` the perturbed point (equal to x_prev for gd), ``g`` the ascent gradient
+    (None for gd and rsam), ``g_descent`` the (stochastic) gradient at y, ``x`` the new iterate,
+    ``k`` the step number, and the problem (for exact gradients: ``problem.grad(view.y)``).
+    """
+
+    k: int
+    x_prev: np.ndarray
+    y: np.ndarray
+    g: np.ndarray | None
+    g_descent: np.ndarray
+    x: np.ndarray
+    problem: Problem
+
+
+class _Oracle:
+    """Gradient oracle: exact, finite-sum sampling, additive noise, or sampling plus noise."""
+
+    def __init__(self, problem, sampling, noise, rng_sample, rng_noise, runs):
+        self.problem, self.sampling, self.noise = problem, sampling, noise
+        self.rng_sample, self.rng_noise, self.runs = rng_sample, rng_noise, runs
+        self.stochastic = sampling is not None or noise is not None
+
+    def draw(self):
+        if not self.stochastic:
+            return None
+        s = self.sampling.draw(self.rng_sample, self.runs, self.problem) if self.sampling is not None else None
+        xi = self.noise.draw(self.rng_noise, self.runs, self.problem.dim) if self.noise is not None else None
+        return s, xi
+
+    def grad(self, X, sample):
+        if sample is None:
+            return self.problem.grad(X)
+        s, xi = sample
+        g = self.problem.component_grad(X, *s) if s is not None else self.problem.grad(X)
+        if xi is not None:
+            g = g + xi
+        return g
+
+
+def _streams(seed: int, name: str) -> list[np.random.Generator]:
+    if int(seed) != seed or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    ss = np.random.SeedSequence([int(seed), zlib.crc32(name.encode("utf-8"))])
+    return [np.random.Generator(np.random.PCG64(s)) for s in ss.spawn(5)]
+
+
+def _resolve_runs(x0: np.ndarray, algorithm: Algorithm, runs: int | None) -> int:
+    sizes = {h.runs for h in algorithm.hypers.values() if h.runs is not None}
+    if x0.ndim == 2:
+        sizes.add(x0.shape[0])
+    if runs is not None:
+        if int(runs) != runs or runs < 1:
+            raise ValueError(f"runs must be a positive integer, got {runs!r}")
+        sizes.add(int(runs))
+    if len(sizes) > 1:
+        raise ValueError(f"runs, x0 and per-run hyperparameters disagree on the number of runs: {sorted(sizes)}")
+    return sizes.pop() if sizes else 1
+
+
+def _checkpoints(checkpoints, steps: int) -> np.ndarray:
+    if checkpoints is None:
+        return default_checkpoints(steps)
+    if isinstance(checkpoints, (int, np.integer)):
+        if checkpoints < 2:
+            raise ValueError("checkpoints as a count must be >= 2")
+        return default_checkpoints(steps, int(checkpoints))
+    c = np.asarray(checkpoints)
+    if c.ndim != 1 or c.size == 0 or not np.issubdtype(c.dtype, np.number) or np.any(c != np.round(c)):
+        raise ValueError("checkpoints must be a count or a 1-D array of step numbers")
+    c = c.astype(np.int64)
+    if np.any(c < 0) or np.any(c > steps):
+        raise ValueError(f"checkpoints must lie in [0, steps={steps}]")
+    return np.unique(np.concatenate([[0], c]))
+
+
+def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | None = None,
+        sampling: Sampling | None = None, noise: Noise | None = None, seed: int = 0,
+        checkpoints=None, keep_iterates: bool = False,
+        observe: Mapping[str, Callable[[StepView], np.ndarray]] | None = None,
+        name: str = "", divergence_threshold: float = 1e100) -> Result:
+    """Run ``algorithm`` on ``problem`` from ``x0`` for ``steps`` steps, B runs at once.
+
+    x0 of shape (d,) is broadcast to all runs; (B, d) gives one start per run. ``checkpoints``: a
+    count (log-spaced, default ~100) or explicit step numbers (0 is always added). ``observe``
+    maps names to callables of a :class:`StepView` returning (B,) values, recorded at every
+    checkpoint k ≥ 1 (``Result.observed[name]`` has one row per checkpoint after 0).
+    """
+    if not isinstance(problem, Problem):
+        raise ValueError(f"problem must be a samlab Problem, got {type(problem).__name__}")
+    if not isinstance(algorithm, Algorithm):
+        raise ValueError(f"algorithm must be built by samlab.algorithms, got {type(algorithm).__name__}")
+    if isinstance(steps, bool) or int(steps) != steps or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = int(steps)
+    x0 = np.asarray(x0, dtype=float)
+    if x0.ndim not in (1, 2) or x0.shape[-1] != problem.dim:
+        raise ValueError(f"x0 must have shape ({problem.dim},) or (B, {problem.dim}), got {x0.shape}")
+    if not np.all(np.isfinite(x0)):
+        raise ValueError("x0 must be finite (it contains NaN or inf)")
+    B = _resolve_runs(x0, algorithm, runs)
+    if sampling is not None:
+        if not isinstance(sampling, Sampling):
+            raise ValueError(f"sampling must be a samlab.sampling object, got {sampling!r}")
+        sampling.check(problem)
+    if noise is not None:
+        if not isinstance(noise, Noise):
+            raise ValueError(f"noise must be a samlab.noise object, got {noise!r}")
+        noise.check(problem.dim)
+    if not divergence_threshold > 0:
+        raise ValueError("divergence_threshold must be > 0")
+    for h in algorithm.hypers.values():
+        h.bind(B, steps)
+    ckpts = _checkpoints(checkpoints, steps)
+    observe = dict(observe or {})
+    for key, fn in observe.items():
+        if not callable(fn):
+            raise ValueError(f"observe[{key!r}] must be callable")
+
+    rng_asc, rng_desc, rng_noise_asc, rng_noise_desc, rng_alg = _streams(seed, name)
+    asc = _Oracle(problem, sampling, noise, rng_asc, rng_noise_asc, B)
+    desc = _Oracle(problem, sampling, noise, rng_desc, rng_noise_desc, B)
+
+    X = np.array(np.broadcast_to(x0, (B, problem.dim)), dtype=float)
+    rule = algorithm.perturbation
+    state = rule.init(X)
+    lr, beta = algorithm.lr, algorithm.momentum
+    use_momentum = not beta.is_zero
+    V = np.zeros_like(X) if use_momentum else None
+    is_gd = algorithm.is_gd
+    needs_g = rule.uses_ascent_gradient
+    same = algorithm.same_sample
+
+    K = ckpts.size
+    f_rec = np.empty((K, B))
+    gn_rec = np.empty((K, B))
+    pert_rec = np.zeros((K, B))
+    dist_rec = np.empty((K, B)) if problem.x_star is not None else None
+    it_rec = np.empty((K, B, problem.dim)) if keep_iterates else None
+    obs_rec = {key: np.empty((K - 1, B)) for key in observe}
+    n_zero = np.zeros(B, dtype=np.int64)
+    status = np.full(B, "ok", dtype=object)
+    diverged_at = np.full(B, -1, dtype=np.int64)
+    alive = np.ones(B, dtype=bool)
+    all_alive = True
+
+    def record(i: int, X: np.ndarray) -> None:
+        f_rec[i] = problem.value(X)
+        gn_rec[i] = row_norms(problem.grad(X))
+        if dist_rec is not None:
+            dist_rec[i] = row_norms(X - problem.x_star)
+        if it_rec is not None:
+            it_rec[i] = X
+
+    started = time.perf_counter()
+    with np.errstate(all="ignore"):
+        record(0, X)
+        next_i = 1
+        next_ck = ckpts[1] if K > 1 else steps + 1
+        for k in range(1, steps + 1):
+            sample = asc.draw()
+            g = asc.grad(X, sample) if needs_g or is_gd else None
+            if is_gd:
+                Y, gy, delta = X, g, None
+            else:
+                ctx = StepContext(grad=lambda Z, s=sample: asc.grad(Z, s), rng=rng_alg)
+                delta, zero = rule.offset(g, X, k, state, ctx)
+                if zero is not None:
+                    n_zero += zero
+                Y = X + delta
+                gy = desc.grad(Y, sample if same else desc.draw())
+            if use_momentum:
+                V *= beta.at(k)
+                V += gy
+                X_new = X - lr.at(k) * V
+            else:
+                X_new = X - lr.at(k) * gy
+            # divergence: a non-finite or exploding row (the row sum catches NaN and inf cheaply)
+            s = np.abs(X_new.sum(axis=1))
+            if not (s < divergence_threshold).all() or not all_alive:
+                bad = ~(s < divergence_threshold) & alive
+                if bad.any():
+                    status[bad], diverged_at[bad] = "diverged", k
+                    alive &= ~bad
+                    all_alive = False
+                np.copyto(X_new, X, where=~alive[:, None])
+            if k == next_ck:
+                if delta is not None:
+                    pert_rec[next_i] = row_norms(delta)
+                if observe:
+                    view = StepView(k, X, Y, g, gy, X_new, problem)
+                    for key, fn in observe.items():
+                        obs_rec[key][next_i - 1] = np.broadcast_to(np.asarray(fn(view), dtype=float), (B,))
+                record(next_i, X_new)
+                next_i += 1
+                next_ck = ckpts[next_i] if next_i < K else steps + 1
+            X = X_new
+    elapsed = time.perf_counter() - started
+
+    f_star = problem.f_star
+    meta: dict[str, Any] = {
+        "problem": problem.describe(),
+        "algorithm": algorithm.describe(),
+        "steps": steps,
+        "runs": B,
+        "seed": int(seed),
+        "name": name,
+        "sampling": sampling.describe() if sampling is not None else None,
+        "noise": noise.describe() if noise is not None else None,
+        "f_star": f_star,
+        "eps": rule.eps,
+        "seconds": elapsed,
+    }
+    return Result(
+        t=ckpts,
+        f=f_rec,
+        f_gap=f_rec - f_star if f_star is not None else f_rec.copy(),
+        grad_norm=gn_rec,
+        dist=dist_rec,
+        perturbation=pert_rec,
+        x=X,
+        status=status,
+        n_grad=algorithm.grads_per_step * steps,
+        n_zero_grad=n_zero,
+        diverged_at=diverged_at,
+        iterates=it_rec,
+        observed=obs_rec,
+        meta=meta,
+    )

@@ -1,0 +1,113 @@
+"""Additive gradient noise: ∇f(x; ξ) = ∇f(x) + ξ with E ξ = 0."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Noise", "Gaussian", "Discrete"]
+
+
+class Noise:
+    """Base class: ``draw(rng, runs, dim) -> (runs, dim)`` zero-mean samples."""
+
+    name = "noise"
+
+    def draw(self, rng: np.random.Generator, runs: int, dim: int) -> np.ndarray:  # pragma: no cover
+        raise NotImplementedError
+
+    def check(self, dim: int) -> None:
+        pass
+
+    def describe(self) -> dict:
+        return {"name": self.name}
+
+
+class Gaussian(Noise):
+    """ξ ~ N(0, diag(σ²)) with σ a scalar or one value per coordinate; or N(0, Σ) with ``cov=Σ``."""
+
+    name = "gaussian"
+
+    def __init__(self, sigma=None, *, cov=None):
+        if (sigma is None) == (cov is None):
+            raise ValueError("give exactly one of sigma and cov")
+        self.sigma = self.chol = None
+        if sigma is not None:
+            s = np.asarray(sigma, dtype=float)
+            if s.ndim > 1 or not np.all(np.isfinite(s)) or np.any(s < 0):
+                raise ValueError(f"sigma must be >= 0 (a scalar or one value per coordinate), got {sigma!r}")
+            self.sigma = float(s) if s.ndim == 0 else s
+        else:
+            c = np.asarray(cov, dtype=float)
+            if c.ndim != 2 or c.shape[0] != c.shape[1] or not np.allclose(c, c.T):
+                raise ValueError("cov must be a symmetric square matrix")
+            w, v = np.linalg.eigh(c)
+            if w[0] < -1e-12 * max(1.0, abs(w[-1])):
+                raise ValueError("cov must be positive semidefinite")
+            self.chol = v * np.sqrt(np.clip(w, 0.0, None))  # Σ = (V√W)(V√W)ᵀ, works for singular Σ
+            self.cov = c
+
+    def check(self, dim):
+        if self.chol is not None and self.chol.shape[0] != dim:
+            raise ValueError(f"cov has shape {self.chol.shape} but the problem has dimension {dim}")
+        if isinstance(self.sigma, np.ndarray) and self.sigma.shape != (dim,):
+            raise ValueError(f"sigma has shape {self.sigma.shape} but the problem has dimension {dim}")
+
+    def draw(self, rng, runs, dim):
+        z = rng.standard_normal((runs, dim))
+        if self.chol is not None:
+            return z @ self.chol.T
+        return z * self.sigma
+
+    def describe(self):
+        if self.chol is not None:
+            return {"name": self.name, "cov": self.cov.tolist()}
+        s = self.sigma
+        return {"name": self.name, "sigma": s.tolist() if isinstance(s, np.ndarray) else s}
+
+
+class Discrete(Noise):
+    """ξ takes ``values[j]`` with probability ``probs[j]``; E ξ must be 0.
+
+    values of shape (m,) are drawn independently for every coordinate; values of shape (m, d) are
+    whole vectors. Example (Si & Yun E3): Discrete([2, -1], [1/3, 2/3]).
+    """
+
+    name = "discrete"
+
+    def __init__(self, values, probs):
+        v = np.asarray(values, dtype=float)
+        p = np.asarray(probs, dtype=float)
+        if v.ndim not in (1, 2) or v.shape[0] == 0:
+            raise ValueError("values must have shape (m,) or (m, d)")
+        if p.shape != (v.shape[0],):
+            raise ValueError(f"probs must have shape ({v.shape[0]},), got {p.shape}")
+        if not np.all(np.isfinite(v)):
+            raise ValueError("values must be finite")
+        if np.any(p < 0) or not np.isclose(p.sum(), 1.0, rtol=0, atol=1e-12):
+            raise ValueError(f"probs must be >= 0 and sum to 1, got sum {p.sum()!r}")
+        mean = p @ v
+        if np.any(np.abs(mean) > 1e-12 * max(1.0, np.abs(v).max())):
+            raise ValueError(f"the noise must have mean zero; values·probs = {mean!r}")
+        self.values, self.probs = v, p / p.sum()
+        self._cdf = np.cumsum(self.probs)
+
+    def check(self, dim):
+        if self.values.ndim == 2 and self.values.shape[1] != dim:
+            raise ValueError(f"vector values have dimension {self.values.shape[1]}, the problem {dim}")
+
+    def _index(self, rng, shape):
+        j = np.searchsorted(self._cdf, rng.random(shape), side="right")
+        return np.minimum(j, self.values.shape[0] - 1)
+
+    def draw(self, rng, runs, dim):
+        if self.values.ndim == 1:
+            return self.values[self._index(rng, (runs, dim))]
+        return self.values[self._index(rng, runs)]
+
+    @property
+    def mean_sign(self) -> float:
+        """E[sign ξ] for scalar values (si_yun_2023.md E3: x̄ = −ρ E[sign ξ])."""
+        return float(self.probs @ np.sign(self.values)) if self.values.ndim == 1 else float("nan")
+
+    def describe(self):
+        return {"name": self.name, "values": self.values.tolist(), "probs": self.probs.tolist()}
