@@ -1,0 +1,64 @@
+"""The registry of claims, one module per paper (``samlab/claims/<paper>.py``).
+
+    import samlab as sl
+    for c in sl.claims.all():
+        v = c.check(quick=True)
+        print(c.id, v.passed, v.measured, v.predicted)
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import pkgutil
+
+from .base import KINDS, PAPERS, Claim, Verdict, claim, register, registry
+
+__all__ = ["Claim", "Verdict", "claim", "register", "all", "get", "by_paper", "papers", "KINDS", "PAPERS",
+           "close_matches"]
+
+_loaded = False
+
+
+def _load() -> None:
+    """Import every claim module of this package (each registers its claims on import)."""
+    global _loaded
+    if _loaded:
+        return
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name != "base" and not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    _loaded = True
+
+
+def all() -> list[Claim]:  # noqa: A001 - the public name of the contract
+    """Every registered claim, ordered by paper (as in PAPERS) then by registration."""
+    _load()
+    order = {p: i for i, p in enumerate(PAPERS)}
+    claims = list(registry().values())
+    return sorted(claims, key=lambda c: order.get(c.paper, len(order)))
+
+
+def get(claim_id: str) -> Claim:
+    _load()
+    try:
+        return registry()[claim_id]
+    except KeyError:
+        hint = close_matches(claim_id, list(registry()))
+        raise KeyError(f"unknown claim {claim_id!r}" + (f"; did you mean {', '.join(hint)}?" if hint else "")) from None
+
+
+def by_paper(paper: str) -> list[Claim]:
+    return [c for c in all() if c.paper == paper]
+
+
+def papers() -> list[str]:
+    """Papers that have at least one claim, in PAPERS order."""
+    present = {c.paper for c in all()}
+    return [p for p in PAPERS if p in present]
+
+
+def close_matches(name: str, choices: list[str], n: int = 3) -> list[str]:
+    """Names close to ``name`` (for 'did you mean' messages)."""
+    hits = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
+    return hits or [c for c in choices if name and name in c][:n]
