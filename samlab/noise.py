@@ -107,7 +107,9 @@ class Discrete(Noise):
     @property
     def mean_sign(self) -> float:
         """E[sign ξ] for scalar values (si_yun_2023.md E3: x̄ = −ρ E[sign ξ])."""
-        return float(self.probs @ np.sign(self.values)) if self.values.ndim == 1 else float("nan")
+        if self.values.ndim != 1:
+            raise ValueError("mean_sign is defined for scalar values only")
+        return float(self.probs @ np.sign(self.values))
 
     def describe(self):
         return {"name": self.name, "values": self.values.tolist(), "probs": self.probs.tolist()}
