@@ -169,6 +169,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
     is_gd = algorithm.is_gd
     needs_g = rule.uses_ascent_gradient
     same = algorithm.same_sample
+    needs_ctx = rule.needs_rng or not needs_g
 
     K = ckpts.size
     f_rec = np.empty((K, B))
@@ -202,7 +203,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
             if is_gd:
                 Y, gy, delta = X, g, None
             else:
-                ctx = StepContext(grad=lambda Z, s=sample: asc.grad(Z, s), rng=rng_alg)
+                ctx = StepContext(grad=lambda Z, s=sample: asc.grad(Z, s), rng=rng_alg) if needs_ctx else None
                 delta, zero = rule.offset(g, X, k, state, ctx)
                 if zero is not None:
                     n_zero += zero
@@ -214,10 +215,10 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
                 X_new = X - lr.at(k) * V
             else:
                 X_new = X - lr.at(k) * gy
-            # divergence: a non-finite or exploding row (the row sum catches NaN and inf cheaply)
-            s = np.abs(X_new.sum(axis=1))
-            if not (s < divergence_threshold).all() or not all_alive:
-                bad = ~(s < divergence_threshold) & alive
+            # divergence: one reduction over the whole batch catches NaN, inf and explosions cheaply;
+            # only then are the rows inspected
+            if not abs(X_new.sum()) < divergence_threshold or not all_alive:
+                bad = ~(np.abs(X_new).max(axis=1) < divergence_threshold) & alive
                 if bad.any():
                     status[bad], diverged_at[bad] = "diverged", k
                     alive &= ~bad
