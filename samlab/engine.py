@@ -183,6 +183,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
     diverged_at = np.full(B, -1, dtype=np.int64)
     alive = np.ones(B, dtype=bool)
     all_alive = True
+    frozen = None
 
     def record(i: int, X: np.ndarray) -> None:
         f_rec[i] = problem.value(X)
@@ -215,15 +216,17 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
                 X_new = X - lr.at(k) * V
             else:
                 X_new = X - lr.at(k) * gy
-            # divergence: one reduction over the whole batch catches NaN, inf and explosions cheaply;
-            # only then are the rows inspected
-            if not abs(X_new.sum()) < divergence_threshold or not all_alive:
+            # divergence: frozen runs keep their last finite iterate; then one reduction over the
+            # whole batch catches NaN, inf and explosions cheaply, and only then are rows inspected
+            if not all_alive:
+                np.copyto(X_new, X, where=frozen)
+            if not abs(X_new.sum()) < divergence_threshold:
                 bad = ~(np.abs(X_new).max(axis=1) < divergence_threshold) & alive
-                if bad.any():
-                    status[bad], diverged_at[bad] = "diverged", k
-                    alive &= ~bad
-                    all_alive = False
-                np.copyto(X_new, X, where=~alive[:, None])
+                status[bad], diverged_at[bad] = "diverged", k
+                alive &= ~bad
+                all_alive = False
+                frozen = ~alive[:, None]
+                np.copyto(X_new, X, where=frozen)
             if k == next_ck:
                 if delta is not None:
                     pert_rec[next_i] = row_norms(delta)
