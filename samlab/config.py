@@ -1,0 +1,820 @@
+r"""Experiments declared in TOML: a problem, algorithms, an oracle and what to plot.
+
+``samlab run CONFIG.toml`` reads a file of one or more ``[[experiment]]`` blocks, runs each
+algorithm as one batched :func:`samlab.run` (its hyperparameter values, grid points and repetitions
+are the rows), saves the results and draws one comparison figure with a panel per experiment::
+
+    title = "SAM: constant vs decaying ρ"
+
+    [[experiment]]
+    name = "least_squares"
+    problem = {kind = "least_squares", n = 100, d = 20, seed = 0, reg = 0.01}
+    sampling = {kind = "uniform", batch_size = 1}
+    steps = 20000
+    runs = 8                                  # repetitions of every configuration
+    seed = 0
+    x0 = {random = "normal", scale = 1.0}     # or a list of d floats
+    plot = {metric = "f_gap", logx = true, logy = true}
+
+    [[experiment.algorithms]]
+    name = "SAM, ρ = 0.1"
+    algorithm = "sam"                         # gd, sam, usam, unified_sam, vasso, rsam, fsam
+    lr = 0.01                                 # γ
+    rho = 0.1                                 # a float, a list (one per configuration) or a schedule:
+    # rho = {schedule = "inverse_power", c = 0.1, power = 0.5, t0 = 0}   (ρ_k = c/(k + t0)^power)
+    # grid = {rho = [0.01, 0.1], lr = [0.01, 0.05]}                       (cartesian product)
+
+Problems (``kind``): ``least_squares`` (n, d, seed, reg, label_noise: A, x_true ~ N(0, 1),
+b = A x_true + label_noise·ε), ``logistic_regression`` (n, d, seed, reg), ``quadratic``
+(``eigenvalues`` or ``L``, ``mu``, ``d``; seed, rotate), ``quadratic_saddle`` (eigenvalues, seed),
+``expression`` (``expression = "x**2 + 3*sin(x)**2"``; optional x_star, f_star, L), ``beale``,
+``log_loss`` (m, d, seed: A, b ~ N(0, 1)), ``scaled_cosine`` (rho, beta), ``neg_cos``, ``pl_sine``,
+``rosenbrock`` (a, b). Random data comes from ``numpy.random.default_rng(seed)``.
+
+Oracles: ``sampling = {kind = "uniform" | "nice" | "importance" | "full_batch", batch_size, replace,
+tau, reweight}`` (finite sums) and/or ``noise = {kind = "gaussian", sigma}`` /
+``{kind = "discrete", values, probs}``. Schedules: ``constant`` (value), ``inverse_power``
+(c, power, t0), ``lam_inverse`` (λ_k = 1/k), ``lam_one_minus_inverse`` (λ_k = 1 − 1/k).
+``[experiment.quick]`` overrides steps/runs/checkpoints under ``--quick`` (default: steps/10, ≤ 2 runs).
+
+Every malformed key raises :class:`ConfigError` naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import itertools
+import json
+import math
+import re
+import tomllib
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import algorithms as _algorithms
+from . import noise as _noise
+from . import problems as _problems
+from . import sampling as _sampling
+from . import schedules as _schedules
+from .result import Result, atomic_write_text
+
+__all__ = ["ConfigError", "Config", "Experiment", "AlgorithmSpec", "load_config", "run_config",
+           "plot_saved", "PROBLEMS", "METRICS"]
+
+METRICS = ("f_gap", "grad_norm", "dist", "f")
+SYMBOLS = {"lr": "γ", "rho": "ρ", "lam": "λ", "theta": "θ", "sigma": "σ", "beta": "β", "momentum": "momentum"}
+
+
+class ConfigError(ValueError):
+    """A malformed experiment file: ``<file>: <key>: <what was expected>, got <value>``."""
+
+    def __init__(self, file: str, key: str, message: str):
+        self.file, self.key, self.message = file, key, message
+        super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Ctx:
+    """Where we are in the file, for error messages."""
+
+    def __init__(self, file: str, key: str = ""):
+        self.file, self.key = file, key
+
+    def at(self, key: str | int) -> "_Ctx":
+        if isinstance(key, int):
+            return _Ctx(self.file, f"{self.key}[{key}]")
+        return _Ctx(self.file, f"{self.key}.{key}" if self.key else key)
+
+    def error(self, message: str) -> ConfigError:
+        return ConfigError(self.file, self.key, message)
+
+    def expected(self, what: str, value: Any) -> ConfigError:
+        return self.error(f"expected {what}, got {_show(value)}")
+
+
+# ----------------------------------------------------------------------------- scalar readers
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _float(ctx: _Ctx, v: Any) -> float:
+    if not _is_number(v) or not math.isfinite(v):
+        raise ctx.expected("a finite float", v)
+    return float(v)
+
+
+def _int(ctx: _Ctx, v: Any, low: int | None = None) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ctx.expected("an integer", v)
+    if low is not None and v < low:
+        raise ctx.expected(f"an integer >= {low}", v)
+    return int(v)
+
+
+def _bool(ctx: _Ctx, v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ctx.expected("true or false", v)
+    return v
+
+
+def _str(ctx: _Ctx, v: Any, choices: tuple[str, ...] | None = None) -> str:
+    if not isinstance(v, str):
+        raise ctx.expected("a string" if choices is None else f"one of {', '.join(map(repr, choices))}", v)
+    if choices is not None and v not in choices:
+        hint = difflib.get_close_matches(v, choices, n=1)
+        raise ctx.error(f"expected one of {', '.join(map(repr, choices))}, got {v!r}"
+                        + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+    return v
+
+
+def _floats(ctx: _Ctx, v: Any, what: str = "a list of floats") -> list[float]:
+    if not isinstance(v, list) or not v or not all(_is_number(x) and math.isfinite(x) for x in v):
+        raise ctx.expected(f"{what} (non-empty)", v)
+    return [float(x) for x in v]
+
+
+def _table(ctx: _Ctx, v: Any, what: str = "a table") -> dict:
+    if not isinstance(v, dict):
+        raise ctx.expected(what, v)
+    return v
+
+
+def _check_keys(ctx: _Ctx, table: dict, allowed: tuple[str, ...] | list[str], what: str = "") -> None:
+    for key in table:
+        if key not in allowed:
+            hint = difflib.get_close_matches(key, list(allowed), n=1)
+            raise ctx.at(key).error(
+                f"unknown key{' in ' + what if what else ''}; expected one of {', '.join(allowed)}"
+                + (f" (did you mean {hint[0]!r}?)" if hint else ""))
+
+
+def _call(ctx: _Ctx, fn, *args, **kwargs):
+    """Build a library object; its ValueError becomes a ConfigError at ``ctx``."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as exc:
+        raise ctx.error(str(exc)) from None
+
+
+# ----------------------------------------------------------------------------- problems
+def _data_rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _least_squares(n=100, d=20, seed=0, reg=0.0, label_noise=0.1):
+    rng = _data_rng(seed)
+    A = rng.standard_normal((n, d))
+    x_true = rng.standard_normal(d)
+    b = A @ x_true + label_noise * rng.standard_normal(n)
+    return _problems.LeastSquares(A, b, reg=reg)
+
+
+def _logistic(n=100, d=20, seed=0, reg=0.01):
+    rng = _data_rng(seed)
+    A = rng.standard_normal((n, d))
+    x_true = rng.standard_normal(d)
+    y = np.where(A @ x_true + 0.5 * rng.standard_normal(n) >= 0, 1.0, -1.0)
+    return _problems.logistic_regression(A, y, reg)
+
+
+def _quadratic(eigenvalues=None, L=None, mu=None, d=None, seed=0, rotate=True):
+    if eigenvalues is None:
+        if L is None or mu is None or d is None:
+            raise ValueError("give eigenvalues, or L, mu and d (log-spaced spectrum in [mu, L])")
+        if not 0 < mu <= L:
+            raise ValueError(f"need 0 < mu <= L, got mu={mu!r}, L={L!r}")
+        eigenvalues = np.geomspace(mu, L, d)
+    return _problems.Quadratic.from_spectrum(eigenvalues, seed=seed, rotate=rotate)
+
+
+def _saddle(eigenvalues=(2.0, -2.0), seed=None):
+    return _problems.quadratic_saddle(eigenvalues, seed=seed)
+
+
+def _expression(expression, x_star=None, f_star=None, L=None):
+    known = {k: v for k, v in (("x_star", x_star), ("f_star", f_star), ("L", L)) if v is not None}
+    return _problems.from_expression(expression, name=expression, **known)
+
+
+def _log_loss(m=10, d=10, seed=0):
+    rng = _data_rng(seed)
+    return _problems.log_loss(rng.standard_normal((m, d)), rng.standard_normal(m))
+
+
+# kind -> (builder, {param: type}); types: int, float, floats, str, bool, "int?" (int or absent)
+PROBLEMS: dict[str, tuple[Any, dict[str, str]]] = {
+    "least_squares": (_least_squares, {"n": "int", "d": "int", "seed": "int", "reg": "float", "label_noise": "float"}),
+    "logistic_regression": (_logistic, {"n": "int", "d": "int", "seed": "int", "reg": "float"}),
+    "quadratic": (_quadratic, {"eigenvalues": "floats", "L": "float", "mu": "float", "d": "int", "seed": "int",
+                               "rotate": "bool"}),
+    "quadratic_saddle": (_saddle, {"eigenvalues": "floats", "seed": "int"}),
+    "expression": (_expression, {"expression": "str", "x_star": "floats", "f_star": "float", "L": "float"}),
+    "beale": (_problems.beale, {}),
+    "log_loss": (_log_loss, {"m": "int", "d": "int", "seed": "int"}),
+    "scaled_cosine": (_problems.scaled_cosine, {"rho": "float", "beta": "float"}),
+    "neg_cos": (_problems.neg_cos, {}),
+    "pl_sine": (_problems.pl_sine, {}),
+    "rosenbrock": (_problems.rosenbrock, {"a": "float", "b": "float"}),
+}
+
+
+def _typed(ctx: _Ctx, kind: str, v: Any):
+    if kind == "int":
+        return _int(ctx, v)
+    if kind == "float":
+        return _float(ctx, v)
+    if kind == "floats":
+        return _floats(ctx, v)
+    if kind == "str":
+        return _str(ctx, v)
+    if kind == "bool":
+        return _bool(ctx, v)
+    raise AssertionError(kind)
+
+
+def _problem(ctx: _Ctx, spec: Any):
+    spec = dict(_table(ctx, spec, "a problem table such as {kind = \"least_squares\", n = 100, d = 20}"))
+    if "kind" not in spec and "expression" in spec:
+        spec["kind"] = "expression"
+    if "kind" not in spec:
+        raise ctx.error(f"missing 'kind' (one of {', '.join(PROBLEMS)})")
+    kind = _str(ctx.at("kind"), spec["kind"], tuple(PROBLEMS))
+    builder, params = PROBLEMS[kind]
+    rest = {k: v for k, v in spec.items() if k != "kind"}
+    _check_keys(ctx, rest, tuple(params) or ("(none)",), f"a {kind} problem")
+    kwargs = {k: _typed(ctx.at(k), params[k], v) for k, v in rest.items()}
+    sig = inspect.signature(builder)
+    missing = [name for name, p in sig.parameters.items() if p.default is inspect.Parameter.empty
+               and name not in kwargs]
+    if missing:
+        raise ctx.error(f"a {kind} problem needs {', '.join(map(repr, missing))}")
+    return _call(ctx, builder, **kwargs), {"kind": kind, **kwargs}
+
+
+# ----------------------------------------------------------------------------- oracles
+def _sampling_spec(ctx: _Ctx, spec: Any, problem):
+    spec = _table(ctx, spec, "a sampling table such as {kind = \"uniform\", batch_size = 1}")
+    kinds = ("uniform", "nice", "importance", "full_batch")
+    kind = _str(ctx.at("kind"), spec.get("kind"), kinds)
+    allowed = {"uniform": ("kind", "batch_size", "replace"), "nice": ("kind", "tau"),
+               "importance": ("kind", "reweight"), "full_batch": ("kind",)}[kind]
+    _check_keys(ctx, spec, allowed, f"a {kind} sampling")
+    if kind == "uniform":
+        s = _call(ctx, _sampling.Uniform, batch_size=_int(ctx.at("batch_size"), spec.get("batch_size", 1), 1),
+                  replace=_bool(ctx.at("replace"), spec.get("replace", False)))
+    elif kind == "nice":
+        if "tau" not in spec:
+            raise ctx.error("a nice sampling needs 'tau'")
+        s = _call(ctx, _sampling.Nice, _int(ctx.at("tau"), spec["tau"], 1))
+    elif kind == "importance":
+        s = _sampling.Importance(reweight=_bool(ctx.at("reweight"), spec.get("reweight", True)))
+    else:
+        s = _sampling.FullBatch()
+    _call(ctx, s.check, problem)
+    return s
+
+
+def _noise_spec(ctx: _Ctx, spec: Any, problem):
+    spec = _table(ctx, spec, "a noise table such as {kind = \"gaussian\", sigma = 0.1}")
+    kind = _str(ctx.at("kind"), spec.get("kind"), ("gaussian", "discrete"))
+    if kind == "gaussian":
+        _check_keys(ctx, spec, ("kind", "sigma"), "a gaussian noise")
+        if "sigma" not in spec:
+            raise ctx.error("a gaussian noise needs 'sigma'")
+        sigma = spec["sigma"]
+        sigma = _floats(ctx.at("sigma"), sigma, "a float or a list of floats") if isinstance(sigma, list) \
+            else _float(ctx.at("sigma"), sigma)
+        n = _call(ctx, _noise.Gaussian, sigma)
+    else:
+        _check_keys(ctx, spec, ("kind", "values", "probs"), "a discrete noise")
+        for key in ("values", "probs"):
+            if key not in spec:
+                raise ctx.error(f"a discrete noise needs '{key}'")
+        n = _call(ctx, _noise.Discrete, _floats(ctx.at("values"), spec["values"]),
+                  _floats(ctx.at("probs"), spec["probs"]))
+    _call(ctx, n.check, problem.dim)
+    return n
+
+
+# ----------------------------------------------------------------------------- hyperparameters
+SCHEDULES = {
+    "constant": ("value",),
+    "inverse_power": ("c", "power", "t0"),
+    "lam_inverse": (),
+    "lam_one_minus_inverse": (),
+}
+_HYPER_EXPECTED = "a float, a list of floats or a schedule table"
+
+
+@dataclass
+class _Param:
+    """A hyperparameter as declared: fixed, varied over configurations, or a schedule."""
+
+    kind: str  # "float" | "list" | "schedule"
+    value: Any  # float | list[float] | (name, {param: float | list[float]})
+
+    def list_lengths(self) -> dict[str, int]:
+        if self.kind == "list":
+            return {"": len(self.value)}
+        if self.kind == "schedule":
+            return {k: len(v) for k, v in self.value[1].items() if isinstance(v, list)}
+        return {}
+
+
+def _param(ctx: _Ctx, v: Any) -> _Param:
+    if _is_number(v):
+        if not math.isfinite(v):
+            raise ctx.expected(_HYPER_EXPECTED, v)
+        return _Param("float", float(v))
+    if isinstance(v, list):
+        if not v or not all(_is_number(x) and math.isfinite(x) for x in v):
+            raise ctx.expected(_HYPER_EXPECTED, v)
+        return _Param("list", [float(x) for x in v])
+    if isinstance(v, dict):
+        if "schedule" not in v:
+            raise ctx.error(f"a schedule table needs 'schedule' (one of {', '.join(SCHEDULES)})")
+        name = _str(ctx.at("schedule"), v["schedule"], tuple(SCHEDULES))
+        params = {k: x for k, x in v.items() if k != "schedule"}
+        _check_keys(ctx, params, SCHEDULES[name] or ("(none)",), f"a {name} schedule")
+        parsed: dict[str, Any] = {}
+        for k, x in params.items():
+            if isinstance(x, list):
+                parsed[k] = _floats(ctx.at(k), x, "a float or a list of floats")
+            else:
+                parsed[k] = _float(ctx.at(k), x)
+        required = {"constant": ("value",), "inverse_power": ("c", "power")}.get(name, ())
+        for k in required:
+            if k not in parsed:
+                raise ctx.error(f"a {name} schedule needs '{k}'")
+        return _Param("schedule", (name, parsed))
+    raise ctx.expected(_HYPER_EXPECTED, v)
+
+
+def _schedule_text(name: str, p: dict[str, float]) -> str:
+    if name == "constant":
+        return f"{p['value']:g}"
+    if name == "lam_inverse":
+        return "1/t"
+    if name == "lam_one_minus_inverse":
+        return "1 − 1/t"
+    c, power, t0 = p["c"], p["power"], p.get("t0", 0.0)
+    base = "t" if t0 == 0 else f"(t+{t0:g})"
+    if power == 0:
+        return f"{c:g}"
+    if power == 1:
+        return f"{c:g}/{base}"
+    if power == 0.5:
+        return f"{c:g}/√{base}"
+    return f"{c:g}/{base}^{power:g}"
+
+
+def _build_schedule(ctx: _Ctx, name: str, p: dict[str, Any]):
+    if name == "constant":
+        return _call(ctx, _schedules.constant, p["value"])
+    if name == "inverse_power":
+        return _call(ctx, _schedules.inverse_power, p["c"], p["power"], p.get("t0", 0.0))
+    if name == "lam_inverse":
+        return _schedules.lam_inverse()
+    return _schedules.lam_one_minus_inverse()
+
+
+@dataclass
+class AlgorithmSpec:
+    """One ``[[experiment.algorithms]]`` entry expanded into C configurations × R repetitions.
+
+    ``configs`` holds, per configuration, the scalar value of each hyperparameter (schedules as
+    text); ``labels`` the legend label of each configuration. Row ``c·R + r`` of the batched run is
+    repetition r of configuration c.
+    """
+
+    name: str
+    kind: str
+    key: str
+    hypers: dict[str, Any]  # name -> float | (B,) array | Schedule, ready for the factory
+    options: dict[str, Any]
+    configs: list[dict[str, Any]]
+    labels: list[str]
+    runs: int  # R, repetitions per configuration
+    color: str | None = None
+    linestyle: str | None = None
+
+    @property
+    def n_configs(self) -> int:
+        return len(self.configs)
+
+    @property
+    def batch(self) -> int:
+        return self.n_configs * self.runs
+
+    def build(self):
+        return _algorithms.ALGORITHMS[self.kind](**self.hypers, **self.options)
+
+
+_ALG_OWN_KEYS = ("name", "algorithm", "grid", "color", "linestyle")
+
+
+def _algorithm_params(kind: str) -> tuple[list[str], list[str], list[str]]:
+    """(hyperparameters, required ones, boolean/float options) of an algorithm factory."""
+    sig = inspect.signature(_algorithms.ALGORITHMS[kind])
+    hypers, required, options = [], [], []
+    for name, p in sig.parameters.items():
+        if name in ("same_sample", "eps"):
+            options.append(name)
+            continue
+        hypers.append(name)
+        if p.default is inspect.Parameter.empty:
+            required.append(name)
+    return hypers, required, options
+
+
+def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int) -> AlgorithmSpec:
+    spec = _table(ctx, spec, "an algorithm table such as {algorithm = \"sam\", lr = 0.01, rho = 0.05}")
+    if "algorithm" not in spec:
+        raise ctx.error(f"missing 'algorithm' (one of {', '.join(_algorithms.ALGORITHMS)})")
+    kind = _str(ctx.at("algorithm"), spec["algorithm"], tuple(_algorithms.ALGORITHMS))
+    hyper_names, required, option_names = _algorithm_params(kind)
+    _check_keys(ctx, spec, (*_ALG_OWN_KEYS, *hyper_names, *option_names), f"a {kind} algorithm")
+
+    options: dict[str, Any] = {}
+    if "same_sample" in spec:
+        options["same_sample"] = _bool(ctx.at("same_sample"), spec["same_sample"])
+    if "eps" in spec:
+        options["eps"] = _float(ctx.at("eps"), spec["eps"])
+
+    params = {k: _param(ctx.at(k), spec[k]) for k in hyper_names if k in spec}
+    grid: dict[str, list[float]] = {}
+    if "grid" in spec:
+        gctx = ctx.at("grid")
+        table = _table(gctx, spec["grid"], "a table of hyperparameter lists such as {rho = [0.01, 0.1]}")
+        _check_keys(gctx, table, tuple(hyper_names), f"the grid of a {kind} algorithm")
+        for k, v in table.items():
+            if k in params:
+                raise gctx.at(k).error(f"{k} is given both as a value and in the grid")
+            grid[k] = _floats(gctx.at(k), v)
+    for k, values in exp_grid.items():  # the experiment's grid applies where the algorithm takes it
+        if k in hyper_names and k not in params and k not in grid:
+            grid[k] = values
+    missing = [k for k in required if k not in params and k not in grid]
+    if missing:
+        raise ctx.error(f"{kind} needs {', '.join(map(repr, missing))} (hyperparameters: {', '.join(hyper_names)})")
+
+    # the zipped axis: every list (plain or inside a schedule) has one value per configuration
+    lengths = {(k + ("." + sub if sub else "")): n for k, p in params.items() for sub, n in p.list_lengths().items()}
+    if len(set(lengths.values())) > 1:
+        desc = ", ".join(f"{k} has {n}" for k, n in lengths.items())
+        raise ctx.error(f"lists must have the same length (one value per configuration): {desc}")
+    n_zip = next(iter(lengths.values()), None)
+    axes: list[list[dict[str, Any]]] = []
+    if n_zip is not None:
+        axes.append([{"__zip__": i} for i in range(n_zip)])
+    for k, values in grid.items():
+        axes.append([{k: v} for v in values])
+    combos = [dict(kv for part in combo for kv in part.items()) for combo in itertools.product(*axes)] or [{}]
+
+    # per-configuration scalar values, then per-run arrays (configuration-major, R repeats each)
+    configs: list[dict[str, Any]] = []
+    for combo in combos:
+        i = combo.get("__zip__")
+        conf: dict[str, Any] = {}
+        for k, p in params.items():
+            if p.kind == "float":
+                conf[k] = p.value
+            elif p.kind == "list":
+                conf[k] = p.value[i]
+            else:
+                name, sp = p.value
+                conf[k] = (name, {q: (x[i] if isinstance(x, list) else x) for q, x in sp.items()})
+        for k in grid:
+            conf[k] = combo[k]
+        configs.append(conf)
+
+    C = len(configs)
+    hypers: dict[str, Any] = {}
+    for k in [*params, *grid]:
+        first = configs[0][k]
+        if isinstance(first, tuple):  # schedule: parameters may vary per run
+            name, _ = first
+            keys = set().union(*(c[k][1] for c in configs))
+            merged = {}
+            for q in keys:
+                vals = [c[k][1][q] for c in configs]
+                merged[q] = vals[0] if len(set(vals)) == 1 else np.repeat(np.asarray(vals, dtype=float), runs)
+            hypers[k] = _build_schedule(ctx.at(k), name, merged)
+        else:
+            vals = [c[k] for c in configs]
+            hypers[k] = vals[0] if len(set(vals)) == 1 else np.repeat(np.asarray(vals, dtype=float), runs)
+    varying = [k for k in [*params, *grid] if len({_conf_text(c[k]) for c in configs}) > 1]
+
+    name = spec.get("name")
+    if name is not None:
+        name = _str(ctx.at("name"), name)
+    labels = []
+    for conf in configs:
+        shown = varying if name is not None else list(conf)
+        text = ", ".join(f"{SYMBOLS.get(k, k)} = {_conf_text(conf[k])}" for k in shown)
+        base = name if name is not None else _algorithm_label(kind)
+        labels.append(base if not text else (f"{base} ({text})" if name is not None else f"{base}, {text}"))
+    color = _str(ctx.at("color"), spec["color"]) if "color" in spec else None
+    linestyle = _str(ctx.at("linestyle"), spec["linestyle"]) if "linestyle" in spec else None
+    out = AlgorithmSpec(name=name or _algorithm_label(kind), kind=kind, key=ctx.key, hypers=hypers,
+                        options=options, configs=[{k: _conf_text(v) for k, v in c.items()} for c in configs],
+                        labels=labels, runs=runs, color=color, linestyle=linestyle)
+    _call(ctx, out.build)  # bounds (ρ ≥ 0, λ ∈ [0, 1], lr > 0 …) are checked now, not mid-run
+    return out
+
+
+def _conf_text(v: Any) -> str:
+    if isinstance(v, tuple):
+        return _schedule_text(*v)
+    return f"{v:g}"
+
+
+def _algorithm_label(kind: str) -> str:
+    from .plotting import display_name
+
+    return display_name(kind)
+
+
+# ----------------------------------------------------------------------------- experiments
+@dataclass
+class Plot:
+    metric: str = "f_gap"
+    logx: bool = True
+    logy: bool = True
+    x: str = "t"
+    title: str | None = None
+    ylim: tuple[float, float] | None = None
+
+
+@dataclass
+class Experiment:
+    """One ``[[experiment]]`` block, validated and ready to run."""
+
+    name: str
+    key: str
+    problem: Any
+    problem_spec: dict[str, Any]
+    algorithms: list[AlgorithmSpec]
+    steps: int
+    runs: int
+    seed: int
+    x0: np.ndarray  # (R, d): the same R starts for every configuration and algorithm
+    x0_spec: Any
+    sampling: Any = None
+    noise: Any = None
+    checkpoints: int = 100
+    plot: Plot = field(default_factory=Plot)
+    title: str | None = None
+
+
+@dataclass
+class Config:
+    path: Path
+    title: str
+    experiments: list[Experiment]
+    quick: bool = False
+
+
+_EXP_KEYS = ("name", "title", "problem", "algorithms", "grid", "steps", "runs", "seed", "x0", "sampling",
+             "noise", "checkpoints", "plot", "quick")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-") or "x"
+
+
+def _x0(ctx: _Ctx, spec: Any, problem, runs: int, seed: int) -> np.ndarray:
+    d = problem.dim
+    if spec is None:
+        spec = {"random": "normal", "scale": 1.0}
+    if isinstance(spec, list):
+        x = _floats(ctx, spec)
+        if len(x) != d:
+            raise ctx.error(f"expected {d} floats (the problem's dimension), got {len(x)}")
+        return np.tile(np.asarray(x), (runs, 1))
+    if isinstance(spec, dict):
+        _check_keys(ctx, spec, ("random", "scale", "center", "seed"), "a random start")
+        dist = _str(ctx.at("random"), spec.get("random"), ("normal", "uniform"))
+        scale = _float(ctx.at("scale"), spec.get("scale", 1.0))
+        if scale < 0:
+            raise ctx.at("scale").expected("a float >= 0", scale)
+        center = np.zeros(d)
+        if "center" in spec:
+            c = spec["center"]
+            if c == "x_star":
+                if problem.x_star is None:
+                    raise ctx.at("center").error("'x_star' needs a problem with a known minimizer")
+                center = np.asarray(problem.x_star, dtype=float)
+            else:
+                center = np.asarray(_floats(ctx.at("center"), c, "a list of floats or \"x_star\""))
+                if center.shape != (d,):
+                    raise ctx.at("center").error(f"expected {d} floats, got {center.size}")
+        s = _int(ctx.at("seed"), spec.get("seed", seed), 0)
+        rng = np.random.default_rng(np.random.SeedSequence([s, zlib.crc32(b"x0")]))
+        z = rng.standard_normal((runs, d)) if dist == "normal" else rng.uniform(-1.0, 1.0, (runs, d))
+        return center + scale * z
+    raise ctx.expected("a list of floats or a table such as {random = \"normal\", scale = 1.0}", spec)
+
+
+def _plot(ctx: _Ctx, spec: Any, problem) -> Plot:
+    if spec is None:
+        return Plot()
+    spec = _table(ctx, spec, "a plot table such as {metric = \"f_gap\", logx = true, logy = true}")
+    _check_keys(ctx, spec, ("metric", "logx", "logy", "x", "title", "ylim"), "plot")
+    p = Plot(metric=_str(ctx.at("metric"), spec.get("metric", "f_gap"), METRICS),
+             logx=_bool(ctx.at("logx"), spec.get("logx", True)),
+             logy=_bool(ctx.at("logy"), spec.get("logy", True)),
+             x=_str(ctx.at("x"), spec.get("x", "t"), ("t", "grad_evals")),
+             title=_str(ctx.at("title"), spec["title"]) if "title" in spec else None)
+    if "ylim" in spec:
+        lim = _floats(ctx.at("ylim"), spec["ylim"], "two floats [low, high]")
+        if len(lim) != 2 or not lim[0] < lim[1] or (p.logy and lim[0] <= 0):
+            raise ctx.at("ylim").expected("two floats [low, high] with low < high (low > 0 on a log axis)",
+                                          spec["ylim"])
+        p.ylim = (lim[0], lim[1])
+    if p.metric == "dist" and problem.x_star is None:
+        raise ctx.at("metric").error("'dist' needs a problem with a known minimizer x*")
+    return p
+
+
+def _experiment(ctx: _Ctx, spec: Any, index: int, quick: bool) -> Experiment:
+    spec = _table(ctx, spec, "an [[experiment]] table")
+    _check_keys(ctx, spec, _EXP_KEYS, "an experiment")
+    for key in ("problem", "algorithms", "steps"):
+        if key not in spec:
+            raise ctx.error(f"missing '{key}'")
+    name = _str(ctx.at("name"), spec.get("name", f"experiment-{index + 1}"))
+    steps = _int(ctx.at("steps"), spec["steps"], 1)
+    runs = _int(ctx.at("runs"), spec.get("runs", 1), 1)
+    seed = _int(ctx.at("seed"), spec.get("seed", 0), 0)
+    checkpoints = _int(ctx.at("checkpoints"), spec.get("checkpoints", 100), 2)
+    if "quick" in spec:
+        qctx = ctx.at("quick")
+        q = _table(qctx, spec["quick"], "a table such as {steps = 500, runs = 2}")
+        _check_keys(qctx, q, ("steps", "runs", "checkpoints"), "quick")
+    else:
+        q = {}
+    if quick:
+        steps = _int(ctx.at("quick").at("steps"), q["steps"], 1) if "steps" in q else max(10, steps // 10)
+        runs = _int(ctx.at("quick").at("runs"), q["runs"], 1) if "runs" in q else min(runs, 2)
+        if "checkpoints" in q:
+            checkpoints = _int(ctx.at("quick").at("checkpoints"), q["checkpoints"], 2)
+    problem, problem_spec = _problem(ctx.at("problem"), spec["problem"])
+    sampling = _sampling_spec(ctx.at("sampling"), spec["sampling"], problem) if "sampling" in spec else None
+    noise = _noise_spec(ctx.at("noise"), spec["noise"], problem) if "noise" in spec else None
+    exp_grid: dict[str, list[float]] = {}
+    if "grid" in spec:
+        gctx = ctx.at("grid")
+        table = _table(gctx, spec["grid"], "a table of hyperparameter lists such as {rho = [0.01, 0.1]}")
+        exp_grid = {k: _floats(gctx.at(k), v) for k, v in table.items()}
+    algs_raw = spec["algorithms"]
+    if not isinstance(algs_raw, list) or not algs_raw:
+        raise ctx.at("algorithms").expected("a non-empty list of tables ([[experiment.algorithms]])", algs_raw)
+    algs = [_algorithm(ctx.at("algorithms").at(i), a, exp_grid, runs) for i, a in enumerate(algs_raw)]
+    for k in exp_grid:
+        if not any(k in _algorithm_params(a.kind)[0] for a in algs):
+            raise ctx.at("grid").at(k).error("no algorithm of this experiment takes this hyperparameter")
+    labels = [lab for a in algs for lab in a.labels]
+    dup = sorted({lab for lab in labels if labels.count(lab) > 1})
+    if dup:
+        raise ctx.at("algorithms").error(f"two curves would share the label {dup[0]!r}: give each algorithm a 'name'")
+    x0 = _x0(ctx.at("x0"), spec.get("x0"), problem, runs, seed)
+    plot = _plot(ctx.at("plot"), spec.get("plot"), problem)
+    title = _str(ctx.at("title"), spec["title"]) if "title" in spec else None
+    return Experiment(name=name, key=ctx.key, problem=problem, problem_spec=problem_spec, algorithms=algs,
+                      steps=steps, runs=runs, seed=seed, x0=x0, x0_spec=spec.get("x0"), sampling=sampling,
+                      noise=noise, checkpoints=checkpoints, plot=plot, title=title)
+
+
+def load_config(path: str | Path, quick: bool = False) -> Config:
+    """Read and validate a TOML experiment file (raises :class:`ConfigError`)."""
+    path = Path(path)
+    file = path.name
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "", "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), "", f"cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(file, "", f"invalid TOML: {exc}") from None
+    ctx = _Ctx(file)
+    _check_keys(ctx, raw, ("title", "experiment"), "the top level")
+    if "experiment" not in raw:
+        raise ctx.error("no [[experiment]] block")
+    exps = raw["experiment"]
+    if not isinstance(exps, list) or not exps:
+        raise ctx.at("experiment").expected("one or more [[experiment]] blocks", exps)
+    experiments = [_experiment(_Ctx(file, f"experiment[{i}]"), e, i, quick) for i, e in enumerate(exps)]
+    names = [e.name for e in experiments]
+    if len(set(names)) != len(names):
+        raise ctx.at("experiment").error(f"experiment names must be distinct, got {names}")
+    title = _str(ctx.at("title"), raw["title"]) if "title" in raw else path.stem.replace("_", " ")
+    return Config(path=path, title=title, experiments=experiments, quick=quick)
+
+
+# ----------------------------------------------------------------------------- running and plotting
+def run_config(config: Config, out: str | Path, *, progress=None) -> dict[str, Any]:
+    """Run every experiment, save results under ``out/data/`` and the figure ``out/<stem>.png``.
+
+    Returns the manifest (also written to ``out/manifest.json``): per experiment and algorithm the
+    data path, labels, configurations and the median final value of the plotted metric.
+    """
+    from .engine import run
+
+    out = Path(out)
+    stem = config.path.stem
+    manifest: dict[str, Any] = {"config": str(config.path), "title": config.title, "quick": config.quick,
+                                "figure": f"{stem}.png", "experiments": []}
+    for exp_index, exp in enumerate(config.experiments):
+        entry: dict[str, Any] = {"name": exp.name, "title": exp.title, "problem": exp.problem_spec,
+                                 "steps": exp.steps, "runs": exp.runs, "seed": exp.seed,
+                                 "plot": exp.plot.__dict__, "algorithms": []}
+        for index, alg in enumerate(exp.algorithms):
+            x0 = np.tile(exp.x0, (alg.n_configs, 1))
+            # one run name per experiment: every algorithm sees the same samples (paired comparison)
+            res = run(exp.problem, alg.build(), x0, exp.steps, sampling=exp.sampling, noise=exp.noise,
+                      seed=exp.seed, checkpoints=exp.checkpoints, name=exp.name)
+            data = Path("data") / f"{exp_index}-{_slug(exp.name)}" / f"{index}-{_slug(alg.name)}"
+            res.save(out / data)
+            metric = res._metric(exp.plot.metric)
+            finals = [float(np.median(metric[-1, i * alg.runs:(i + 1) * alg.runs])) for i in range(alg.n_configs)]
+            diverged = [int(np.sum(res.status[i * alg.runs:(i + 1) * alg.runs] != "ok"))
+                        for i in range(alg.n_configs)]
+            entry["algorithms"].append({"name": alg.name, "algorithm": alg.kind, "data": data.as_posix(),
+                                        "labels": alg.labels, "configs": alg.configs, "runs": alg.runs,
+                                        "final": finals, "diverged": diverged, "color": alg.color,
+                                        "linestyle": alg.linestyle, "seconds": res.meta.get("seconds")})
+            if progress is not None:
+                progress(exp, alg, res)
+        manifest["experiments"].append(entry)
+    atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    plot_saved(out)
+    atomic_write_text(out / "summary.md", summary_markdown(manifest))
+    return manifest
+
+
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+            "#7f7f7f", "#bcbd22")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "<", ">")
+
+
+def plot_saved(out: str | Path) -> Path:
+    """Draw the comparison figure from ``out/manifest.json`` and the saved results only."""
+    from . import plotting
+
+    out = Path(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    exps = manifest["experiments"]
+    ncols = min(len(exps), 2)
+    nrows = math.ceil(len(exps) / ncols)
+    fig, axes = plotting.new_figure(ncols, nrows, width=6.0 * ncols, height=4.6 * nrows, squeeze=False)
+    for ax, exp in zip(axes.flat, exps):
+        plot = exp["plot"]
+        i = 0
+        for alg in exp["algorithms"]:
+            res = Result.load(out / alg["data"])
+            R = alg["runs"]
+            for c, label in enumerate(alg["labels"]):
+                color = alg.get("color") if len(alg["labels"]) == 1 and alg.get("color") else _PALETTE[i % len(_PALETTE)]
+                kw = {"linestyle": alg.get("linestyle") or "-"}
+                plotting.plot_metric(ax, res, plot["metric"], label=label, color=color, logx=plot["logx"],
+                                     logy=plot["logy"], x=plot["x"], runs=slice(c * R, (c + 1) * R),
+                                     marker=_MARKERS[i % len(_MARKERS)], **kw)
+                i += 1
+        if plot.get("ylim"):
+            ax.set_ylim(*plot["ylim"])
+        title = plot.get("title") or exp.get("title") or exp["name"]
+        plotting.label_axes(ax, None, None, title)
+        plotting.legend(ax, loc="best", fontsize=9)
+    for ax in list(axes.flat)[len(exps):]:
+        ax.set_visible(False)
+    fig.suptitle(manifest["title"] + (" (quick)" if manifest.get("quick") else ""), fontsize=13)
+    return plotting.save_figure(fig, out / manifest["figure"])
+
+
+def summary_markdown(manifest: dict[str, Any]) -> str:
+    """A markdown table: experiment, curve, runs, diverged runs and the median final metric."""
+    lines = [f"# {manifest['title']}", "", f"From `{manifest['config']}`" + (" (quick mode)." if manifest["quick"] else "."),
+             "", f"![{manifest['title']}]({manifest['figure']})", ""]
+    for exp in manifest["experiments"]:
+        metric = exp["plot"]["metric"]
+        lines += [f"## {exp.get('title') or exp['name']}", "",
+                  f"Problem: `{json.dumps(exp['problem'], ensure_ascii=False)}`, {exp['steps']} steps, "
+                  f"{exp['runs']} run(s) per curve, seed {exp['seed']}.", "",
+                  f"| curve | algorithm | final {metric} (median) | diverged |", "| --- | --- | --- | --- |"]
+        for alg in exp["algorithms"]:
+            for label, final, div in zip(alg["labels"], alg["final"], alg["diverged"]):
+                lines.append(f"| {label} | {alg['algorithm']} | {final:.4g} | {div}/{alg['runs']} |")
+        lines.append("")
+    return "\n".join(lines)
