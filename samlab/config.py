@@ -157,12 +157,20 @@ def _check_keys(ctx: _Ctx, table: dict, allowed: tuple[str, ...] | list[str], wh
                 + (f" (did you mean {hint[0]!r}?)" if hint else ""))
 
 
-def _call(ctx: _Ctx, fn, *args, **kwargs):
-    """Build a library object; its ValueError becomes a ConfigError at ``ctx``."""
+def _call(ctx: _Ctx, fn, *args, _keys: tuple[str, ...] = (), **kwargs):
+    """Build a library object; its ValueError becomes a ConfigError at ``ctx``.
+
+    When the library's message starts with one of ``_keys`` (it names the argument), the error
+    points at that key: ``experiment[0].problem.reg: reg must be >= 0``.
+    """
     try:
         return fn(*args, **kwargs)
     except ValueError as exc:
-        raise ctx.error(str(exc)) from None
+        text = str(exc)
+        for key in _keys:
+            if re.match(rf"{re.escape(key)}\b", text):
+                raise ctx.at(key).error(text) from None
+        raise ctx.error(text) from None
 
 
 # ----------------------------------------------------------------------------- problems
@@ -257,7 +265,7 @@ def _problem(ctx: _Ctx, spec: Any):
                and name not in kwargs]
     if missing:
         raise ctx.error(f"a {kind} problem needs {', '.join(map(repr, missing))}")
-    return _call(ctx, builder, **kwargs), {"kind": kind, **kwargs}
+    return _call(ctx, builder, _keys=tuple(kwargs), **kwargs), {"kind": kind, **kwargs}
 
 
 # ----------------------------------------------------------------------------- oracles
@@ -293,14 +301,14 @@ def _noise_spec(ctx: _Ctx, spec: Any, problem):
         sigma = spec["sigma"]
         sigma = _floats(ctx.at("sigma"), sigma, "a float or a list of floats") if isinstance(sigma, list) \
             else _float(ctx.at("sigma"), sigma)
-        n = _call(ctx, _noise.Gaussian, sigma)
+        n = _call(ctx, _noise.Gaussian, sigma, _keys=("sigma",))
     else:
         _check_keys(ctx, spec, ("kind", "values", "probs"), "a discrete noise")
         for key in ("values", "probs"):
             if key not in spec:
                 raise ctx.error(f"a discrete noise needs '{key}'")
         n = _call(ctx, _noise.Discrete, _floats(ctx.at("values"), spec["values"]),
-                  _floats(ctx.at("probs"), spec["probs"]))
+                  _floats(ctx.at("probs"), spec["probs"]), _keys=("values", "probs"))
     _call(ctx, n.check, problem.dim)
     return n
 
@@ -379,9 +387,9 @@ def _schedule_text(name: str, p: dict[str, float]) -> str:
 
 def _build_schedule(ctx: _Ctx, name: str, p: dict[str, Any]):
     if name == "constant":
-        return _call(ctx, _schedules.constant, p["value"])
+        return _call(ctx, _schedules.constant, p["value"], _keys=("value",))
     if name == "inverse_power":
-        return _call(ctx, _schedules.inverse_power, p["c"], p["power"], p.get("t0", 0.0))
+        return _call(ctx, _schedules.inverse_power, p["c"], p["power"], p.get("t0", 0.0), _keys=("c", "power", "t0"))
     if name == "lam_inverse":
         return _schedules.lam_inverse()
     return _schedules.lam_one_minus_inverse()
@@ -528,7 +536,7 @@ def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int
     out = AlgorithmSpec(name=name or _algorithm_label(kind), kind=kind, key=ctx.key, hypers=hypers,
                         options=options, configs=[{k: _conf_text(v) for k, v in c.items()} for c in configs],
                         labels=labels, runs=runs, color=color, linestyle=linestyle)
-    _call(ctx, out.build)  # bounds (ρ ≥ 0, λ ∈ [0, 1], lr > 0 …) are checked now, not mid-run
+    _call(ctx, out.build, _keys=tuple(spec))  # bounds (ρ ≥ 0, λ ∈ [0, 1], lr > 0 …) are checked now, not mid-run
     return out
 
 
