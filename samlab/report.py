@@ -68,7 +68,7 @@ def read_script_info(path: str | Path) -> ScriptInfo:
     except (SyntaxError, UnicodeDecodeError, OSError) as exc:
         return ScriptInfo(path, folder, default_paper, path.stem, problem=f"cannot parse: {exc}")
     doc = (ast.get_docstring(tree) or "").strip()
-    title = doc.splitlines()[0].strip() if doc else path.stem
+    title = doc.splitlines()[0].strip().rstrip(".") if doc else path.stem
     found: dict[str, Any] = {}
     problem = None
     for node in tree.body:

@@ -1,0 +1,91 @@
+"""SAM's period-2 cycle on a quadratic: plateaus, their ρ² scaling and the ±c orbit, against the closed form.
+
+Normalized SAM with constant γ = 0.05 and ρ on f(x) = ½xᵀHx (eigenvalues log-spaced in [0.1, 10],
+random rotation) settles at the 2-cycle ±c·e_top with c = γLρ/(2 − γL), where f − f* = (L/2)c².
+Left: f − f* against t for the claim's radii, closed forms dashed. Middle: the final level over a
+sweep of ρ (markers) against (L/2)c² (line). Right: the component ⟨x_t, e_top⟩ over the last steps,
+alternating between ±c. Settings are those of ``general/sam-period-two-cycle``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+import samlab as sl
+from samlab import plotting
+from samlab.claims.general import SPECTRUM
+from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.theory import cycle_amplitude, cycle_plateau
+
+PAPER = "general"
+FIGURES = ["sam_cycle"]
+CLAIMS = ["general/sam-period-two-cycle"]
+
+SWEEP = np.array([0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3])  # radii of the scaling panel
+LAST = 12  # steps shown in the orbit panel
+
+
+def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
+    s = sl.claims.get(CLAIMS[0]).settings(quick)
+    seed = 0
+    p = sl.problems.Quadratic.from_spectrum(np.geomspace(*SPECTRUM, s["dim"]), seed=seed)
+    runs = max(2, s["runs"] // 2)
+    radii = np.unique(np.concatenate([s["rho"], SWEEP]))
+    rhos = np.repeat(radii, runs)  # one batched run: every radius × `runs` random starts
+    x0 = np.tile(np.random.default_rng(seed).standard_normal((runs, p.dim)), (radii.size, 1))
+    steps = s["steps"]
+    checkpoints = np.unique(np.concatenate([sl.default_checkpoints(steps), np.arange(steps - LAST, steps + 1)]))
+    res = sl.run(p, sl.algorithms.sam(s["lr"], rhos), x0, steps, checkpoints=checkpoints,
+                 keep_iterates=True, name="sam-cycle", seed=seed)
+    data = res.save(data_dir(PAPER, out) / "sam_cycle")
+    return [plot(data, lr=s["lr"], L=p.L, e_top=p.top_eigenvector, shown=list(s["rho"]), runs=runs, out=out)]
+
+
+def plot(data: Path, *, lr: float, L: float, e_top: np.ndarray, shown: list[float], runs: int, out=None) -> Path:
+    res = sl.Result.load(data)
+    rhos = np.asarray(res.meta["algorithm"]["rho"], dtype=float)
+    radii = rhos[::runs]
+    fig, axes = plotting.new_figure(3, 1, width=15.5, height=4.4)
+    ax = axes[0]
+    colors = plotting.sequential_colors(len(shown), "plasma")
+    for color, rho in zip(colors, shown):
+        cols = np.flatnonzero(np.isclose(rhos, rho))
+        plotting.plot_metric(ax, res, "f_gap", runs=cols, label=f"SAM, ρ = {rho:g}", color=color, logx=True,
+                             logy=True, marker="s", linestyle="-")
+        plotting.add_level(ax, float(cycle_plateau(lr, rho, L)), color=color,
+                           label=r"$\frac{L}{2}c^2$" if rho == shown[0] else None)
+    plotting.label_axes(ax, r"iteration $t$", r"$f(x_t) - f^\star$", "settling at the plateau")
+    plotting.legend(ax, loc="upper right")
+
+    ax = axes[1]
+    final = np.median(res.f_gap[-1].reshape(radii.size, runs), axis=1)
+    fine = np.geomspace(radii[0], radii[-1], 100)
+    plotting.add_bound(ax, fine, cycle_plateau(lr, fine, L), label=r"$\frac{L}{2}c^2$, $c = \frac{\gamma L\rho}{2-\gamma L}$")
+    ax.plot(radii, final, linestyle="none", marker="s", markersize=7, color=plotting.style("sam")["color"],
+            label="SAM, final f − f*")
+    plotting.set_log(ax, "both")
+    plotting.label_axes(ax, r"radius $\rho$", r"plateau $f - f^\star$", r"plateau $\propto \rho^2$")
+    plotting.legend(ax, loc="upper left")
+
+    ax = axes[2]
+    rho = max(shown)
+    cols = np.flatnonzero(np.isclose(rhos, rho))
+    last = res.t >= res.t[-1] - LAST
+    proj = res.iterates[last][:, cols, :] @ e_top  # (K, runs)
+    proj *= np.sign(proj[-1])[None, :]  # e_top is defined up to sign: end every run at +c
+    c = float(cycle_amplitude(lr, rho, L))
+    for b in range(proj.shape[1]):
+        ax.plot(res.t[last], proj[:, b], marker="o", markersize=6, linewidth=1.2,
+                color=plotting.style("sam")["color"], alpha=0.6, label="SAM runs" if b == 0 else None)
+    plotting.add_level(ax, c, label=r"$\pm c$")
+    plotting.add_level(ax, -c)
+    ax.set_ylim(-1.6 * c, 1.6 * c)
+    plotting.label_axes(ax, r"iteration $t$", r"$\langle x_t, e_{\mathrm{top}}\rangle$", f"the ±c orbit, ρ = {rho:g}")
+    plotting.legend(ax, loc="upper right", ncols=2)
+    return plotting.save_figure(fig, figure_dir(PAPER, out) / "sam_cycle.png")
+
+
+if __name__ == "__main__":
+    script_main(main)
