@@ -1,0 +1,169 @@
+"""The samlab command line: exit statuses, messages, --json, reproduce and run."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from samlab.claims import Claim, Verdict
+from samlab.claims.base import _REGISTRY
+from samlab.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = ROOT / "experiments"
+
+
+def _fails(s, seed):
+    """Always fails: measured 2 against a predicted bound of 1 (test-only claim)."""
+    return Verdict(passed=False, measured=2.0, predicted=1.0, tolerance="measured ≤ predicted", details={})
+
+
+def _raises(s, seed):
+    """Always raises (test-only claim)."""
+    raise ArithmeticError("deliberate")
+
+
+@pytest.fixture
+def failing_claims(monkeypatch):
+    made = []
+    for slug, fn in (("always-fails", _fails), ("always-raises", _raises)):
+        c = Claim(id=f"general/{slug}", paper="general", statement=f"{slug} on purpose", provenance="test",
+                  kind="bound", measure=fn, quick={}, full={})
+        monkeypatch.setitem(_REGISTRY, c.id, c)
+        made.append(c.id)
+    return made
+
+
+def test_no_command_prints_help_and_exits_2(capsys):
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "usage: samlab" in err and "verify" in err and "reproduce" in err
+
+
+@pytest.mark.parametrize("cmd", [[], ["list"], ["verify"], ["reproduce"], ["run"]])
+def test_help_exits_0(cmd, capsys):
+    assert main([*cmd, "--help"]) == 0
+    assert "usage: samlab" in capsys.readouterr().out
+
+
+def test_argparse_errors_exit_2(capsys):
+    assert main(["verify", "--jobs", "0"]) == 2
+    assert "positive integer" in capsys.readouterr().err
+    assert main(["frobnicate"]) == 2
+
+
+def test_list_shows_claims_and_figures(capsys):
+    assert main(["list", "--paper", "general", "--experiments", str(EXPERIMENTS)]) == 0
+    out = capsys.readouterr().out
+    assert "general/gd-linear-rate" in out and "[linear rate]" in out
+    assert "general/usam_vs_sam.py" in out and "FIGURES: usam_vs_sam" in out
+    assert "CLAIMS: general/usam-exact-convergence" in out
+
+
+def test_unknown_claim_or_paper_exits_2_with_close_names(capsys):
+    assert main(["verify", "--claim", "general/gd-linear-rat"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown claim 'general/gd-linear-rat'" in err and "did you mean general/gd-linear-rate" in err
+    assert main(["verify", "--paper", "generl"]) == 2
+    assert "did you mean general" in capsys.readouterr().err
+    assert main(["reproduce", "--quick", "genral", "--experiments", str(EXPERIMENTS)]) == 2
+    assert "did you mean general" in capsys.readouterr().err
+
+
+def test_verify_one_claim_with_json(tmp_path, capsys):
+    path = tmp_path / "v.json"
+    assert main(["verify", "--quick", "--claim", "general/gd-linear-rate", "--json", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert re.search(r"^\[1/1\] general/gd-linear-rate PASS \d+\.\ds$", captured.err, re.M)
+    lines = captured.out.splitlines()
+    assert lines[0].split() == ["claim", "measured", "predicted", "verdict"]
+    row = lines[2].split()
+    assert row[0] == "general/gd-linear-rate" and row[-1] == "PASS"
+    assert len(row[1].replace(".", "").lstrip("0")) <= 4  # 4 significant digits
+    (record,) = json.loads(path.read_text())
+    assert set(record) == {"id", "paper", "statement", "provenance", "kind", "passed", "measured", "predicted",
+                           "tolerance", "details"}
+    assert record["id"] == "general/gd-linear-rate" and record["passed"] is True and record["paper"] == "general"
+    assert record["measured"] <= record["predicted"] * (1 + 1e-6) and record["details"]["mode"] == "quick"
+
+
+def test_failing_or_raising_claim_exits_1(failing_claims, tmp_path, capsys):
+    path = tmp_path / "v.json"
+    assert main(["verify", "--quick", "--claim", *failing_claims, "--json", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "[2/2]" in captured.err and "FAIL" in captured.err
+    assert re.search(r"general/always-fails\s+2\s+1\s+FAIL", captured.out)
+    assert "error: ArithmeticError: deliberate" in captured.out
+    assert "0/2 claims passed" in captured.out
+    fails, raises = json.loads(path.read_text())
+    assert fails["passed"] is False and fails["measured"] == 2.0
+    assert raises["passed"] is False and raises["details"]["error"] == "ArithmeticError: deliberate"
+    # bare slugs resolve when they name one claim
+    assert main(["verify", "--claim", "always-fails"]) == 1
+
+
+def test_reproduce_quick_general(tmp_path, capsys):
+    out = tmp_path / "figs"
+    code = main(["reproduce", "--quick", "general", "--out", str(out), "--experiments", str(EXPERIMENTS)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    report = (out / "REPORT.md").read_text()
+    assert "Produced by `samlab reproduce --quick general" in report and "(quick mode)" in report
+    assert "| claim | statement | provenance | measured | predicted | tolerance | verdict |" in report
+    assert report.count("✅") >= 6  # three table rows and three verdicts under the figures
+    for name in ("gd_linear_rate", "usam_vs_sam", "sam_cycle"):
+        assert f"](general/{name}.png)" in report
+        assert (out / "general" / f"{name}.png").stat().st_size > 10_000
+    verdicts = json.loads((out / "verdicts.json").read_text())
+    assert {v["id"] for v in verdicts} == {"general/gd-linear-rate", "general/usam-exact-convergence",
+                                           "general/sam-period-two-cycle"}
+    assert "report: " in captured.out and "[6/6]" in captured.err
+
+
+def test_reproduce_reports_a_broken_script_and_exits_1(tmp_path, capsys):
+    exp = tmp_path / "experiments" / "general"
+    exp.mkdir(parents=True)
+    (exp / "broken.py").write_text('"""Broken figure."""\nPAPER = "general"\nCLAIMS = ["general/gd-linear-rate"]\n'
+                                   'def main(quick=False, out=None):\n    raise RuntimeError("lost the data")\n')
+    (exp / "table.py").write_text(
+        '"""Writes a table."""\nfrom pathlib import Path\nfrom samlab.experiment import figure_dir\n'
+        'PAPER = "general"\n'
+        'def main(quick=False, out=None):\n'
+        '    p = figure_dir("general", out) / "constants.md"\n'
+        '    p.write_text("| A | B |\\n| --- | --- |\\n| 1 | 2 |\\n")\n'
+        '    return [p]\n')
+    out = tmp_path / "figs"
+    code = main(["reproduce", "--quick", "broken", "table", "--out", str(out),
+                 "--experiments", str(tmp_path / "experiments")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "figure script" in captured.out and "RuntimeError: lost the data" in captured.out
+    report = (out / "REPORT.md").read_text()
+    assert "❌ **the script failed**: `RuntimeError: lost the data`" in report
+    assert "| 1 | 2 |" in report and "#### `general/constants.md`" in report
+    assert "general/gd-linear-rate" in report  # the paper's claims still ran
+
+
+def test_run_malformed_config_exits_2(tmp_path, capsys):
+    src = (EXPERIMENTS / "configs" / "constant_vs_decaying_rho.toml").read_text()
+    bad = tmp_path / "constant_vs_decaying_rho.toml"
+    bad.write_text(src.replace("rho = 0.1\n", 'rho = "abc"\n', 1))
+    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert ("constant_vs_decaying_rho.toml: experiment[0].algorithms[1].rho: expected a float, a list of floats"
+            " or a schedule table, got 'abc'") in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_tiny_config(tmp_path, capsys):
+    cfg = tmp_path / "tiny.toml"
+    cfg.write_text('[[experiment]]\nname = "q"\nproblem = {kind = "quadratic", eigenvalues = [1.0, 4.0]}\n'
+                   'steps = 50\nruns = 2\n[[experiment.algorithms]]\nalgorithm = "sam"\nlr = 0.1\n'
+                   'grid = {rho = [0.01, 0.1]}\n')
+    assert main(["run", str(cfg), "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "SAM, γ = 0.1, ρ = 0.01" in out and "0/2" in out
+    assert (tmp_path / "o" / "tiny.png").is_file() and (tmp_path / "o" / "summary.md").is_file()
