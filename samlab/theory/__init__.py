@@ -37,3 +37,4 @@ from .quadratic_cycle import (
     cycle_point,
     usam_contraction,
 )
+from .oikonomou_loizou_2025 import *  # noqa: E402,F401,F403

@@ -1,0 +1,504 @@
+r"""Unified SAM (Oikonomou & Loizou 2025): step sizes, ER constants, schedules and the authors' instances.
+
+Unified SAM with a sampling vector v (one shared sample per step; γ → ``lr``, ρ → ``rho``, λ → ``lam``):
+
+    e^t = x^t + ρ(1 − λ + λ/‖∇f_v(x^t)‖)∇f_v(x^t),    x^{t+1} = x^t − γ∇f_v(e^t).
+
+Noise assumption ("ER", second-moment form; oikonomou_loizou_2025.md, "Noise assumption"):
+
+    E_v‖∇f_v(x)‖² ≤ 2A(f(x) − f*) + B‖∇f(x)‖² + C,    C = 2AΔ^inf,  Δ^inf = f* − (1/n)Σ_i f_i^inf.
+
+Symbols → arguments: L → ``L`` (smoothness used in the step sizes: L_max for single-sample runs,
+λ_max(∇²f) for full batch), μ → ``mu`` (PL constant), A, B → ``A``, ``B``, λ → ``lam``.
+
+Sources: the step-size conditions of Thm 3.2, the simplified closed form of the experiment driver,
+the Thm 3.5 schedule and the instance generators are [official code] (dimitris-oik/unifiedsam,
+``numpy_exps``), transcribed in the note; the (A, B, C) table is [official code] for A, B and
+Khaled & Richtárik (2020) for C; everything marked [derived] was derived for samlab and is checked
+by tests/test_claims_oikonomou_loizou_2025.py.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .. import problems as _problems
+from .. import schedules as _schedules
+from ..sampling import Sampling
+from .quadratic_cycle import _arr, _nonnegative, _out, _positive, _unit_interval
+
+__all__ = [
+    "descent_margin",
+    "rho_max",
+    "gamma_max",
+    "thm32_steps",
+    "simplified_steps",
+    "guaranteed_factor",
+    "thm35_lr",
+    "thm35_rho",
+    "thm35_schedules",
+    "thm35_switch",
+    "sam_sps_deterministic_usam",
+    "sam_sps_stochastic_usam",
+    "nice_constants",
+    "single_element_constants",
+    "with_replacement_constants",
+    "er_constants_closed_form",
+    "exact_second_moment",
+    "er_bound",
+    "unified_divergence_threshold",
+    "authors_matrix",
+    "instance_a",
+    "instance_b",
+    "instance_c",
+    "ridge_instance",
+    "interpolation_instance",
+    "RunwiseSampling",
+    "PairedSampling",
+    "PAPER_SEED",
+]
+
+PAPER_SEED = 3107
+"""The authors' global NumPy seed, set before every synthetic experiment [official code]."""
+
+
+# ----------------------------------------------------------------------------- Theorem 3.2
+
+def _common(L, mu, A, B, lam):
+    return (_positive(L, "L"), _positive(mu, "mu"), _nonnegative(A, "A"), _nonnegative(B, "B"),
+            _unit_interval(lam, "lam"))
+
+
+def descent_margin(rho, L, mu, A, B, lam):
+    """N(ρ) = μ − Lρ[μ + 2(1−λ)²(Bμ + A)], the descent margin of Thm 3.2 [official code; derived].
+
+    The reconstructed conclusion is E[f(x^t) − f*] ≤ (1 − γN)^t (f(x^0) − f*) + R (note, Thm 3.2,
+    "algebra only"); N > 0 ⇔ ρ < ρ_max(λ). At ρ = ρ_max/2, N = μ/2.
+    """
+    rho = _nonnegative(rho, "rho")
+    L, mu, A, B, lam = _common(L, mu, A, B, lam)
+    return _out(mu - L * rho * (mu + 2.0 * (1.0 - lam) ** 2 * (B * mu + A)))
+
+
+def rho_max(L, mu, A, B, lam):
+    """ρ_max(λ) = μ / (L[μ + 2(1−λ)²(Bμ + A)]) (Thm 3.2 step-size condition ρ < ρ_max) [official code].
+
+    Increasing in λ; ρ_max(1) = 1/L whatever A and B (note, "Consequences"). The root of
+    :func:`descent_margin` in ρ (checked with sympy in the tests).
+    """
+    L, mu, A, B, lam = _common(L, mu, A, B, lam)
+    return _out(mu / (L * (mu + 2.0 * (1.0 - lam) ** 2 * (B * mu + A))))
+
+
+def gamma_max(rho, L, mu, A, B, lam):
+    """γ_max(ρ, λ) = (μ − Lρ[μ + 2(1−λ)²(Bμ + A)]) / (2L(Bμ + A)(1 + 2L²ρ²(1−λ)²)) [official code].
+
+    The Thm 3.2 condition γ ≤ γ_max (the "older formula" of the official driver, confirmed by the
+    sam_sps follow-up). Negative where ρ ≥ ρ_max. Increasing in λ at fixed ρ. Needs Bμ + A > 0
+    (every sampling in the note has it; full batch is (A, B) = (0, 1)).
+    """
+    rho = _nonnegative(rho, "rho")
+    L, mu, A, B, lam = _common(L, mu, A, B, lam)
+    s = B * mu + A
+    if np.any(s <= 0):
+        raise ValueError("A and B must give Bμ + A > 0")
+    num = mu - L * rho * (mu + 2.0 * (1.0 - lam) ** 2 * s)
+    return _out(num / (2.0 * L * s * (1.0 + 2.0 * L**2 * rho**2 * (1.0 - lam) ** 2)))
+
+
+def thm32_steps(L, mu, A, B, lam, rho_fraction=0.5):
+    """(ρ, γ) = (f·ρ_max(λ), γ_max(f·ρ_max, λ)), f = ``rho_fraction`` ∈ (0, 1) [official code].
+
+    The authors' "older formula" takes f = 1/2 (then N = μ/2 and the guaranteed factor is 1 − γμ/2);
+    it produced the saved figures of experiment (c).
+    """
+    frac = _arr(rho_fraction, "rho_fraction")
+    if np.any((frac <= 0) | (frac >= 1)):
+        raise ValueError(f"rho_fraction must lie in (0, 1), got {rho_fraction!r}")
+    rho = frac * np.asarray(rho_max(L, mu, A, B, lam))
+    return _out(rho), gamma_max(rho, L, mu, A, B, lam)
+
+
+def simplified_steps(L, mu, A, B, lam):
+    """Closed form of the current driver ("the closed-form ρ*, γ* from Theorem 3.2") [official code]:
+
+        ρ = min{1, μ/(2(Bμ + A)(1−λ)²)} / (4L)   (ρ = 1/(4L) at λ = 1),
+        γ = min{2, μ/(8(Bμ + A))} / L.
+
+    It satisfies the Thm 3.2 conditions: Lρ[μ + 2(1−λ)²(Bμ+A)] ≤ μ/2 and 2L²ρ²(1−λ)² ≤ 1/8, hence
+    γ ≤ γ_max and N ≥ μ/2 [derived, checked on grids in the tests].
+    """
+    L, mu, A, B, lam = _common(L, mu, A, B, lam)
+    s = B * mu + A
+    if np.any(s <= 0):
+        raise ValueError("A and B must give Bμ + A > 0")
+    with np.errstate(divide="ignore"):
+        ratio = np.where(lam == 1.0, np.inf, mu / (2.0 * s * np.where(lam == 1.0, 1.0, 1.0 - lam) ** 2))
+    rho = np.minimum(1.0, ratio) / (4.0 * L)
+    gamma = np.minimum(2.0, mu / (8.0 * s)) / L
+    return _out(rho), _out(np.broadcast_to(gamma, np.broadcast(rho, gamma).shape))
+
+
+def guaranteed_factor(lr, rho, L, mu, A, B, lam):
+    """Per-step contraction 1 − γN(ρ) of the linear term of Thm 3.2 (reconstruction, note) [derived].
+
+    The measured contraction of E[f − f*] over the linear phase must be at least this fast.
+    """
+    lr = _positive(lr, "lr")
+    return _out(1.0 - lr * np.asarray(descent_margin(rho, L, mu, A, B, lam)))
+
+
+def sam_sps_deterministic_usam(L):
+    """Deterministic USAM steps of the sam_sps baseline: ρ = 1/(6L), γ = (1 − 3Lρ)/(2L(2L²ρ² + 1)).
+
+    [official code, sam_sps]; equals :func:`thm32_steps` with (A, B, λ) = (0, 1, 0) and any μ.
+    """
+    L = _positive(L, "L")
+    rho = 1.0 / (6.0 * L)
+    return _out(rho), _out((1.0 - 3.0 * L * rho) / (2.0 * L * (2.0 * L**2 * rho**2 + 1.0)))
+
+
+def sam_sps_stochastic_usam(L_max, mu):
+    """Single-sample USAM steps of the sam_sps baseline [official code, sam_sps]:
+    ρ = μ/(2L_max(μ + 2L_max)), γ = (μ − L_max ρ(μ + 2L_max)) / (2L_max²(2L_max²ρ² + 1)).
+
+    Equals :func:`thm32_steps` with (A, B, λ) = (L_max, 0, 0) and L = L_max.
+    """
+    Lm, mu = _positive(L_max, "L_max"), _positive(mu, "mu")
+    rho = mu / (2.0 * Lm * (mu + 2.0 * Lm))
+    return _out(rho), _out((mu - Lm * rho * (mu + 2.0 * Lm)) / (2.0 * Lm**2 * (2.0 * Lm**2 * rho**2 + 1.0)))
+
+
+# ----------------------------------------------------------------------------- Theorem 3.5
+
+def thm35_lr(k, lr, mu):
+    """γ_k = min{γ, (2t+1)/((t+1)²μ)} with t = k − 1 (samlab's 1-based step k) [official code].
+
+    The official loop counts t = 0, 1, … for the step x^t → x^{t+1}; samlab's step k maps x_{k−1} to
+    x_k, so t = k − 1 and γ_k = min{γ, (2k−1)/(k²μ)}. O(1/k) after :func:`thm35_switch`.
+    """
+    k = np.asarray(k, dtype=float)
+    t = k - 1.0
+    return np.minimum(lr, (2.0 * t + 1.0) / ((t + 1.0) ** 2 * mu))
+
+
+def thm35_rho(k, rho):
+    """ρ_k = min{ρ, 1/(2t+1)} with t = k − 1, i.e. min{ρ, 1/(2k−1)} in samlab's steps [official code]."""
+    k = np.asarray(k, dtype=float)
+    return np.minimum(rho, 1.0 / (2.0 * (k - 1.0) + 1.0))
+
+
+def thm35_schedules(lr, rho, mu):
+    """samlab Schedules (γ_k, ρ_k) of Thm 3.5 from the constant Thm 3.2 values (γ, ρ) and μ.
+
+    ``lr`` and ``rho`` may be (B,) arrays (one value per run); a per-run ``lr`` equal to +inf is not
+    allowed, but a run may keep constant steps by using :func:`samlab.schedules.constant` instead.
+    """
+    lr, rho, mu = _positive(lr, "lr"), _nonnegative(rho, "rho"), _positive(mu, "mu")
+    lr_s = _schedules.from_callable(lambda k: thm35_lr(k, lr, mu), f"min(γ, (2k−1)/(k²μ)), μ={float(np.mean(mu)):.4g}")
+    rho_s = _schedules.from_callable(lambda k: thm35_rho(k, rho), "min(ρ, 1/(2k−1))")
+    return lr_s, rho_s
+
+
+@functools.cache
+def _switch_expr():
+    g, m, t = sp.symbols("gamma mu t", positive=True)
+    roots = sp.solve(sp.Eq(g * m * (t + 1) ** 2, 2 * t + 1), t)
+    # the larger root: where (2t+1)/((t+1)²μ) falls below γ for good
+    return (g, m), sp.simplify(max(roots, key=lambda r: float(r.subs({g: 1e-3, m: 1e-2}))))
+
+
+def thm35_switch(lr, mu):
+    """Step t* (0-based, as in the official loop) after which γ_t = (2t+1)/((t+1)²μ) < γ [derived, sympy].
+
+    Solves γμ(t+1)² = 2t + 1: t* = (1 + √(1 − γμ))/(γμ) − 1 ≈ 2/(μγ) (≈ 1.6·10⁵ in experiment (b)).
+    """
+    lr, mu = _positive(lr, "lr"), _positive(mu, "mu")
+    if np.any(lr * mu >= 1):
+        raise ValueError("lr·mu must be < 1 (otherwise the cap never binds after the first step)")
+    (g, m), expr = _switch_expr()
+    return _out(sp.lambdify((g, m), expr, "numpy")(lr, mu))
+
+
+# ----------------------------------------------------------------------------- ER constants
+
+def nice_constants(n, tau, L_max, delta_inf=0.0):
+    """τ-nice sampling (τ of n without replacement): A = (n−τ)L_max/(τ(n−1)), B = n(τ−1)/(τ(n−1)),
+    C = 2AΔ^inf [official code for A, B; Khaled & Richtárik 2020 for C]. τ = n gives (0, 1, 0).
+    """
+    n, tau = int(n), int(tau)
+    if n < 1 or not 1 <= tau <= n:
+        raise ValueError(f"tau must lie in [1, n={n}], got {tau}")
+    if n == 1:
+        return 0.0, 1.0, 0.0
+    A = (n - tau) * float(L_max) / (tau * (n - 1))
+    return A, n * (tau - 1) / (tau * (n - 1)), 2.0 * A * float(delta_inf)
+
+
+def single_element_constants(L_i, p, delta_inf=0.0):
+    """Single element drawn with probabilities p_i, reweighted by 1/(np_i): A = max_i L_i/(np_i), B = 0,
+    C = 2AΔ^inf. Uniform p gives A = L_max; p_i ∝ L_i gives A = L̄ [official code; derived]."""
+    L_i, p = _positive(L_i, "L_i"), _positive(p, "p")
+    if L_i.shape != p.shape or L_i.ndim != 1:
+        raise ValueError("L_i and p must be 1-D arrays of the same length")
+    if abs(p.sum() - 1.0) > 1e-12:
+        raise ValueError("p must sum to 1")
+    A = float(np.max(L_i / (L_i.size * p)))
+    return A, 0.0, 2.0 * A * float(delta_inf)
+
+
+def with_replacement_constants(L_i, q, tau, delta_inf=0.0):
+    """τ i.i.d. draws with probabilities q (reweighted): A = max_i L_i/(τnq_i), B = 1 − 1/τ, C = 2AΔ^inf
+    (Khaled & Richtárik 2020; the note's last table row)."""
+    A, _, _ = single_element_constants(L_i, q)
+    tau = int(tau)
+    if tau < 1:
+        raise ValueError("tau must be >= 1")
+    return A / tau, 1.0 - 1.0 / tau, 2.0 * (A / tau) * float(delta_inf)
+
+
+def er_constants_closed_form(problem, kind, tau=1):
+    """(A, B, C) from the note's table for ``kind`` ∈ {"uniform", "importance", "nice", "replace",
+    "full"} on a finite-sum ``problem`` (independent of samlab.sampling.*.er_constants)."""
+    L_i = np.asarray(problem.L_i, dtype=float)
+    n, delta = problem.n, problem.delta_inf
+    if kind == "uniform":
+        return single_element_constants(L_i, np.full(n, 1.0 / n), delta)
+    if kind == "importance":
+        return single_element_constants(L_i, L_i / L_i.sum(), delta)
+    if kind == "nice":
+        return nice_constants(n, tau, L_i.max(), delta)
+    if kind == "replace":
+        return with_replacement_constants(L_i, np.full(n, 1.0 / n), tau, delta)
+    if kind == "full":
+        return 0.0, 1.0, 0.0
+    raise ValueError(f"kind must be uniform, importance, nice, replace or full, got {kind!r}")
+
+
+def exact_second_moment(problem, sampling: Sampling, X):
+    """Exact E_v‖∇f_v(x)‖² and E_v[∇f_v(x)] at the rows of X (B, d), by enumerating every outcome of
+    ``sampling`` with its probability (``Sampling.outcomes``). Returns ((B,), (B, d))."""
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    m2 = np.zeros(X.shape[0])
+    mean = np.zeros_like(X)
+    total = 0.0
+    for prob, idx, coef in sampling.outcomes(problem):
+        g = problem.component_grad(X, np.broadcast_to(idx, (X.shape[0], idx.size)),
+                                   np.broadcast_to(coef, (X.shape[0], coef.size)))
+        m2 += prob * np.einsum("bi,bi->b", g, g)
+        mean += prob * g
+        total += prob
+    if abs(total - 1.0) > 1e-12:
+        raise ValueError(f"sampling outcomes' probabilities sum to {total}, not 1")
+    return m2, mean
+
+
+def er_bound(problem, X, A, B, C):
+    """Right-hand side 2A(f(x) − f*) + B‖∇f(x)‖² + C at the rows of X."""
+    X = np.atleast_2d(np.asarray(X, dtype=float))
+    g = problem.grad(X)
+    return 2.0 * A * (problem.value(X) - problem.f_star) + B * np.einsum("bi,bi->b", g, g) + C
+
+
+# ----------------------------------------------------------------------------- stability
+
+def unified_divergence_threshold(lr, h, lam=0.0):
+    """ρ above which Unified SAM diverges on a quadratic of top curvature h [derived, algebra only]:
+
+    the unnormalized part gives the linear map z ← (1 − γh(1 + ρ(1−λ)h))z, unstable once
+    γh(1 + ρ(1−λ)h) > 2, i.e. ρ > (2/(γh) − 1)/((1−λ)h); the normalized part adds a bounded term.
+    λ = 0 is USAM's threshold (2/(γh) − 1)/h (note Prediction 9b); +inf at λ = 1 (SAM) or γh ≥ 2 → 0.
+    """
+    lr, h = _positive(lr, "lr"), _positive(h, "h")
+    lam = _unit_interval(lam, "lam")
+    with np.errstate(divide="ignore"):
+        thr = (2.0 / (lr * h) - 1.0) / np.where(lam < 1, (1.0 - lam) * h, 0.0)
+    return _out(np.where(lam < 1, np.maximum(thr, 0.0), np.inf))
+
+
+# ----------------------------------------------------------------------------- instances
+
+def authors_matrix(n, cond, rs: np.random.RandomState):
+    """Symmetric positive definite n×n matrix with cond(A) = ``cond`` (the authors' generator).
+
+    A = U S² Uᵀ with S = diag(cond^{−1/4} … cond^{1/4}) log-spaced, U the Q factor of QR((M − 5)·200),
+    M uniform on [0, 1)^{n×n}; a second such matrix is drawn (and cancels) to keep the authors' draw
+    order [official code, as described in the note's experiment (a) and Pitfall 15].
+    """
+    n = int(n)
+    if n < 2 or cond < 1:
+        raise ValueError("n must be >= 2 and cond >= 1")
+    s = np.exp(np.linspace(-np.log(cond) / 4.0, np.log(cond) / 4.0, n))
+    U, _ = np.linalg.qr((rs.rand(n, n) - 5.0) * 200.0)
+    rs.rand(n, n)  # the second factor V cancels in (U S Vᵀ)(U S Vᵀ)ᵀ but is drawn by the authors
+    return (U * s**2) @ U.T
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A problem of the authors' experiments with its start and constants (f = samlab problem)."""
+
+    problem: object
+    x0: np.ndarray
+    name: str
+
+    def constants(self) -> dict:
+        p = self.problem
+        out = {"L": float(p.L), "mu": float(p.mu)}
+        if getattr(p, "is_finite_sum", False):
+            out.update({"L_mean": p.L_mean, "L_max": p.L_max, "n": p.n})
+        return out
+
+
+def instance_a(n=100, cond=10.0, seed=PAPER_SEED) -> Instance:
+    """Experiment (a): f = ½‖Ax − b‖², b = A x_true, as Quadratic(AᵀA, x_true); L = 10, μ = 0.1.
+
+    Draw order after RandomState(3107): the two uniform matrices, x_true ~ N(0, I), x⁰ ~ N(0, I).
+    """
+    rs = np.random.RandomState(seed)
+    A = authors_matrix(n, cond, rs)
+    x_true = rs.randn(n)
+    x0 = rs.randn(n)
+    return Instance(_problems.Quadratic(A.T @ A, x_star=x_true, name="least_squares_a"), x0, "a")
+
+
+def instance_b(n=100, cond=10.0, reg=None, seed=PAPER_SEED) -> Instance:
+    """Experiment (b): ridge f = (1/(2n))‖Ax − b‖² + (reg/2)‖x‖², reg = 3/n, b = A x_true (samlab
+    LeastSquares(A, b, reg)); μ = 0.031, L = 0.13, L̄ = 2.209, L_max = 3.117. Same draws as (a)."""
+    rs = np.random.RandomState(seed)
+    A = authors_matrix(n, cond, rs)
+    x_true = rs.randn(n)
+    x0 = rs.randn(n)
+    reg = 3.0 / n if reg is None else reg
+    return Instance(_problems.LeastSquares(A, A @ x_true, reg=reg, name="ridge_b"), x0, "b")
+
+
+def instance_c(d=100, top=10.0, reg=None, seed=PAPER_SEED) -> Instance:
+    """Experiment (c): A = Q diag(1, 10, u_3 … u_d) Qᵀ, u_j ~ U(1, 2), Q Haar, b ~ N(0, I), reg = 3/n.
+
+    Draw order after RandomState(3107): the d−2 uniforms, Q (scipy ortho_group with the same
+    RandomState), b, x⁰. μ = 0.04, L = 1.03, L̄ = 3.302, L_max = 8.414.
+    """
+    from scipy.stats import ortho_group
+
+    rs = np.random.RandomState(seed)
+    eig = np.concatenate(([1.0, top], rs.uniform(1.0, 2.0, d - 2)))
+    Q = ortho_group.rvs(d, random_state=rs)
+    A = (Q * eig) @ Q.T
+    b = rs.randn(d)
+    x0 = rs.randn(d)
+    reg = 3.0 / d if reg is None else reg
+    return Instance(_problems.LeastSquares(A, b, reg=reg, name="ridge_c"), x0, "c")
+
+
+def ridge_instance(n, d, reg, seed, *, consistent=False, row_norms2=None, start_scale=1.0) -> Instance:
+    """A small Gaussian ridge problem for fast checks: A ~ N(0, 1) (rows rescaled to squared norms
+    ``row_norms2`` when given, e.g. to spread the L_i for importance sampling), b = A x_true
+    (+ N(0, 1) noise unless ``consistent``), x⁰ = x_true + start_scale·N(0, I). Generator from SeedSequence(seed)."""
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 2025]))
+    A = rng.standard_normal((n, d))
+    if row_norms2 is not None:
+        r2 = np.broadcast_to(np.asarray(row_norms2, dtype=float), (n,))
+        if np.any(r2 <= 0):
+            raise ValueError("row_norms2 must be > 0")
+        A *= np.sqrt(r2 / np.einsum("ij,ij->i", A, A))[:, None]
+    x_true = rng.standard_normal(d)
+    b = A @ x_true + (0.0 if consistent else rng.standard_normal(n))
+    x0 = x_true + float(start_scale) * rng.standard_normal(d)
+    return Instance(_problems.LeastSquares(A, b, reg=reg, name="ridge"), x0, "ridge")
+
+
+def interpolation_instance(n=200, d=20, seed=0) -> Instance:
+    """Consistent least squares (reg = 0, b = A x_true): every f_i is minimized at x*, so C = 0
+    (note Prediction 5: n = 200, d = 20)."""
+    return ridge_instance(n, d, 0.0, seed, consistent=True)
+
+
+# ----------------------------------------------------------------------------- batching samplings
+
+class RunwiseSampling(Sampling):
+    """Different samplings for consecutive blocks of runs of one batched run.
+
+    ``RunwiseSampling([(Uniform(), 10), (Importance(), 10)])``: runs 0–9 sample uniformly, runs 10–19
+    by importance. Each block draws its own (count, k) indices per step from the run's sampling
+    stream; blocks with fewer components per sample are padded with zero coefficients.
+    """
+
+    name = "runwise"
+
+    def __init__(self, blocks):
+        blocks = list(blocks)
+        if not blocks:
+            raise ValueError("blocks must not be empty")
+        for s, c in blocks:
+            if not isinstance(s, Sampling):
+                raise ValueError(f"blocks: {s!r} is not a samlab sampling")
+            if int(c) != c or c < 1:
+                raise ValueError(f"blocks: counts must be positive integers, got {c!r}")
+        self.blocks = [(s, int(c)) for s, c in blocks]
+        self.runs = sum(c for _, c in self.blocks)
+
+    def check(self, problem):
+        for s, _ in self.blocks:
+            s.check(problem)
+
+    def draw(self, rng, runs, problem):
+        if runs != self.runs:
+            raise ValueError(f"RunwiseSampling covers {self.runs} runs but the run has {runs}")
+        parts = [s.draw(rng, c, problem) for s, c in self.blocks]
+        k = max(idx.shape[1] for idx, _ in parts)
+        idx = np.zeros((runs, k), dtype=np.int64)
+        coef = np.zeros((runs, k))
+        row = 0
+        for (i, c), (_, cnt) in zip(parts, self.blocks):
+            idx[row:row + cnt, : i.shape[1]] = i
+            coef[row:row + cnt, : c.shape[1]] = c
+            row += cnt
+        return idx, coef
+
+    def er_constants(self, problem):
+        raise ValueError("RunwiseSampling mixes samplings: ask each block's sampling for its constants")
+
+    def describe(self):
+        return {"name": "runwise", "blocks": [{"runs": c, **s.describe()} for s, c in self.blocks]}
+
+
+class PairedSampling(Sampling):
+    """``copies`` configurations that see the same samples: one draw of ``runs`` samples per step,
+    repeated for each copy (run j of copy c is run c·runs + j). Exact pairing inside one batched run,
+    e.g. constant against decreasing steps (Thm 3.5) with identical sample paths."""
+
+    name = "paired"
+
+    def __init__(self, sampling: Sampling, runs: int, copies: int):
+        if not isinstance(sampling, Sampling):
+            raise ValueError(f"sampling must be a samlab sampling, got {sampling!r}")
+        if int(runs) != runs or runs < 1:
+            raise ValueError(f"runs must be a positive integer, got {runs!r}")
+        if int(copies) != copies or copies < 1:
+            raise ValueError(f"copies must be a positive integer, got {copies!r}")
+        self.sampling, self.base_runs, self.copies = sampling, int(runs), int(copies)
+        self.runs = self.base_runs * self.copies
+
+    def check(self, problem):
+        self.sampling.check(problem)
+
+    def draw(self, rng, runs, problem):
+        if runs != self.runs:
+            raise ValueError(f"PairedSampling covers {self.runs} runs but the run has {runs}")
+        idx, coef = self.sampling.draw(rng, self.base_runs, problem)
+        return np.tile(idx, (self.copies, 1)), np.tile(coef, (self.copies, 1))
+
+    def er_constants(self, problem):
+        return self.sampling.er_constants(problem)
+
+    def outcomes(self, problem):
+        return self.sampling.outcomes(problem)
+
+    def describe(self):
+        return {"name": "paired", "copies": self.copies, "runs_per_copy": self.base_runs,
+                "sampling": self.sampling.describe()}
