@@ -77,24 +77,32 @@ class _Oracle:
         return g
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
 def _streams(seed: int, name: str) -> list[np.random.Generator]:
-    if int(seed) != seed or seed < 0:
+    if not _is_int(seed) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    if not isinstance(name, str):
+        raise ValueError(f"name must be a string, got {name!r}")
     ss = np.random.SeedSequence([int(seed), zlib.crc32(name.encode("utf-8"))])
     return [np.random.Generator(np.random.PCG64(s)) for s in ss.spawn(5)]
 
 
 def _resolve_runs(x0: np.ndarray, algorithm: Algorithm, runs: int | None) -> int:
-    sizes = {h.runs for h in algorithm.hypers.values() if h.runs is not None}
+    """B from ``runs``, the rows of x0 and per-run hyperparameters, which must agree."""
+    sources = {name: h.runs for name, h in algorithm.hypers.items() if h.runs is not None}
     if x0.ndim == 2:
-        sizes.add(x0.shape[0])
+        sources["x0"] = x0.shape[0]
     if runs is not None:
-        if int(runs) != runs or runs < 1:
+        if not _is_int(runs) or runs < 1:
             raise ValueError(f"runs must be a positive integer, got {runs!r}")
-        sizes.add(int(runs))
-    if len(sizes) > 1:
-        raise ValueError(f"runs, x0 and per-run hyperparameters disagree on the number of runs: {sorted(sizes)}")
-    return sizes.pop() if sizes else 1
+        sources["runs"] = int(runs)
+    if len(set(sources.values())) > 1:
+        listed = ", ".join(f"{name}: {size}" for name, size in sources.items())
+        raise ValueError(f"the number of runs disagrees between arguments ({listed})")
+    return next(iter(sources.values()), 1)
 
 
 def _checkpoints(checkpoints, steps: int) -> np.ndarray:
@@ -110,7 +118,7 @@ def _checkpoints(checkpoints, steps: int) -> np.ndarray:
     c = c.astype(np.int64)
     if np.any(c < 0) or np.any(c > steps):
         raise ValueError(f"checkpoints must lie in [0, steps={steps}]")
-    return np.unique(np.concatenate([[0], c]))
+    return np.unique(np.concatenate([[0], c, [steps]]))
 
 
 def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | None = None,
@@ -121,7 +129,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
     """Run ``algorithm`` on ``problem`` from ``x0`` for ``steps`` steps, B runs at once.
 
     x0 of shape (d,) is broadcast to all runs; (B, d) gives one start per run. ``checkpoints``: a
-    count (log-spaced, default ~100) or explicit step numbers (0 is always added). ``observe``
+    count (log-spaced, default ~100) or explicit step numbers (0 and ``steps`` are always added). ``observe``
     maps names to callables of a :class:`StepView` returning (B,) values, recorded at every
     checkpoint k ≥ 1 (``Result.observed[name]`` has one row per checkpoint after 0).
     """
@@ -129,7 +137,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         raise ValueError(f"problem must be a samlab Problem, got {type(problem).__name__}")
     if not isinstance(algorithm, Algorithm):
         raise ValueError(f"algorithm must be built by samlab.algorithms, got {type(algorithm).__name__}")
-    if isinstance(steps, bool) or int(steps) != steps or steps < 1:
+    if not _is_int(steps) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     steps = int(steps)
     x0 = np.asarray(x0, dtype=float)
@@ -216,11 +224,11 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
                 X_new = X - lr.at(k) * V
             else:
                 X_new = X - lr.at(k) * gy
-            # divergence: frozen runs keep their last finite iterate; then one reduction over the
-            # whole batch catches NaN, inf and explosions cheaply, and only then are rows inspected
+            # divergence: frozen runs keep their last finite iterate; then the batch's max and min
+            # catch NaN, inf and explosions cheaply, and only then are rows inspected
             if not all_alive:
                 np.copyto(X_new, X, where=frozen)
-            if not abs(X_new.sum()) < divergence_threshold:
+            if not (X_new.max() < divergence_threshold and X_new.min() > -divergence_threshold):
                 bad = ~(np.abs(X_new).max(axis=1) < divergence_threshold) & alive
                 status[bad], diverged_at[bad] = "diverged", k
                 alive &= ~bad

@@ -63,8 +63,13 @@ class Hyper:
 
     @property
     def runs(self) -> int | None:
-        """Number of runs a per-run array fixes (None for floats and schedules)."""
-        return self._value.shape[0] if self.kind == "array" else None
+        """Number of runs a per-run array (or a schedule with per-run parameters) fixes, else None."""
+        if self.kind == "array":
+            return self._value.shape[0]
+        if self.kind == "schedule":
+            first = np.asarray(self._value(1.0))
+            return first.size if first.ndim == 1 else None
+        return None
 
     @property
     def is_zero(self) -> bool:
@@ -72,8 +77,8 @@ class Hyper:
 
     def bind(self, runs: int, steps: int) -> None:
         """Check per-run sizes and the values of a schedule over k = 1 … steps."""
-        if self.kind == "array" and self._value.shape[0] != runs:
-            raise ValueError(f"{self.name} has {self._value.shape[0]} values but the run has {runs} runs")
+        if self.runs is not None and self.runs != runs:
+            raise ValueError(f"{self.name} has {self.runs} values per step but the run has {runs} runs")
         if self.kind == "schedule":
             probe = np.unique(np.concatenate([np.arange(1, min(steps, 10_000) + 1),
                                               np.geomspace(1, steps, 200).astype(int), [steps]]))

@@ -71,8 +71,9 @@ class Result:
         How often a normalized perturbation met an exactly zero direction (then y = x).
     diverged_at : (B,) int
         Step at which a run diverged, −1 for runs that did not.
-    observed : dict[str, (K, B)]
-        Quantities of the ``observe=`` callables, recorded at the checkpoints.
+    observed : dict[str, (K − 1, B)]
+        Quantities of the ``observe=`` callables, one row per checkpoint after 0 (aligned with
+        ``t[1:]``): row i describes the step that produced x at ``t[i + 1]``.
     meta : dict
         Problem, algorithm and hyperparameters, sampling, noise, seed, ε, timing.
     """
@@ -117,9 +118,7 @@ class Result:
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> Path:
         """Write ``<path>.npz`` and ``<path>.json`` atomically; returns the npz path."""
-        base = Path(path)
-        if base.suffix in (".npz", ".json"):
-            base = base.with_suffix("")
+        npz, js = _paths(path)
         arrays: dict[str, np.ndarray] = {}
         for name in _ARRAYS + ("diverged_at",):
             value = getattr(self, name)
@@ -131,20 +130,18 @@ class Result:
         for name, value in self.observed.items():
             arrays[f"observed:{name}"] = value
         buffer = _npz_bytes(arrays)
-        atomic_write_bytes(base.with_suffix(".npz"), buffer)
+        atomic_write_bytes(npz, buffer)
         meta = {"n_grad": int(self.n_grad), "meta": self.meta}
-        atomic_write_text(base.with_suffix(".json"), json.dumps(meta, indent=2, default=_json_default))
-        return base.with_suffix(".npz")
+        atomic_write_text(js, json.dumps(meta, indent=2, default=_json_default))
+        return npz
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Result":
         """Read a result written by :meth:`save` (give the path with or without suffix)."""
-        base = Path(path)
-        if base.suffix in (".npz", ".json"):
-            base = base.with_suffix("")
-        with np.load(base.with_suffix(".npz"), allow_pickle=False) as data:
+        npz, js = _paths(path)
+        with np.load(npz, allow_pickle=False) as data:
             arrays = {name: data[name] for name in data.files}
-        info = json.loads(base.with_suffix(".json").read_text())
+        info = json.loads(js.read_text())
         observed = {k.split(":", 1)[1]: v for k, v in arrays.items() if k.startswith("observed:")}
         return cls(
             t=arrays["t"],
@@ -162,6 +159,14 @@ class Result:
             observed=observed,
             meta=info["meta"],
         )
+
+
+def _paths(path: str | os.PathLike) -> tuple[Path, Path]:
+    """``run.npz``/``run.json`` for ``run``, ``run.npz`` or ``run.json`` (dots elsewhere are kept: rho0.1)."""
+    base = Path(path)
+    if base.suffix in (".npz", ".json"):
+        base = base.with_suffix("")
+    return base.with_name(base.name + ".npz"), base.with_name(base.name + ".json")
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:

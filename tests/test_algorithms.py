@@ -266,8 +266,6 @@ def test_eps_regularized_normalization():
     assert sl.run(D2, al.sam(0.1, 0.5, eps=eps), X0, 1).meta["eps"] == eps
 
 
-@pytest.mark.xfail(strict=True, reason="algorithms.row_norms computes sqrt(Σ g²): for ‖g‖ below ~1e-154 the "
-                   "squares underflow, so a nonzero gradient is normalized wrongly or taken as a zero direction")
 def test_sam_normalizes_a_tiny_nonzero_gradient():
     for x0 in (1e-160, 1e-170, 1e-200):
         res = sl.run(Q1, al.sam(0.1, 0.5), [x0], 1)

@@ -104,8 +104,6 @@ def test_per_run_schedule_parameters_equal_the_loop():
     assert r.x.shape == (3, 3) and np.all(r.x == r.x[0])
 
 
-@pytest.mark.xfail(strict=True, reason="engine._resolve_runs ignores per-run schedule parameters: a schedule whose "
-                   "parameters have 3 values fails later with a numpy broadcasting error that does not name rho")
 def test_per_run_schedule_of_the_wrong_length_names_the_argument():
     alg = al.sam(0.1, sl.schedules.inverse_power(np.array([0.1, 0.2, 0.3]), 0.5))
     with pytest.raises(ValueError, match="rho"):
@@ -170,8 +168,6 @@ def test_divergence_to_nan_and_custom_threshold():
     assert res.x[1, 0] == (-2.0) ** 9
 
 
-@pytest.mark.xfail(strict=True, reason="engine.run gates divergence on abs(X_new.sum()): runs (or coordinates) "
-                   "growing with opposite signs cancel, so |x| > threshold goes unnoticed until inf − inf = NaN")
 def test_divergence_is_detected_when_runs_grow_with_opposite_signs():
     q = sl.problems.Quadratic([[1.0]])
     res = sl.run(q, al.gd(3.0), [[1.0], [-1.0]], 2000)  # x_k = ±(−2)^k
@@ -346,8 +342,6 @@ def test_bad_run_inputs_name_the_argument(case):
         make()
 
 
-@pytest.mark.xfail(strict=True, reason="engine.run converts steps and seed with int() before checking them: None "
-                   "raises TypeError, inf OverflowError, NaN and 'abc' a ValueError that does not name the argument")
 @pytest.mark.parametrize("kwargs,arg", [
     (dict(steps=None), "steps"),
     (dict(steps=float("inf")), "steps"),

@@ -232,8 +232,6 @@ def test_least_squares_rank_deficient_minimum_norm_solution():
     assert p.pl_mu == pytest.approx(positive[0], rel=1e-12)
 
 
-@pytest.mark.xfail(strict=True, reason="LeastSquares.mu takes λ_min(AᵀA)/n as computed: a rounding residue "
-                   "(~1e-17) of a singular Gram matrix becomes μ > 0 and strongly_convex True")
 def test_least_squares_rank_deficient_mu_is_exactly_zero():
     for seed in range(6):
         rng = np.random.default_rng(seed)
@@ -361,8 +359,6 @@ def test_from_expression():
         sl.problems.from_expression("x**2 + y**2", x_star=(0.0,))
 
 
-@pytest.mark.xfail(strict=True, reason="SymbolicProblem.grad allocates np.empty_like(X): an integer batch gives an "
-                   "integer gradient (0.5 truncated to 0) while value/hess convert with as_batch")
 def test_symbolic_grad_of_an_integer_batch_is_float():
     p = sl.problems.from_expression("x**2/4 + y**2/4")
     np.testing.assert_array_equal(p.grad(np.array([[1, 1]])), [[0.5, 0.5]])

@@ -60,8 +60,6 @@ def test_save_load_round_trip_is_exact(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["plain.json", "plain.npz", "run.json", "run.npz"]
 
 
-@pytest.mark.xfail(strict=True, reason="Result.save/load build file names with Path.with_suffix: 'rho0.1' and "
-                   "'rho0.2' both become rho0.npz/rho0.json, so the second save overwrites the first")
 def test_names_with_dots_do_not_collide(tmp_path):
     q = sl.problems.Quadratic([[1.0]])
     a = sl.run(q, sl.algorithms.sam(0.1, 0.1), [1.0], 5)

@@ -57,7 +57,7 @@ def test_validation():
 
 def test_hyper_at_and_bind():
     h = Hyper("rho", sc.inverse_power(np.array([1.0, 2.0]), 1.0), Bounds(0.0, np.inf))
-    assert h.kind == "schedule" and h.runs is None
+    assert h.kind == "schedule" and h.runs == 2  # per-run schedule parameters fix B
     h.bind(2, 100)
     np.testing.assert_array_equal(h.at(4), [[0.25], [0.5]])
     f = Hyper("lr", 0.1, Bounds(0.0, np.inf, low_open=True))

@@ -55,15 +55,22 @@ class LeastSquares(FiniteSum):
         gram = self.A.T @ self.A / self.n
         self.gram_eigenvalues = np.linalg.eigvalsh(gram)
         self.L = float(self.gram_eigenvalues[-1] + self.reg)
-        self.mu = float(max(self.gram_eigenvalues[0], 0.0) + self.reg)
+        lam_min = float(self.gram_eigenvalues[0])
+        if lam_min <= 1e-12 * float(self.gram_eigenvalues[-1]):
+            lam_min = 0.0  # rank-deficient AᵀA: its computed smallest eigenvalue is rounding noise
+        self.mu = lam_min + self.reg
         self.hessian_matrix = gram + self.reg * np.eye(self.dim)
         rhs = self.A.T @ self.b / self.n
         if self.mu > 1e-12 * self.L:
             self.x_star = np.linalg.solve(self.hessian_matrix, rhs)
         else:
             self.x_star = np.linalg.lstsq(self.hessian_matrix, rhs, rcond=None)[0]
-        self.f_star = float(self.value(self.x_star[None, :])[0])
         self._Ab = self.A.T @ self.b / self.n
+        residual = np.linalg.norm(self.A @ self.x_star - self.b)
+        if self.reg == 0 and residual <= 1e-12 * (1.0 + np.linalg.norm(self.b)):
+            self.f_star = 0.0  # consistent system: f* = 0 exactly, not the rounding of f(x*)
+        else:
+            self.f_star = float(self.value(self.x_star[None, :])[0])
 
     @property
     def pl_mu(self) -> float:
@@ -75,7 +82,7 @@ class LeastSquares(FiniteSum):
     @property
     def interpolating(self) -> bool:
         """Every f_i is minimized at x* (C = 0 in the ER condition)."""
-        return self.reg == 0 and bool(np.allclose(self.A @ self.x_star, self.b, atol=1e-10 * (1 + np.abs(self.b).max())))
+        return self.reg == 0 and self.f_star == 0.0
 
     def value(self, X):
         X = as_batch(X, self.dim)

@@ -49,6 +49,7 @@ class SymbolicProblem(Problem):
         return np.broadcast_to(np.asarray(self._f(*self._columns(X)), dtype=float), (X.shape[0],)).copy()
 
     def grad(self, X):
+        X = as_batch(X, self.dim)
         cols = self._columns(X)
         out = np.empty_like(X)
         for j, g in enumerate(self._g):
