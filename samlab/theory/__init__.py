@@ -38,3 +38,4 @@ from .quadratic_cycle import (
     usam_contraction,
 )
 from .oikonomou_loizou_2025 import *  # noqa: E402,F401,F403
+from .si_yun_2023 import *  # noqa: E402,F401,F403
