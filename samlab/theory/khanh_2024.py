@@ -1,0 +1,360 @@
+r"""Closed forms and schedules for Khanh, Luong, Mordukhovich & Tran (2024), "Fundamental Convergence
+Analysis of Sharpness-Aware Minimization" (NeurIPS 2024; arXiv 2401.08060) — khanh_2024.md.
+
+The paper reads SAM and its normalized variants as inexact gradient descent (IGD) with absolute
+error Lρ_k, and USAM as IGD with relative error. This module holds what samlab needs to check it:
+
+* the learning-rate schedules Diminish 1–3 of the official code (lhchau/fundamental-sam,
+  ``scheduler/``, ``utils/get_scheduler.py``) as :class:`samlab.schedules.Schedule` objects;
+* exact summability verdicts (sympy) for Σt_k = ∞, Σt_k² < ∞, Σt_kρ_k < ∞, Σt_kρ_k² < ∞, for the
+  Diminish schedules and for inverse powers t_k = c/k^a, ρ_k = C/k^p;
+* the residual SAM oscillation ("envelope") with diminishing steps on a curvature-a direction;
+* the USAM sufficient-descent region ρ < 1/L, t < 2(1 − Lρ)/(L(1 + Lρ)²) [derived, sympy];
+* the hallucinated SAM fixed point of f = −cos x, x̂ = 2π − ρ [derived, sympy];
+* the log-loss instance of the note, f(x) = Σ_i log(1 + (Ax − b)_i²) with Gaussian A, b.
+
+Symbols: t_k → ``lr`` (the paper's stepsize), ρ_k → ``rho``, a → the curvature ``a`` (an eigenvalue
+of the Hessian at the limit point), L → ``L``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numpy as np
+import sympy as sp
+
+from .. import problems
+from ..schedules import Schedule, from_callable
+from .quadratic_cycle import cycle_amplitude
+
+__all__ = [
+    "diminish1",
+    "diminish2",
+    "diminish3",
+    "diminish_schedules",
+    "diminish_epoch_term",
+    "series_converges",
+    "schedule_conditions",
+    "power_schedule_conditions",
+    "diminish_summability",
+    "sam_envelope_amplitude",
+    "sam_envelope_level",
+    "sam_envelope_gradient",
+    "usam_descent_exprs",
+    "usam_descent_step_limit",
+    "usam_descent_constant",
+    "neg_cos_fixed_point_exprs",
+    "neg_cos_hallucinated_point",
+    "neg_cos_hallucination_multiplier",
+    "log_loss_instance",
+]
+
+
+# ----------------------------------------------------------------------------- input helpers
+
+def _positive_float(value, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return v
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or int(value) != value or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def _epoch(k, iters_per_epoch: int) -> np.ndarray:
+    """0-based epoch of the 1-based iteration k (vectorized)."""
+    k = np.asarray(k, dtype=float)
+    return np.floor((k - 1.0) / iters_per_epoch)
+
+
+def _arr(value, name: str) -> np.ndarray:
+    out = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return out
+
+
+def _out(value):
+    value = np.asarray(value)
+    return value.item() if value.ndim == 0 else value
+
+
+# ----------------------------------------------------------------------------- Diminish 1–3
+
+def diminish1(base: float = 0.1, iters_per_epoch: int = 1) -> Schedule:
+    """Diminish 1 [official code: LambdaLR(lambda epoch: 1/(epoch+1))]: t = base/(e + 1).
+
+    e = ⌊(k − 1)/``iters_per_epoch``⌋ is the 0-based epoch of the 1-based iteration k (the official
+    code steps the scheduler once per epoch, ~352 iterations on CIFAR-10 with batch 128);
+    ``iters_per_epoch=1`` makes it an iteration-level schedule t_k = base/k. base → lr (0.1).
+    """
+    base = _positive_float(base, "base")
+    m = _positive_int(iters_per_epoch, "iters_per_epoch")
+    return from_callable(lambda k: base / (_epoch(k, m) + 1.0),
+                         f"diminish1: {base:g}/(e+1), e = (k-1)//{m}")
+
+
+def diminish2(base: float = 0.1, iters_per_epoch: int = 1, power: float = 0.5001) -> Schedule:
+    """Diminish 2 [official code: scheduler/diminish2.py]: t = base for e = 0, base/e^0.5001 for e ≥ 1.
+
+    The scheduler writes lr = base/(epoch+1)^0.5001 only after an epoch, so epoch e ≥ 1 trains with
+    base/e^power and epoch 0 with base. The exponent 0.5001 (not 0.5) keeps Σt² < ∞ — formally:
+    the tail Σ_{e>E} base²/e^{1.0002} = base²·E^{−0.0002}/0.0002 is still ≈ 50·base² at E = 10⁹.
+    """
+    base = _positive_float(base, "base")
+    m = _positive_int(iters_per_epoch, "iters_per_epoch")
+    p = _positive_float(power, "power")
+    return from_callable(lambda k: base / np.maximum(_epoch(k, m), 1.0) ** p,
+                         f"diminish2: {base:g}/max(e,1)^{p:g}, e = (k-1)//{m}")
+
+
+def diminish3(base: float = 0.1, iters_per_epoch: int = 1, block: int = 5) -> Schedule:
+    """Diminish 3 [official code: scheduler/diminish3.py]: t = base/(n ln n), n = 3 + ⌊(e − 1)/5⌋.
+
+    Epoch 0 keeps the optimizer's base lr; n starts at 3 for epochs 1–5 and grows by one every
+    ``block`` = 5 epochs (natural log). Σt = ∞ (like Σ 1/(n ln n), doubly-logarithmic growth) and
+    Σt² < ∞.
+    """
+    base = _positive_float(base, "base")
+    m = _positive_int(iters_per_epoch, "iters_per_epoch")
+    blk = _positive_int(block, "block")
+
+    def fn(k):
+        e = _epoch(k, m)
+        n = 3.0 + np.floor(np.maximum(e - 1.0, 0.0) / blk)
+        return np.where(e < 1.0, base, base / (n * np.log(n)))
+
+    return from_callable(fn, f"diminish3: {base:g}/(n ln n), n = 3 + (e-1)//{blk}, e = (k-1)//{m}")
+
+
+def diminish_schedules(base: float = 0.1, iters_per_epoch: int = 1) -> dict[str, Schedule]:
+    """The three official schedules by name: {"diminish1": …, "diminish2": …, "diminish3": …}."""
+    return {"diminish1": diminish1(base, iters_per_epoch), "diminish2": diminish2(base, iters_per_epoch),
+            "diminish3": diminish3(base, iters_per_epoch)}
+
+
+# ----------------------------------------------------------------------------- summability (sympy)
+
+_N = sp.Symbol("n", integer=True, positive=True)
+
+
+def diminish_epoch_term(name: str, base: float = 0.1, power: float = 0.5001) -> tuple[sp.Expr, int]:
+    """Sympy term u_n and start n₀ whose series has the same convergence as Σ_e t_e for a schedule.
+
+    diminish1: base/n from n = 1 (n = epoch + 1); diminish2: base/n^power from n = 1;
+    diminish3: 5·base/(n ln n) from n = 3 (five epochs share each n, a finite factor).
+    Σ over iterations is ``iters_per_epoch`` times Σ over epochs, so verdicts carry over.
+    """
+    b = sp.nsimplify(base)
+    if name == "diminish1":
+        return b / _N, 1  # Σ_{e≥0} base/(e + 1) = Σ_{n≥1} base/n
+    if name == "diminish2":
+        return b / _N ** sp.nsimplify(power), 1
+    if name == "diminish3":
+        return 5 * b / (_N * sp.log(_N)), 3
+    raise ValueError(f"name must be diminish1, diminish2 or diminish3, got {name!r}")
+
+
+def series_converges(term: sp.Expr, start: int = 1, var: sp.Symbol = _N) -> bool:
+    """Exact verdict of sympy's convergence tests for Σ_{var ≥ start} term (raises if undecided)."""
+    verdict = sp.Sum(term, (var, int(start), sp.oo)).is_convergent()
+    if verdict not in (True, False, sp.true, sp.false):
+        raise ValueError(f"sympy could not decide the convergence of Σ {term}")
+    return bool(verdict)
+
+
+def schedule_conditions(t_term: sp.Expr, rho_term: sp.Expr | None = None, start: int = 1,
+                        var: sp.Symbol = _N) -> dict[str, bool]:
+    """Which step-size conditions of the note's theorems a pair (t_n, ρ_n) satisfies (sympy).
+
+    Keys: ``sum_t_diverges`` (Σt = ∞), ``sum_t2_converges`` (Σt² < ∞) — Theorem 3.2-type, convex,
+    constant ρ; ``t_to_zero``; with ρ: ``rho_to_zero``, ``sum_t_rho_converges`` (Σtρ < ∞, "Set A"),
+    ``sum_t_rho2_converges`` (Σtρ² < ∞, "Set B") — Theorem 3.3-type, nonconvex (khanh_2024.md).
+    """
+    out = {
+        "sum_t_diverges": not series_converges(t_term, start, var),
+        "sum_t2_converges": series_converges(t_term**2, start, var),
+        "t_to_zero": bool(sp.limit(t_term, var, sp.oo) == 0),
+    }
+    if rho_term is not None:
+        out["rho_to_zero"] = bool(sp.limit(rho_term, var, sp.oo) == 0)
+        out["sum_t_rho_converges"] = series_converges(t_term * rho_term, start, var)
+        out["sum_t_rho2_converges"] = series_converges(t_term * rho_term**2, start, var)
+    return out
+
+
+@functools.cache
+def power_schedule_conditions(a: float, p: float | None = None) -> dict[str, bool]:
+    """:func:`schedule_conditions` for t_k = c/k^a and ρ_k = C/k^p (p = 0: constant ρ; None: no ρ).
+
+    Exponents are made exact rationals (nsimplify), so 0.5001 is 5001/10000: the verdicts are exact
+    (Σ 1/k^s converges iff s > 1), not read off finite partial sums.
+    """
+    a_ = sp.nsimplify(a)
+    t = 1 / _N**a_
+    rho = None if p is None else 1 / _N ** sp.nsimplify(p)
+    return schedule_conditions(t, rho, 1)
+
+
+@functools.cache
+def diminish_summability(power: float = 0.5001) -> dict[str, dict[str, bool]]:
+    """Σt = ∞ and Σt² < ∞ for each Diminish schedule (sympy), plus the exponent-0.5 control."""
+    out = {}
+    for name in ("diminish1", "diminish2", "diminish3"):
+        term, start = diminish_epoch_term(name, 1.0, power)
+        out[name] = {"sum_t_diverges": not series_converges(term, start),
+                     "sum_t2_converges": series_converges(term**2, start)}
+    term, start = diminish_epoch_term("diminish2", 1.0, 0.5)
+    out["diminish2_power_0.5"] = {"sum_t_diverges": not series_converges(term, start),
+                                  "sum_t2_converges": series_converges(term**2, start)}
+    return out
+
+
+# ----------------------------------------------------------------------------- SAM envelope
+
+def sam_envelope_amplitude(lr, rho, a):
+    """Amplitude c_k = t_k aρ_k/(2 − t_k a) of SAM's residual 2-cycle along a curvature-a direction.
+
+    With constant (t, ρ) this is the exact period-2 orbit ±c of SAM on (a/2)x² (khanh_2024.md,
+    "Constant-stepsize SAM need not converge" [derived]; :func:`samlab.theory.cycle_amplitude`).
+    With slowly varying t_k, ρ_k the orbit tracks c(t_k, ρ_k) (adiabatic: the orbit contracts by
+    (1 − t_k a)² per two steps while t_k changes by a factor 1 + O(1/k)), so c_k is the envelope of
+    the oscillation, ≈ t_k aρ_k/2 → 0 (Prediction 2). NaN where t a ≥ 2. Broadcasts.
+    """
+    return cycle_amplitude(lr, rho, a)
+
+
+def sam_envelope_level(lr, rho, a):
+    """f − f* on the envelope: (a/2)c_k² (Prediction 2: (a_max/2)(t_k a_max ρ/2)² for small t_k a)."""
+    c = np.asarray(sam_envelope_amplitude(lr, rho, a), dtype=np.float64)
+    return _out(0.5 * _arr(a, "a") * c * c)
+
+
+def sam_envelope_gradient(lr, rho, a):
+    """‖∇f‖ on the envelope: a·c_k (the constant-ρ control plateau when lr, rho are constant)."""
+    c = np.asarray(sam_envelope_amplitude(lr, rho, a), dtype=np.float64)
+    return _out(_arr(a, "a") * c)
+
+
+# ----------------------------------------------------------------------------- USAM descent region
+
+@functools.cache
+def usam_descent_exprs() -> tuple[sp.Expr, sp.Expr]:
+    """Sympy (c, t̄): f(x⁺) ≤ f(x) − t·c·‖∇f(x)‖² for USAM, and the step bound where c = 0 [derived].
+
+    USAM: x⁺ = x − t∇f(x + ρ∇f(x)). With e = ∇f(x + ρ∇f(x)) − ∇f(x), ‖e‖ ≤ Lρ‖∇f(x)‖ (relative
+    error), so ⟨∇f, ∇f + e⟩ ≥ (1 − Lρ)‖∇f‖² and ‖∇f + e‖ ≤ (1 + Lρ)‖∇f‖; the descent lemma gives
+        c = (1 − Lρ) − (Lt/2)(1 + Lρ)²,    c > 0  ⟺  t < t̄ = 2(1 − Lρ)/(L(1 + Lρ)²)
+    (khanh_2024.md, Theorem 4.1-type sufficient condition, needs ρ < 1/L).
+    """
+    t, rho, L = sp.symbols("t rho L", positive=True)
+    G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖
+    inner_lower = (1 - L * rho) * G**2
+    norm_upper = (1 + L * rho) * G
+    decrease = -t * inner_lower + L * t**2 / 2 * norm_upper**2  # f(x⁺) − f(x) ≤ decrease
+    c = sp.simplify(sp.expand(-decrease / (t * G**2)))
+    (tbar,) = sp.solve(sp.Eq(c, 0), t)
+    return c, sp.simplify(tbar)
+
+
+@functools.cache
+def _usam_fns():
+    t, rho, L = sp.symbols("t rho L", positive=True)
+    c, tbar = usam_descent_exprs()
+    return (sp.lambdify((t, rho, L), c, "numpy"), sp.lambdify((rho, L), tbar, "numpy"))
+
+
+def usam_descent_step_limit(L, rho):
+    """t̄ = 2(1 − Lρ)/(L(1 + Lρ)²): USAM with constant t < t̄, ρ < 1/L is a monotone descent method.
+
+    L → ``L`` (Lipschitz constant of ∇f), ρ → ``rho``. NaN where Lρ ≥ 1 (the bound gives nothing).
+    Source: khanh_2024.md, Theorem 4.1-type sufficient condition [derived] (:func:`usam_descent_exprs`).
+    """
+    L, rho = _arr(L, "L"), _arr(rho, "rho")
+    if np.any(L <= 0):
+        raise ValueError("L must be > 0")
+    if np.any(rho < 0):
+        raise ValueError("rho must be >= 0")
+    with np.errstate(all="ignore"):
+        out = _usam_fns()[1](rho, L)
+    return _out(np.where(L * rho < 1, out, np.nan))
+
+
+def usam_descent_constant(lr, rho, L):
+    """c = (1 − Lρ) − (L t/2)(1 + Lρ)² in f(x⁺) ≤ f(x) − t c ‖∇f(x)‖² (t → ``lr``); > 0 inside the region."""
+    lr, rho, L = _arr(lr, "lr"), _arr(rho, "rho"), _arr(L, "L")
+    if np.any(lr <= 0) or np.any(L <= 0) or np.any(rho < 0):
+        raise ValueError("lr and L must be > 0 and rho >= 0")
+    return _out(_usam_fns()[0](lr, rho, L))
+
+
+# ----------------------------------------------------------------------------- −cos x: hallucination
+
+@functools.cache
+def neg_cos_fixed_point_exprs() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Sympy (x̂, φ'(x̂), f'(x̂)) for the attracting SAM fixed point of f = −cos x in (0, π) [derived].
+
+    For x ∈ (0, π), f'(x) = sin x > 0, so SAM's perturbed point is y = x + ρ and the map is
+    φ(x) = x − t sin(x + ρ). Fixed points solve sin(x + ρ) = 0, x = mπ − ρ, with multiplier
+    φ' = 1 − t cos(mπ); m even gives 1 − t (attracting for 0 < t < 2), m odd gives 1 + t (repelling).
+    The attracting one in (0, π) is x̂ = 2π − ρ, which exists iff ρ ∈ (π, 2π); f'(x̂) = −sin ρ ≠ 0,
+    so x̂ is not stationary ("hallucinated minimizer"; khanh_2024.md Prediction 7). Mirror: −x̂.
+    """
+    x, t, rho = sp.symbols("x t rho", real=True)
+    phi = x - t * sp.sin(x + rho)
+    xhat = 2 * sp.pi - rho
+    if sp.simplify(phi.subs(x, xhat) - xhat) != 0:  # pragma: no cover - algebra guard
+        raise RuntimeError("x̂ is not a fixed point")
+    mult = sp.simplify(sp.diff(phi, x).subs(x, xhat))
+    slope = sp.simplify(sp.diff(-sp.cos(x), x).subs(x, xhat))
+    return xhat, mult, slope
+
+
+def neg_cos_hallucinated_point(rho):
+    """x̂ = 2π − ρ (mod 2π) where constant-ρ SAM on −cos x stalls; NaN unless ρ mod 2π ∈ (π, 2π).
+
+    ρ → ``rho``. f'(x̂) = −sin ρ (0.7568 at ρ = 4). Attracting for every step 0 < t < 2
+    (:func:`neg_cos_hallucination_multiplier`). Source: :func:`neg_cos_fixed_point_exprs` [derived].
+    """
+    rho = _arr(rho, "rho")
+    if np.any(rho <= 0):
+        raise ValueError("rho must be > 0")
+    r = np.mod(rho, 2 * np.pi)
+    ok = (r > np.pi) & (r < 2 * np.pi)
+    return _out(np.where(ok, 2 * np.pi - r, np.nan))
+
+
+def neg_cos_hallucination_multiplier(lr):
+    """φ'(x̂) = 1 − t: the fixed point attracts iff 0 < t < 2 (t → ``lr``)."""
+    lr = _arr(lr, "lr")
+    if np.any(lr <= 0):
+        raise ValueError("lr must be > 0")
+    return _out(1.0 - lr)
+
+
+# ----------------------------------------------------------------------------- log-loss instance
+
+def log_loss_instance(n: int, m: int | None = None, seed: int = 0) -> problems.LogLoss:
+    """f(x) = Σ_i log(1 + (Ax − b)_i²) with A (m×n), b i.i.d. N(0, 1) from default_rng(seed).
+
+    The note's construction (m = n, seed 0, x¹ = 0; L = 2‖A‖₂²); with m = n, Ax = b is solvable, so
+    f* = 0 at x* = A⁻¹b and ∇²f(x*) = 2AᵀA has top eigenvalue exactly L.
+    """
+    n = _positive_int(n, "n")
+    m = n if m is None else _positive_int(m, "m")
+    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    rng = np.random.default_rng(int(seed))
+    A = rng.standard_normal((m, n))
+    b = rng.standard_normal(m)
+    p = problems.log_loss(A, b)
+    p.name = f"log_loss(n={n}, m={m}, seed={seed})"
+    return p
