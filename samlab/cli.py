@@ -379,7 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
         "reproduce", help="run figure scripts and claims, write figures/REPORT.md",
         description="Run the figure scripts under experiments/ (all, or those whose paper, script or figure "
                     "name matches NAME; globs allowed), then the claims of the papers concerned, and write "
-                    "REPORT.md and verdicts.json in the figures folder.",
+                    "REPORT.md and verdicts.json in the figures folder. With --scheduler, the workers must "
+                    "see the same filesystem (they write the figures).",
         epilog=EPILOG)
     p.add_argument("names", nargs="*", metavar="NAME", help="paper id (general, si-yun-2023), script or figure name")
     p.add_argument("--quick", action="store_true", help="small settings (seconds), as in CI")

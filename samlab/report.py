@@ -51,15 +51,40 @@ class ScriptInfo:
         return any(fnmatch.fnmatchcase(n.lower(), pat) for n in names)
 
 
-def _literal(node: ast.AST, path: Path, name: str):
-    try:
-        return ast.literal_eval(node)
-    except ValueError:
-        raise ValueError(f"{path}: {name} must be a literal") from None
+_SAFE_NODES = (ast.Expression, ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Name, ast.Load,
+               ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.Add, ast.UnaryOp, ast.USub)
+
+
+def _evaluate(node: ast.expr, namespace: dict[str, Any]) -> Any:
+    """Value of a declaration built from literals, earlier constants, ``+`` and f-strings (no calls)."""
+    expr = ast.Expression(node)
+    if not all(isinstance(n, _SAFE_NODES) for n in ast.walk(expr)):
+        raise ValueError("not a plain declaration")
+    return eval(compile(expr, "<declaration>", "eval"), {"__builtins__": {}}, dict(namespace))  # noqa: S307
+
+
+def _declarations(tree: ast.Module) -> tuple[dict[str, Any], list[str]]:
+    """Module-level constants that evaluate without running code, and the names among PAPER, FIGURES,
+    CLAIMS that do not."""
+    namespace: dict[str, Any] = {}
+    failed: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            key = node.targets[0].id
+            try:
+                namespace[key] = _evaluate(node.value, namespace)
+            except Exception:  # anything not plain: left to the import fallback
+                if key in ("PAPER", "FIGURES", "CLAIMS"):
+                    failed.append(key)
+    return namespace, failed
 
 
 def read_script_info(path: str | Path) -> ScriptInfo:
-    """Parse a script's declarations with ``ast`` (no import, so listing is instant and safe)."""
+    """A script's declarations, read with ``ast`` (no import, so listing is instant and safe).
+
+    Literals, earlier constants and f-strings such as ``CLAIMS = [f"{PAPER}/rate"]`` are evaluated
+    without running the script; anything else falls back to importing it.
+    """
     path = Path(path)
     folder = path.parent.name
     default_paper = folder.replace("_", "-")
@@ -69,21 +94,21 @@ def read_script_info(path: str | Path) -> ScriptInfo:
         return ScriptInfo(path, folder, default_paper, path.stem, problem=f"cannot parse: {exc}")
     doc = (ast.get_docstring(tree) or "").strip()
     title = doc.splitlines()[0].strip().rstrip(".") if doc else path.stem
-    found: dict[str, Any] = {}
+    found, failed = _declarations(tree)
     problem = None
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-            key = node.targets[0].id
-            if key in ("PAPER", "FIGURES", "CLAIMS"):
-                try:
-                    found[key] = _literal(node.value, path, key)
-                except ValueError as exc:
-                    problem = str(exc)
+    if failed:
+        from .execution import load_script
+
+        try:
+            module = load_script(path)
+            found.update({k: getattr(module, k) for k in failed if hasattr(module, k)})
+        except Exception as exc:
+            problem = f"cannot read {', '.join(failed)}: {type(exc).__name__}: {exc}"
     paper = found.get("PAPER", default_paper)
     figures = found.get("FIGURES", ())
     claims = found.get("CLAIMS", ())
     if not isinstance(paper, str):
-        problem, paper = f"{path}: PAPER must be a string", default_paper
+        problem, paper = "PAPER must be a string", default_paper
     if isinstance(figures, str):
         figures = (figures,)
     if isinstance(claims, str):

@@ -27,7 +27,9 @@ def make_scripts(root: Path) -> Path:
     (exp / "general" / "_helper.py").write_text("X = 1\n")
     (exp / "si_yun_2023").mkdir()
     (exp / "si_yun_2023" / "rates.py").write_text('"""Rates."""\nFIGURES = ["rates"]\n')
-    (exp / "si_yun_2023" / "dynamic.py").write_text('"""Dyn."""\nPAPER = "si-yun-2023"\nCLAIMS = [x for x in "ab"]\n')
+    (exp / "si_yun_2023" / "dynamic.py").write_text(
+        '"""Dyn."""\nPAPER = "si-yun-2023"\nFIGURES = [f"{PAPER}-fig"] + ["b"]\nCLAIMS = [x for x in "ab"]\n')
+    (exp / "si_yun_2023" / "unreadable.py").write_text('"""U."""\nCLAIMS = missing_name\n')
     return exp
 
 
@@ -43,22 +45,24 @@ def test_fmt():
 
 def test_discovery_reads_declarations_without_importing(tmp_path):
     scripts = discover_scripts(make_scripts(tmp_path))
-    assert [s.name for s in scripts] == ["fig_a", "dynamic", "rates"]
+    assert [s.name for s in scripts] == ["fig_a", "dynamic", "rates", "unreadable"]
     a = scripts[0]
     assert (a.paper, a.title, a.figures, a.claims, a.problem) == ("general", "A figure title", ("alpha", "beta"),
                                                                     ("general/one",), None)
     rates = read_script_info(tmp_path / "experiments" / "si_yun_2023" / "rates.py")
     assert rates.paper == "si-yun-2023" and rates.figures == ("rates",)  # PAPER defaults to the folder
-    assert "must be a literal" in scripts[1].problem
+    dynamic = scripts[1]  # f-strings are evaluated; the comprehension needs the import fallback
+    assert dynamic.figures == ("si-yun-2023-fig", "b") and dynamic.claims == ("a", "b") and dynamic.problem is None
+    assert scripts[3].problem == "cannot read CLAIMS: NameError: name 'missing_name' is not defined"
     assert discover_scripts(tmp_path / "nowhere") == []
 
 
 def test_selection_by_paper_folder_script_figure_and_glob(tmp_path):
     scripts = discover_scripts(make_scripts(tmp_path))
     names = lambda sel: [s.name for s in sel[0]]  # noqa: E731
-    assert names(select_scripts(scripts, [])) == ["fig_a", "dynamic", "rates"]
+    assert names(select_scripts(scripts, [])) == ["fig_a", "dynamic", "rates", "unreadable"]
     assert names(select_scripts(scripts, ["general"])) == ["fig_a"]
-    assert names(select_scripts(scripts, ["si_yun_2023"])) == ["dynamic", "rates"]
+    assert names(select_scripts(scripts, ["si_yun_2023"])) == ["dynamic", "rates", "unreadable"]
     assert names(select_scripts(scripts, ["si-yun-2023/rates"])) == []  # folder/script uses the folder name
     assert names(select_scripts(scripts, ["si_yun_2023/rates"])) == ["rates"]
     assert names(select_scripts(scripts, ["beta"])) == ["fig_a"]
