@@ -14,6 +14,7 @@ import fnmatch
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -318,8 +319,33 @@ def render_report(inp: ReportInput, paper_titles: dict[str, str]) -> str:
         if tables:
             lines += ["### Tables", ""]
             for t in tables:
-                lines += [f"#### `{_rel(t, out)}`", "", t.read_text(encoding="utf-8").strip(), ""]
+                lines += [f"#### `{_rel(t, out)}`", "", _demote(t.read_text(encoding="utf-8").strip(), 5), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+_HEADING = re.compile(r"^(#{1,6})(\s)")
+
+
+def _demote(text: str, top: int) -> str:
+    """Shift the headings of an included markdown file so its shallowest one has level ``top`` (max 6)."""
+    lines = text.splitlines()
+    fenced, levels = False, []
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (m := _HEADING.match(line)):
+            levels.append(len(m.group(1)))
+    if not levels:
+        return text
+    shift = max(0, top - min(levels))
+    out, fenced = [], False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        elif not fenced and (m := _HEADING.match(line)):
+            line = "#" * min(6, len(m.group(1)) + shift) + line[len(m.group(1)):]
+        out.append(line)
+    return "\n".join(out)
 
 
 def write_report(inp: ReportInput, paper_titles: dict[str, str], name: str = "REPORT.md") -> Path:

@@ -85,7 +85,8 @@ def test_report_tables_figures_verdicts_and_markdown_tables(tmp_path):
     (out / "general" / "data").mkdir(parents=True)
     png = out / "general" / "alpha.png"
     png.write_bytes(b"png")
-    (out / "general" / "constants.md").write_text("| A | B |\n| --- | --- |\n| 1 | 2 |\n")
+    (out / "general" / "constants.md").write_text("# Constants\n\n## Table\n\n| A | B |\n| --- | --- |\n| 1 | 2 |\n"
+                                                  "```\n# not a heading\n```\n")
     scripts = discover_scripts(exp)
     script_records = [
         (scripts[0], {"path": str(scripts[0].path), "ok": True, "outputs": [str(png), str(out / "general" / "x.npz")],
@@ -106,6 +107,7 @@ def test_report_tables_figures_verdicts_and_markdown_tables(tmp_path):
     assert "- ✅ `general/one`: measured 0.9877, predicted 1" in text
     assert "❌ **the script failed**: `ValueError: no data`" in text
     assert "#### `general/constants.md`" in text and "| 1 | 2 |" in text
+    assert "\n##### Constants\n" in text and "\n###### Table\n" in text and "\n# not a heading\n" in text
     path = write_report(inp, PAPERS)
     assert path == out / "REPORT.md" and path.read_text() == text
     verdicts = json.loads((out / "verdicts.json").read_text())
