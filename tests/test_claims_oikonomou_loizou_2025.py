@@ -1,0 +1,208 @@
+"""Oikonomou & Loizou (2025): quick claims, the theory module against simulation, and the figure scripts."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import samlab as sl
+import samlab.claims.oikonomou_loizou_2025  # noqa: F401  (registers the claims)
+from samlab.claims.base import registry
+from samlab.theory import oikonomou_loizou_2025 as T
+
+PAPER = "oikonomou-loizou-2025"
+CLAIM_IDS = sorted(cid for cid, c in registry().items() if c.paper == PAPER)
+SCRIPTS = Path(__file__).resolve().parents[1] / "experiments" / "oikonomou_loizou_2025"
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_claim_quick(claim_id):
+    v = registry()[claim_id].check(quick=True)
+    assert v.passed, (claim_id, v.measured, v.details)
+
+
+def test_every_prediction_has_a_claim():
+    slugs = {cid.split("/", 1)[1] for cid in CLAIM_IDS}
+    assert {"deterministic-usam-exact", "plateau-rho-lambda-squared", "thm32-linear-rate",
+            "stochastic-neighbourhood-shrinks", "interpolation-exact", "decreasing-steps", "importance-speedup",
+            "er-constants", "step-size-formulas", "usam-divergence-threshold", "lambda-schedules"} <= slugs
+
+
+# ----------------------------------------------------------------------------- instances
+
+def test_authors_instances_constants():
+    """The seeded generators reproduce the note's printed constants (seed 3107, authors' draw order)."""
+    a = T.instance_a().problem
+    assert a.L == pytest.approx(10.0, rel=1e-12) and a.mu == pytest.approx(0.1, rel=1e-12)
+    b = T.instance_b().problem
+    assert (round(b.mu, 3), round(b.L, 2), round(b.L_mean, 3), round(b.L_max, 3)) == (0.031, 0.13, 2.209, 3.117)
+    c = T.instance_c().problem
+    assert (round(c.mu, 2), round(c.L, 2), round(c.L_mean, 3), round(c.L_max, 3)) == (0.04, 1.03, 3.302, 8.414)
+    assert c.L_max / c.L_mean == pytest.approx(2.55, abs=0.005)
+
+
+def test_instance_a_is_the_finite_sum_scaled():
+    """Quadratic(AᵀA, x_true) equals the note's ½‖Ax − b‖², i.e. samlab LeastSquares(√n A, √n b)."""
+    rs = np.random.RandomState(T.PAPER_SEED)
+    A = T.authors_matrix(100, 10.0, rs)
+    x_true = rs.randn(100)
+    inst = T.instance_a()
+    ls = sl.problems.LeastSquares(np.sqrt(100) * A, np.sqrt(100) * (A @ x_true))
+    X = np.random.default_rng(0).standard_normal((3, 100))
+    np.testing.assert_allclose(inst.problem.value(X), ls.value(X), rtol=1e-10)
+    np.testing.assert_allclose(inst.problem.value(X), 0.5 * np.sum((X @ A.T - A @ x_true) ** 2, axis=1), rtol=1e-10)
+
+
+# ----------------------------------------------------------------------------- step sizes
+
+def test_rho_max_is_the_root_of_the_descent_margin():
+    rho, L, mu, A, B, lam = sp.symbols("rho L mu A B lambda", positive=True)
+    N = mu - L * rho * (mu + 2 * (1 - lam) ** 2 * (B * mu + A))
+    (root,) = sp.solve(sp.Eq(N, 0), rho)
+    f = sp.lambdify((L, mu, A, B, lam), root)
+    vals = (3.0, 0.2, 1.5, 0.4, 0.3)
+    assert T.rho_max(*vals) == pytest.approx(f(*vals), rel=1e-14)
+    assert T.gamma_max(T.rho_max(*vals), *vals) == pytest.approx(0.0, abs=1e-14)
+    assert T.descent_margin(0.5 * T.rho_max(*vals), *vals) == pytest.approx(0.1, rel=1e-12)  # μ/2
+
+
+def test_simplified_rule_satisfies_the_conditions_on_a_grid():
+    rng = np.random.default_rng(1)
+    L = 10 ** rng.uniform(-2, 2, 500)
+    mu = L * 10 ** rng.uniform(-4, 0, 500)
+    A = rng.uniform(0, 5, 500) * L
+    B = rng.uniform(0, 1, 500)
+    for lam in np.linspace(0, 1, 11):
+        r, g = T.simplified_steps(L, mu, A, B, lam)
+        assert np.all(L * r * (mu + 2 * (1 - lam) ** 2 * (B * mu + A)) <= mu / 2 * (1 + 1e-12))
+        assert np.all(2 * L**2 * r**2 * (1 - lam) ** 2 <= 1 / 8 * (1 + 1e-12))
+        assert np.all(g <= T.gamma_max(r, L, mu, A, B, lam))
+
+
+def test_step_size_inputs_are_validated():
+    with pytest.raises(ValueError, match="lam"):
+        T.rho_max(1.0, 0.1, 0.0, 1.0, 1.5)
+    with pytest.raises(ValueError, match="mu"):
+        T.simplified_steps(1.0, -0.1, 0.0, 1.0, 0.5)
+    with pytest.raises(ValueError, match="rho_fraction"):
+        T.thm32_steps(1.0, 0.1, 0.0, 1.0, 0.5, rho_fraction=1.0)
+    with pytest.raises(ValueError, match="Bμ"):
+        T.gamma_max(0.01, 1.0, 0.1, 0.0, 0.0, 0.5)
+
+
+def test_thm35_schedule_matches_the_official_loop_in_a_run():
+    """sl.run with thm35_schedules equals a hand-written loop using the official 0-based formulas."""
+    p = sl.problems.Quadratic(np.diag([0.5, 2.0]))
+    lr, rho, lam, mu = 0.3, 0.2, 0.5, 0.5
+    lr_s, rho_s = T.thm35_schedules(lr, rho, mu)
+    res = sl.run(p, sl.algorithms.unified_sam(lr_s, rho_s, lam), np.array([1.0, -1.0]), 50, keep_iterates=True,
+                 checkpoints=np.arange(51))
+    x = np.array([1.0, -1.0])
+    for t in range(50):  # official: t = 0, 1, …
+        g_t, r_t = min(lr, (2 * t + 1) / ((t + 1) ** 2 * mu)), min(rho, 1 / (2 * t + 1))
+        g = p.H @ x
+        e = x + r_t * (1 - lam + lam / np.linalg.norm(g)) * g
+        x = x - g_t * (p.H @ e)
+        np.testing.assert_allclose(res.iterates[t + 1, 0], x, rtol=1e-13, atol=1e-15)
+
+
+def test_thm35_switch_point_by_brute_force():
+    lr, mu = 3.99e-4, 0.031
+    t = np.arange(0, 400000)
+    last_capped = t[(2 * t + 1) / ((t + 1) ** 2 * mu) >= lr].max()
+    assert T.thm35_switch(lr, mu) == pytest.approx(last_capped, abs=1.0)
+    assert T.thm35_switch(lr, mu) == pytest.approx(2 / (mu * lr), rel=1e-4)
+
+
+def test_sam_sps_special_cases():
+    r, g = T.thm32_steps(10.0, 0.1, 0.0, 1.0, 0.0)
+    assert (r, g) == pytest.approx(T.sam_sps_deterministic_usam(10.0), rel=1e-14)
+    r, g = T.thm32_steps(8.414, 0.04, 8.414, 0.0, 0.0)
+    assert (r, g) == pytest.approx(T.sam_sps_stochastic_usam(8.414, 0.04), rel=1e-14)
+
+
+# ----------------------------------------------------------------------------- ER constants
+
+def _small_ridge():
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((6, 3)) * rng.uniform(0.5, 2, (6, 1))
+    return sl.problems.LeastSquares(A, rng.standard_normal(6), reg=0.2)
+
+
+@pytest.mark.parametrize("kind,samp,tau", [("uniform", sl.sampling.Uniform(), 1), ("importance", sl.sampling.Importance(), 1),
+                                           ("nice", sl.sampling.Nice(3), 3), ("replace", sl.sampling.Uniform(3, replace=True), 3),
+                                           ("full", sl.sampling.FullBatch(), 6)])
+def test_er_closed_forms_match_core(kind, samp, tau):
+    p = _small_ridge()
+    np.testing.assert_allclose(T.er_constants_closed_form(p, kind, tau), samp.er_constants(p), rtol=1e-12, atol=1e-15)
+
+
+def test_exact_second_moment_matches_sampled_draws():
+    """Enumeration (outcomes) against a Monte Carlo of the engine's own draws (simulation)."""
+    p = _small_ridge()
+    x = p.x_star + np.array([0.7, -0.3, 1.1])
+    for samp in (sl.sampling.Importance(), sl.sampling.Nice(2)):
+        exact, mean = T.exact_second_moment(p, samp, x[None])
+        rng = np.random.default_rng(0)
+        N = 200_000
+        idx, coef = samp.draw(rng, N, p)
+        g = p.component_grad(np.broadcast_to(x, (N, 3)), idx, coef)
+        sq = np.einsum("bi,bi->b", g, g)
+        assert abs(sq.mean() - exact[0]) <= 4 * sq.std() / np.sqrt(N)
+        np.testing.assert_allclose(mean[0], p.grad(x[None])[0], rtol=1e-12, atol=1e-14)
+
+
+# ----------------------------------------------------------------------------- samplings for batching
+
+def test_paired_and_runwise_samplings():
+    p = _small_ridge()
+    rng = np.random.default_rng(0)
+    idx, coef = T.PairedSampling(sl.sampling.Uniform(), 4, 3).draw(rng, 12, p)
+    np.testing.assert_array_equal(idx[:4], idx[4:8])
+    np.testing.assert_array_equal(idx[:4], idx[8:])
+    rw = T.RunwiseSampling([(sl.sampling.Uniform(), 2), (sl.sampling.Importance(reweight=False), 3), (sl.sampling.Nice(2), 1)])
+    idx, coef = rw.draw(rng, 6, p)
+    assert idx.shape == (6, 2)
+    np.testing.assert_array_equal(coef[:5, 1], 0.0)  # padded single-element blocks
+    np.testing.assert_array_equal(coef[2:5, 0], 1.0)  # unweighted importance
+    assert coef[5].tolist() == [0.5, 0.5]
+    with pytest.raises(ValueError, match="runs"):
+        rw.draw(rng, 5, p)
+    with pytest.raises(ValueError, match="blocks"):
+        T.RunwiseSampling([(sl.sampling.Uniform(), 0)])
+
+
+def test_divergence_threshold_matches_linearization():
+    from samlab.theory import usam_multipliers
+
+    lr, h = 0.1, 4.0
+    thr = T.unified_divergence_threshold(lr, h, 0.0)
+    m = usam_multipliers(lr, thr, h)
+    assert abs(m) == pytest.approx(1.0, rel=1e-12)
+    assert T.unified_divergence_threshold(lr, h, 0.5) == pytest.approx(2 * thr, rel=1e-12)
+    assert T.unified_divergence_threshold(lr, h, 1.0) == np.inf
+
+
+# ----------------------------------------------------------------------------- figure scripts
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(f"ol2025_{name}", SCRIPTS / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in SCRIPTS.glob("*.py")))
+def test_figure_script_quick(name, tmp_path):
+    mod = _load(name)
+    assert mod.PAPER == PAPER and mod.FIGURES and set(mod.CLAIMS) <= set(CLAIM_IDS)
+    assert mod.__doc__.strip().splitlines()[0]
+    paths = mod.main(quick=True, out=tmp_path)
+    for fig in mod.FIGURES:
+        png = tmp_path / "oikonomou_loizou_2025" / f"{fig}.png"
+        assert png.is_file() and png.stat().st_size > 10_000
+    assert all(Path(p).is_file() for p in paths)
