@@ -4,7 +4,7 @@ Normalized SAM with constant γ = 0.05 and ρ on f(x) = ½xᵀHx (eigenvalues lo
 random rotation) settles at the 2-cycle ±c·e_top with c = γLρ/(2 − γL), where f − f* = (L/2)c².
 Left: f − f* against t for the claim's radii, closed forms dashed. Middle: the final level over a
 sweep of ρ (markers) against (L/2)c² (line). Right: the component ⟨x_t, e_top⟩ over the last steps,
-alternating between ±c. Settings are those of ``general/sam-period-two-cycle``.
+alternating between ±c (recorded with ``observe``). Settings are those of ``general/sam-period-two-cycle``.
 """
 
 from __future__ import annotations
@@ -37,13 +37,14 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
     x0 = np.tile(np.random.default_rng(seed).standard_normal((runs, p.dim)), (radii.size, 1))
     steps = s["steps"]
     checkpoints = np.unique(np.concatenate([sl.default_checkpoints(steps), np.arange(steps - LAST, steps + 1)]))
+    e_top = p.top_eigenvector
     res = sl.run(p, sl.algorithms.sam(s["lr"], rhos), x0, steps, checkpoints=checkpoints,
-                 keep_iterates=True, name="sam-cycle", seed=seed)
+                 observe={"top": lambda view: view.x @ e_top}, name="sam-cycle", seed=seed)
     data = res.save(data_dir(PAPER, out) / "sam_cycle")
-    return [plot(data, lr=s["lr"], L=p.L, e_top=p.top_eigenvector, shown=list(s["rho"]), runs=runs, out=out)]
+    return [plot(data, lr=s["lr"], L=p.L, shown=list(s["rho"]), runs=runs, out=out)]
 
 
-def plot(data: Path, *, lr: float, L: float, e_top: np.ndarray, shown: list[float], runs: int, out=None) -> Path:
+def plot(data: Path, *, lr: float, L: float, shown: list[float], runs: int, out=None) -> Path:
     res = sl.Result.load(data)
     rhos = np.asarray(res.meta["algorithm"]["rho"], dtype=float)
     radii = rhos[::runs]
@@ -72,12 +73,13 @@ def plot(data: Path, *, lr: float, L: float, e_top: np.ndarray, shown: list[floa
     ax = axes[2]
     rho = max(shown)
     cols = np.flatnonzero(np.isclose(rhos, rho))
-    last = res.t >= res.t[-1] - LAST
-    proj = res.iterates[last][:, cols, :] @ e_top  # (K, runs)
+    t = res.t[1:]  # observed values start at the first checkpoint after 0
+    last = t >= t[-1] - LAST
+    proj = res.observed["top"][last][:, cols]  # ⟨x_t, e_top⟩, (K, runs)
     proj *= np.sign(proj[-1])[None, :]  # e_top is defined up to sign: end every run at +c
     c = float(cycle_amplitude(lr, rho, L))
     for b in range(proj.shape[1]):
-        ax.plot(res.t[last], proj[:, b], marker="o", markersize=6, linewidth=1.2,
+        ax.plot(t[last], proj[:, b], marker="o", markersize=6, linewidth=1.2,
                 color=plotting.style("sam")["color"], alpha=0.6, label="SAM runs" if b == 0 else None)
     plotting.add_level(ax, c, label=r"$\pm c$")
     plotting.add_level(ax, -c)
