@@ -451,7 +451,10 @@ def nonconvex_vanishing_radius(s, seed):
     For every method and case (n, K, tol): (a) ‖∇f(x_K)‖ ≤ tol — n = 2: the note's 1e-5 at ~10⁵ (full),
     1e-3 < 1/80 of the control plateau 0.083 (quick); n = 20: 1.0, i.e. 1/13 of ‖∇f(x¹)‖ (the note
     measured 13 → 0.39 at 2·10⁵) — and the running minimum of ‖∇f‖ has a log-log slope over [K/10, K]
-    whose 95% CI lies below 0 (the note's n = 20 criterion, also applied at n = 2).
+    whose 95% CI lies below 0 (the note's n = 20 criterion, also applied at n = 2). Tolerances: the
+    gradient thresholds are the note's measured levels with margin (n = 2: 1.4e-7 measured at 10⁵ vs
+    1e-5); the structural checks below use 95% regression intervals or factors ≥ 10 between what
+    converges and what does not.
     For n in ``path_n`` (every step observed): (b) f converges: the oscillation max − min of f over
     [K/2, K] is ≤ 1e-3 of the total decrease f(x¹) − f(x_K); (c) Cauchy: sup_{k ≥ K/2} ‖x_k − x_K‖ ≤
     1e-2·‖x_K − x¹‖ and the suprema over dyadic windows decrease; (d) finite length: the step lengths
@@ -562,9 +565,10 @@ def constant_radius_plateau(s, seed):
     log-log slope of e against the three smallest ρ (a fit through 3 points, its t-interval reported).
     The closed form is the ρ → 0 limit of the orbit: log(1 + r²) is even in r, so ∇³f(x*) = 0 and the
     first correction is O(ρ²) relative (measured 3.4e-2, 3.3e-3, 3.7e-4, 3.3e-5 at ρ = 0.1 … 0.003 for
-    n = 2). Pass: slope within 2 ± 0.2 (the ρ⁴ term bends the n = 20 curve at ρ = 0.1, which is why
-    only the three smallest ρ enter), e ≤ 1e-3 at the smallest ρ, and the ρ = 0.1 plateau (the note's
-    control, 8.3e-2 at n = 2) at least 1/2 of the prediction.
+    n = 2). Tolerances: slope within 2 ± 0.2 (the ρ⁴ term bends the n = 20 curve at ρ = 0.1, which is
+    why only the three smallest ρ enter; measured 1.997 at n = 2), e ≤ 1e-3 at the smallest ρ (3.3e-5
+    at ρ = 0.003, n = 2; 6e-4 at n = 20), and the ρ = 0.1 plateau (the note's control, 8.3e-2 at n = 2)
+    at least 1/2 of the prediction.
     """
     rhos = np.asarray(s["rhos"], float)
     out, ok = {}, True
@@ -824,9 +828,9 @@ def almost_constant_radius(s, seed):
 
 @claim(
     id="khanh-2024/hallucinated-fixed-point",
-    statement="With constant ρ ∈ (π, 2π), SAM on f = −cos x converges to the non-stationary point x̂ = 2π − ρ "
-              "(f'(x̂) = −sin ρ ≠ 0) for every step t ∈ (0, 2) from every start in (0, π); with ρ_k → 0 every "
-              "run ends at a stationary point",
+    statement="With constant ρ ∈ (π, 2π), SAM on f = −cos x converges to a non-stationary point: x̂ = 2π − ρ "
+              "(f'(x̂) = −sin ρ ≠ 0, attracting for every step t ∈ (0, 2)) or its mirror ρ about the maximizer π; "
+              "with ρ_k → 0 every run ends at a stationary point",
     provenance="Side fact of khanh_2024.md (why Theorem 3.3 needs ρ_k → 0) [derived, sympy: "
                "samlab.theory.khanh_2024.neg_cos_fixed_point_exprs]; hallucinated minimizers of Park, Jang, Ryu & "
                "Yang (arXiv 2509.21818) — khanh_2024.md Prediction 7",
@@ -839,9 +843,11 @@ def almost_constant_radius(s, seed):
 def hallucinated_fixed_point(s, seed):
     """f(x) = −cos x (L = 1). Constant ρ: every (ρ, t) of the grid and every start x¹ ∈ linspace(0.05,
     π − 0.05) in one batched run; in (0, π) SAM is x ↦ x − t sin(x + ρ), whose fixed point
-    x̂ = 2π − ρ has multiplier 1 − t (sympy), so |x_K − x̂| ≈ |1 − t|^K plus rounding (≤ 0.9^1000 ≈
-    2e-46 at the quick K = 1000). Tolerance 1e-9 (the note's), and |f'(x_K) + sin ρ| ≤ 1e-9 with
-    |sin ρ| ≥ 0.15 on the grid (x_K is not stationary).
+    x̂ = 2π − ρ has multiplier 1 − t (sympy); by the symmetry f(x) = f(2π − x) its mirror 2π − x̂ = ρ in
+    (π, 2π) is a fixed point with the same multiplier (reached when a large step, t ≳ 1.5, jumps over π).
+    So |x_K − x̂| ≈ |1 − t|^K plus rounding (≤ 0.9^1000 ≈ 2e-46 at the quick K = 1000). Tolerance 1e-9
+    (the note's) on the distance to the nearer of the two, and |f'(x_K)| = |sin ρ| ± 1e-9 with
+    |sin ρ| ≥ 0.15 on the grid (x_K is not stationary); the fraction at the mirror point is reported.
 
     Vanishing radius from the same starts: ρ_k = ρ/k^0.5, t_k = t/k^0.6 (Σt = ∞, Σt² < ∞, Σtρ < ∞,
     Σtρ² < ∞: sympy). Every run must end stationary: max over the last 100 steps of |f'(x_k)|/c_k ≤ 3,
@@ -866,8 +872,9 @@ def hallucinated_fixed_point(s, seed):
     rc = run(p, algorithms.sam(Tt, R), X0[:, None], K, checkpoints=[K], name="negcos-constant", seed=seed)
     R_v, T_v, X_v = np.append(R, 4.0), np.append(Tt, 0.1), np.append(X0, 2.0)  # last column: the note's case
     xhat = np.asarray(T.neg_cos_hallucinated_point(R))
-    dev = np.abs(rc.x[:, 0] - xhat)
-    slope_dev = np.abs(np.sin(rc.x[:, 0]) + np.sin(R))
+    dev_main, dev_mirror = np.abs(rc.x[:, 0] - xhat), np.abs(rc.x[:, 0] - (2 * np.pi - xhat))
+    dev = np.minimum(dev_main, dev_mirror)
+    slope_dev = np.abs(np.abs(np.sin(rc.x[:, 0])) - np.abs(np.sin(R)))
     const_ok = bool(np.all(dev <= 1e-9) and np.all(slope_dev <= 1e-9) and np.all(np.abs(np.sin(R)) >= 0.15))
 
     Kv = s["vanishing_steps"]
@@ -892,10 +899,12 @@ def hallucinated_fixed_point(s, seed):
         cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges", "rho_to_zero"))
     return Verdict(
         passed=passed, measured=float(dev.max()), predicted=0.0,
-        tolerance="constant ρ: |x_K − (2π − ρ)| ≤ 1e-9 and f'(x_K) = −sin ρ ± 1e-9 for every run; vanishing ρ: "
+        tolerance="constant ρ: distance of x_K to 2π − ρ or its mirror ρ ≤ 1e-9 and |f'(x_K)| = |sin ρ| ± 1e-9 for "
+                  "every run; vanishing ρ: "
                   "|f'(x_k)| ≤ 3c_k over the last 100 steps of every run; note's case |x_K|/c_K = 1 ± 0.1 "
                   "(and < 1e-5 once K ≥ 10⁴)",
         details={"constant": {"runs": int(R.size), "max_deviation": float(dev.max()),
+                              "fraction_at_mirror_point": float(np.mean(dev_mirror < dev_main)),
                               "max_slope_deviation": float(slope_dev.max()),
                               "hallucinated_points": {f"rho={r:g}": float(T.neg_cos_hallucinated_point(r)) for r in rhos},
                               "slopes_there": {f"rho={r:g}": float(-np.sin(r)) for r in rhos}},
@@ -942,10 +951,10 @@ def diminish_schedules(s, seed):
     over the last m_K steps (one epoch; five for Diminish 3), the orbit's amplitude has relaxed from
     the previous level by q = |1 − t_K a|^{m_K}; summing the earlier switches geometrically gives a
     relative deviation of f ≈ 2Δq/(1 − q), Δ the relative change of c at the last switch (attained
-    within 0.1% by Diminish 1 with 50 iterations × 40 epochs). The band is twice that (earlier switches change c by
-    more than Δ), plus 1e-9, and must stay below 1e-2. The
-    constant-lr run must sit on its own plateau (same formula, band 1e-9) and every Diminish run must be
-    ≥ 10× below it.
+    within 0.1% by Diminish 1 with 50 iterations × 40 epochs). Tolerance: twice that (earlier switches
+    change c by more than Δ), plus 1e-9 for rounding; the band must stay below 1e-2. The constant-lr
+    run must sit on its own plateau (same formula, band 1e-9) and every Diminish run must be ≥ 10×
+    below it.
     """
     m, E, rho, base, a = s["iters_per_epoch"], s["epochs"], s["rho"], s["base"], s["top"]
     K = m * E

@@ -1,0 +1,77 @@
+"""The hallucinated fixed point of −cos x: constant ρ stalls at 2π − ρ where f' ≠ 0; ρ_k → 0 removes it.
+
+khanh_2024.md Prediction 7 (why Theorem 3.3 needs ρ_k → 0): f(x) = −cos x, nine starts x¹ ∈ (0, π).
+Left: constant ρ = 4, t = 0.1 — every run converges to x̂ = 2π − ρ ≈ 2.283 with f'(x̂) = −sin ρ ≈ 0.757
+(attracting with multiplier 1 − t). Middle: the same starts with ρ_k = 4/k^0.5, t_k = 0.1/k^0.6 (Σt = ∞,
+Σt² < ∞, Σtρ < ∞): every run ends stationary — at the minimizer 0, or, from starts ≳ 2.3, at the
+maximizer π (a stationary point: in 1-D SAM's ascent step jumps across a maximum, which then attracts).
+Right: |f'(x_k)| for both, with the residual 2-cycle envelope c_k = t_kρ_k/(2 − t_k).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from samlab import Result, algorithms, problems, run, schedules
+from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.plotting import add_bound, add_level, label_axes, legend, new_figure, save_figure, sequential_colors
+from samlab.theory import khanh_2024 as T
+
+PAPER = "khanh-2024"
+FIGURES = ["hallucinated_fixed_point"]
+CLAIMS = [f"{PAPER}/hallucinated-fixed-point", f"{PAPER}/convex-descent-inequality"]
+RHO, LR, A_EXP, P_EXP = 4.0, 0.1, 0.6, 0.5
+
+
+def main(quick: bool = False, out=None) -> list[Path]:
+    K = 2000 if quick else 100000
+    starts = np.linspace(0.05, np.pi - 0.05, 9)[:, None]
+    p = problems.neg_cos()
+    ck = np.unique(np.concatenate([[0], np.geomspace(1, K, 300).astype(int)]))
+    data = data_dir(PAPER, out)
+    paths = {
+        "constant": run(p, algorithms.sam(LR, RHO), starts, K, checkpoints=ck, keep_iterates=True,
+                        name="negcos-constant").save(data / "negcos_constant"),
+        "vanishing": run(p, algorithms.sam(schedules.inverse_power(LR, A_EXP), schedules.inverse_power(RHO, P_EXP)),
+                         starts, K, checkpoints=ck, keep_iterates=True, name="negcos-vanishing").save(data / "negcos_vanishing"),
+    }
+    res = {k: Result.load(v) for k, v in paths.items()}
+    colors = sequential_colors(starts.shape[0], "viridis")
+    xhat = float(T.neg_cos_hallucinated_point(RHO))
+    fig, axes = new_figure(ncols=3, width=18.0, height=5.4)
+    for ax, key, title in ((axes[0], "constant", f"constant ρ = {RHO:g}, t = {LR:g}"),
+                           (axes[1], "vanishing", r"$\rho_k = 4/k^{0.5}$, $t_k = 0.1/k^{0.6}$")):
+        r = res[key]
+        t = np.maximum(r.t, 0.8)
+        for j in range(r.runs):
+            ax.plot(t, r.iterates[:, j, 0], color=colors[j], lw=1.6, label=f"x¹ = {starts[j, 0]:.2f}" if key == "constant" else None)
+        add_level(ax, xhat, label=f"hallucinated x̂ = 2π − ρ = {xhat:.4f} (f' = {-np.sin(RHO):.3f})", color="#d62728")
+        add_level(ax, 0.0, label="minimizer 0", color="#1f77b4", linestyle=":")
+        add_level(ax, np.pi, label="maximizer π", color="#7f7f7f", linestyle=":")
+        ax.set_xscale("log")
+        label_axes(ax, "iteration k", r"$x_k$", title)
+        legend(ax, fontsize=8, loc="lower right" if key == "constant" else "center right", ncol=1)
+    cx = axes[2]
+    for key, color, ls in (("constant", "#d62728", "-"), ("vanishing", "#1f77b4", "-")):
+        r = res[key]
+        g = np.abs(np.sin(r.iterates[1:, :, 0]))
+        t = r.t[1:].astype(float)
+        cx.plot(t, g.max(axis=1), color=color, lw=2.0, linestyle=ls,
+                label=f"max over starts of |f'(xₖ)|, {'constant ρ' if key == 'constant' else 'vanishing ρₖ'}")
+    t = res["vanishing"].t[1:].astype(float)
+    tk, rk = LR / t ** A_EXP, RHO / t ** P_EXP
+    add_bound(cx, t, tk * rk / (2 - tk), label=r"envelope $c_k = t_k\rho_k/(2 - t_k)$ (slope −1.1)")
+    add_level(cx, abs(np.sin(RHO)), label=f"|sin ρ| = {abs(np.sin(RHO)):.4f}", color="#d62728")
+    cx.set_xscale("log")
+    cx.set_yscale("log")
+    label_axes(cx, "iteration k", r"$\max_{x^1} |f'(x_k)|$", "stationarity of the 9 runs")
+    legend(cx, fontsize=8.5, loc="lower left")
+    fig.suptitle("f(x) = −cos x: constant-ρ SAM converges to a non-stationary point; with ρₖ → 0 every limit is "
+                 "stationary (the minimizer 0 or the maximizer π)", fontsize=13)
+    return [save_figure(fig, figure_dir(PAPER, out) / "hallucinated_fixed_point.png")]
+
+
+if __name__ == "__main__":
+    script_main(main)

@@ -1,0 +1,83 @@
+"""Constant-step SAM oscillates on a strongly convex quadratic while GD converges; diminishing steps converge.
+
+Khanh et al. (2024), figure p. 5 (GD vs constant-stepsize SAM, f vs iterations) and Theorem 3.2
+(constant ρ, Σt = ∞, Σt² < ∞). Left: f = ½xᵀdiag(1, 10)x from x¹ = (1, 1), ρ = 0.1: GD and SAM with
+t = 0.05, SAM with t_k = 0.05/k^0.6. Dashed: the 2-cycle plateau (a/2)(taρ/(2 − ta))² (a = 10) and the
+envelope (a/2)(t_k aρ/(2 − t_k a))² with its slope. Right: f = ½x², t = 0.1, ρ = 0.5, x¹ = 3: the
+iterates flip sign every step on ±taρ/(2 − ta) = ±0.02632 (khanh_2024.md Prediction 1, 2).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from samlab import Result, algorithms, problems, run, schedules
+from samlab.analysis import loglog_fit
+from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.plotting import (add_bound, add_fit, add_level, label_axes, legend, new_figure, plot_metric,
+                             save_figure, set_log, style)
+from samlab.theory import khanh_2024 as T
+
+PAPER = "khanh-2024"
+FIGURES = ["quadratic_cycle"]
+CLAIMS = [f"{PAPER}/constant-step-cycle", f"{PAPER}/convex-diminishing-steps", f"{PAPER}/convex-descent-inequality"]
+
+LR, RHO, A_TOP, POWER = 0.05, 0.1, 10.0, 0.6
+DIM_COLOR = "#6a3d9a"
+
+
+def main(quick: bool = False, out=None) -> list[Path]:
+    K = 2000 if quick else 20000
+    p = problems.Quadratic(np.diag([1.0, A_TOP]))
+    x0 = np.array([1.0, 1.0])
+    ck = np.unique(np.concatenate([np.geomspace(1, K, 300).astype(int), np.arange(1, 60)]))
+    data = data_dir(PAPER, out)
+    runs = {
+        "gd": run(p, algorithms.gd(LR), x0, K, checkpoints=ck, name="quadratic-gd"),
+        "sam_constant": run(p, algorithms.sam(LR, RHO), x0, K, checkpoints=ck, name="quadratic-sam-constant"),
+        "sam_diminishing": run(p, algorithms.sam(schedules.inverse_power(LR, POWER), RHO), x0, K, checkpoints=ck,
+                               name="quadratic-sam-diminishing"),
+    }
+    paths = {k: r.save(data / f"quadratic_cycle_{k}") for k, r in runs.items()}
+    p1 = problems.Quadratic(np.array([[1.0]]))
+    k1 = 80
+    paths["scalar"] = run(p1, algorithms.sam(0.1, 0.5), np.array([3.0]), k1, checkpoints=np.arange(k1 + 1),
+                          keep_iterates=True, name="quadratic-scalar").save(data / "quadratic_cycle_scalar")
+
+    res = {k: Result.load(v) for k, v in paths.items()}
+    fig, (ax, bx) = new_figure(ncols=2, width=13.0, height=5.0)
+    plot_metric(ax, res["gd"], "f_gap", name="gd", label="GD, t = 0.05", logx=True)
+    plot_metric(ax, res["sam_constant"], "f_gap", name="sam", label="SAM, t = 0.05 (constant)", logx=True)
+    rd = res["sam_diminishing"]
+    plot_metric(ax, rd, "f_gap", label=r"SAM, $t_k = 0.05/k^{0.6}$ (diminishing)", color=DIM_COLOR, logx=True)
+    plateau = float(T.sam_envelope_level(LR, RHO, A_TOP))
+    add_level(ax, plateau, label=f"2-cycle plateau (a/2)c², c = taρ/(2−ta): {plateau:.4g}", name="sam")
+    t = rd.t[rd.t > 0].astype(float)
+    env = np.asarray(T.sam_envelope_level(LR / t ** POWER, RHO, A_TOP))
+    add_bound(ax, t, env, label=r"envelope $(a/2)c_k^2$, $c_k = t_k a\rho/(2 - t_k a)$")
+    late = rd.t >= K // 2
+    fit = loglog_fit(rd.t[late], rd.f_gap[late], n_boot=0)
+    add_fit(ax, fit, label_fmt="fit on [K/2, K]: slope {slope:.3f} (envelope −1.2)", color=DIM_COLOR)
+    ax.set_ylim(1e-16, 30)
+    label_axes(ax, "iteration k", r"$f(x_k) - f^\star$",
+               "diag(1, 10), x¹ = (1, 1), ρ = 0.1: GD → 0, constant-t SAM stalls")
+    legend(ax, fontsize=9, loc="lower left")
+
+    sc = res["scalar"]
+    xs = sc.iterates[:, 0, 0]
+    c = float(T.sam_envelope_amplitude(0.1, 0.5, 1.0))
+    bx.plot(sc.t, xs, color=style("sam")["color"], marker="o", ms=4, lw=1.2, label="SAM iterates $x_k$")
+    for sign in (1, -1):
+        add_level(bx, sign * c, label=f"±taρ/(2 − ta) = ±{c:.5f}" if sign > 0 else None)
+    bx.set_yscale("symlog", linthresh=0.05)
+    label_axes(bx, "iteration k", r"$x_k$ (symlog)", "f = x²/2, t = 0.1, ρ = 0.5, x¹ = 3: period-2 orbit")
+    legend(bx, fontsize=10, loc="upper right")
+    fig.suptitle("Khanh et al. 2024 (fig. p. 5, Thm 3.2): SAM with constant ρ on strongly convex quadratics",
+                 fontsize=13)
+    return [save_figure(fig, figure_dir(PAPER, out) / "quadratic_cycle.png")]
+
+
+if __name__ == "__main__":
+    script_main(main)

@@ -1,0 +1,206 @@
+"""Khanh, Luong, Mordukhovich & Tran (2024): quick claims, the theory module against simulation, figures."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import optimize
+
+import samlab as sl
+from samlab.theory import khanh_2024 as T
+
+PAPER = "khanh-2024"
+ROOT = Path(__file__).resolve().parents[1]
+CLAIM_IDS = [c.id for c in sl.claims.by_paper(PAPER)]
+
+
+def test_every_prediction_has_a_claim():
+    slugs = {cid.split("/", 1)[1] for cid in CLAIM_IDS}
+    assert {"constant-step-cycle", "convex-diminishing-steps", "convex-descent-inequality",
+            "nonconvex-vanishing-radius", "constant-radius-plateau", "igd-error-bound", "usam-monotone-descent",
+            "almost-constant-radius", "hallucinated-fixed-point", "diminish-schedules"} <= slugs
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_claim_passes_in_quick_mode(claim_id):
+    c = sl.claims.get(claim_id)
+    assert c.doc and "olerance" in c.doc
+    v = c.check(quick=True)
+    assert v.passed, (claim_id, v.measured, v.predicted, v.tolerance)
+
+
+# ----------------------------------------------------------------------------- Diminish schedules
+
+class _OfficialDiminish2:
+    """lhchau/fundamental-sam scheduler/diminish2.py, stepped once per epoch (train, then step)."""
+
+    def __init__(self, base):
+        self.lr, self.base, self.epoch = base, base, 0
+
+    def step(self):
+        self.lr = self.base * 1 / ((self.epoch + 1) ** 0.5001)
+        self.epoch += 1
+
+
+class _OfficialDiminish3:
+    """lhchau/fundamental-sam scheduler/diminish3.py."""
+
+    def __init__(self, base):
+        self.lr, self.base, self.epoch, self.base_step = base, base, 0, 2
+
+    def step(self):
+        if self.epoch % 5 == 0:
+            self.base_step += 1
+            self.prev = self.base / (self.base_step * math.log(self.base_step))
+        self.lr = self.prev
+        self.epoch += 1
+
+
+def _official_lrs(name, base, epochs):
+    if name == "diminish1":  # LambdaLR(lambda epoch: 1/(epoch+1))
+        return np.array([base / (e + 1) for e in range(epochs)])
+    sched = {"diminish2": _OfficialDiminish2, "diminish3": _OfficialDiminish3}[name](base)
+    out = []
+    for _ in range(epochs):
+        out.append(sched.lr)  # the epoch trains with the current lr, then the scheduler steps
+        sched.step()
+    return np.array(out)
+
+
+@pytest.mark.parametrize("name", ["diminish1", "diminish2", "diminish3"])
+@pytest.mark.parametrize("m", [1, 3])
+def test_diminish_schedules_match_the_official_schedulers(name, m):
+    epochs = 40
+    sched = T.diminish_schedules(0.1, m)[name]
+    per_iter = sl.schedules.step_array(sched, epochs * m)
+    np.testing.assert_allclose(per_iter, np.repeat(_official_lrs(name, 0.1, epochs), m), rtol=1e-15)
+    assert isinstance(sched, sl.schedules.Schedule)
+    # the engine applies it at the 1-based step k: GD on f(x) = −x moves by exactly t_k per step
+    p = sl.problems.from_expression("-x")
+    r = sl.run(p, sl.algorithms.gd(sched), np.array([0.0]), epochs * m, checkpoints=np.arange(epochs * m + 1),
+               keep_iterates=True)
+    np.testing.assert_allclose(np.diff(r.iterates[:, 0, 0]), per_iter, rtol=1e-12)
+
+
+def test_diminish_summability_is_exact():
+    s = T.diminish_summability()
+    for name in ("diminish1", "diminish2", "diminish3"):
+        assert s[name] == {"sum_t_diverges": True, "sum_t2_converges": True}
+    assert s["diminish2_power_0.5"] == {"sum_t_diverges": True, "sum_t2_converges": False}
+
+
+def test_power_schedule_conditions():
+    a = T.power_schedule_conditions(0.6, 0.5)
+    assert all(a.values())
+    b = T.power_schedule_conditions(0.6, 0.3)  # Set B only
+    assert b["sum_t_rho2_converges"] and not b["sum_t_rho_converges"]
+    c = T.power_schedule_conditions(0.5)  # exactly 1/2: Σt² = ∞
+    assert c["sum_t_diverges"] and not c["sum_t2_converges"]
+    assert not T.power_schedule_conditions(1.2)["sum_t_diverges"]
+
+
+@pytest.mark.parametrize("bad", [dict(base=0.0), dict(base=-1.0), dict(iters_per_epoch=0), dict(iters_per_epoch=1.5)])
+def test_diminish_validation(bad):
+    kwargs = {"base": 0.1, "iters_per_epoch": 1, **bad}
+    with pytest.raises(ValueError, match="base|iters_per_epoch"):
+        T.diminish1(**kwargs)
+
+
+# ----------------------------------------------------------------------------- envelope, USAM region, −cos
+
+@pytest.mark.parametrize("lr,rho,a", [(0.1, 0.5, 1.0), (0.05, 0.1, 10.0), (0.3, 0.02, 4.0)])
+def test_envelope_is_the_constant_step_orbit(lr, rho, a):
+    p = sl.problems.Quadratic(np.array([[a]]))
+    r = sl.run(p, sl.algorithms.sam(lr, rho), np.array([1.7]), 3000, checkpoints=[3000])
+    assert abs(r.x[0, 0]) == pytest.approx(T.sam_envelope_amplitude(lr, rho, a), rel=1e-10)
+    assert r.f_gap[-1, 0] == pytest.approx(T.sam_envelope_level(lr, rho, a), rel=1e-10)
+    assert r.grad_norm[-1, 0] == pytest.approx(T.sam_envelope_gradient(lr, rho, a), rel=1e-10)
+
+
+def test_envelope_tracks_diminishing_steps():
+    a, rho, K = 4.0, 0.2, 6000
+    p = sl.problems.Quadratic.from_spectrum([1.0, 2.0, a], seed=1)
+    lr = sl.schedules.inverse_power(0.2, 0.6)
+    r = sl.run(p, sl.algorithms.sam(lr, rho), np.ones(3), K, checkpoints=np.arange(K - 50, K + 1))
+    tk = 0.2 / r.t[1:] ** 0.6
+    np.testing.assert_allclose(r.f_gap[1:, 0], T.sam_envelope_level(tk, rho, a), rtol=1e-3)
+
+
+def test_usam_descent_region():
+    c, tbar = T.usam_descent_exprs()
+    L, rho = 3.0, 0.2
+    assert T.usam_descent_step_limit(L, rho) == pytest.approx(2 * (1 - L * rho) / (L * (1 + L * rho) ** 2))
+    assert T.usam_descent_constant(T.usam_descent_step_limit(L, rho), rho, L) == pytest.approx(0.0, abs=1e-12)
+    assert math.isnan(T.usam_descent_step_limit(L, 1.0 / L))
+    # on ½Lx² USAM contracts iff t < 2/(L(1 + ρL)): the derived region lies inside
+    assert T.usam_descent_step_limit(L, rho) < 2 / (L * (1 + rho * L))
+    # simulated: monotone, with at least the guaranteed decrease
+    p = T.log_loss_instance(3, seed=2)
+    rho = 0.4 / p.L
+    t = 0.9 * T.usam_descent_step_limit(p.L, rho)
+    r = sl.run(p, sl.algorithms.usam(t, rho), np.zeros(3), 300, checkpoints=np.arange(301))
+    dec = r.f[:-1, 0] - r.f[1:, 0]
+    guaranteed = t * T.usam_descent_constant(t, rho, p.L) * r.grad_norm[:-1, 0] ** 2
+    assert np.all(dec >= guaranteed - 1e-14)
+
+
+def test_neg_cos_hallucinated_point():
+    xhat, mult, slope = T.neg_cos_fixed_point_exprs()
+    assert str(mult) == "1 - t"
+    rhos = np.array([3.3, 4.0, 5.5, 6.2])
+    for lr in (0.2, 0.6, 1.0):
+        r = sl.run(sl.problems.neg_cos(), sl.algorithms.sam(lr, rhos), np.full((4, 1), 1.0), 3000, checkpoints=[3000])
+        np.testing.assert_allclose(r.x[:, 0], T.neg_cos_hallucinated_point(rhos), atol=1e-10)
+        np.testing.assert_allclose(np.sin(r.x[:, 0]), -np.sin(rhos), atol=1e-10)
+    # a large step can jump over π to the mirror point ρ (same multiplier 1 − t; f.(ρ) = sin ρ ≠ 0)
+    r = sl.run(sl.problems.neg_cos(), sl.algorithms.sam(1.8, 3.3), np.array([1.0]), 3000, checkpoints=[3000])
+    assert r.x[0, 0] == pytest.approx(3.3, abs=1e-10)
+    assert np.isnan(T.neg_cos_hallucinated_point(2.0)) and np.isnan(T.neg_cos_hallucinated_point(7.0))
+    assert T.neg_cos_hallucinated_point(4.0 + 2 * np.pi) == pytest.approx(2 * np.pi - 4.0)
+    # multiplier 1 − t: finite difference of the SAM map at x̂
+    t, rho, h = 0.3, 4.0, 1e-6
+    x = 2 * np.pi - rho
+    step = lambda z: z - t * np.sin(z + rho)  # noqa: E731  (x in (0, π): y = x + ρ)
+    assert (step(x + h) - step(x - h)) / (2 * h) == pytest.approx(T.neg_cos_hallucination_multiplier(t), abs=1e-8)
+    with pytest.raises(ValueError, match="rho"):
+        T.neg_cos_hallucinated_point(-1.0)
+
+
+def test_log_loss_instance():
+    p = T.log_loss_instance(4, seed=0)
+    assert p.L == pytest.approx(2 * np.linalg.norm(p.A, 2) ** 2)
+    assert p.f_star == 0.0 and p.value(p.x_star)[0] == pytest.approx(0.0, abs=1e-25)
+    assert np.linalg.eigvalsh(p.hess(p.x_star[None])[0])[-1] == pytest.approx(p.L, rel=1e-12)
+    x = np.random.default_rng(0).standard_normal(4)
+    err = optimize.check_grad(lambda z: p.value(z)[0], lambda z: p.grad(z[None])[0], x)
+    assert err < 1e-5
+    with pytest.raises(ValueError, match="n"):
+        T.log_loss_instance(0)
+
+
+# ----------------------------------------------------------------------------- figure scripts
+
+SCRIPTS = sorted((ROOT / "experiments" / "khanh_2024").glob("*.py"))
+
+
+def _load(path):
+    spec = importlib.util.spec_from_file_location(f"khanh_fig_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_figure_script_quick(script, tmp_path):
+    mod = _load(script)
+    assert mod.PAPER == PAPER and mod.FIGURES and mod.__doc__.strip()
+    assert set(mod.CLAIMS) <= set(CLAIM_IDS)
+    written = mod.main(quick=True, out=tmp_path)
+    for name in mod.FIGURES:
+        png = tmp_path / "khanh_2024" / f"{name}.png"
+        assert png in [Path(w) for w in written] and png.stat().st_size > 10_000
+    assert any((tmp_path / "khanh_2024" / "data").glob("*.npz"))
