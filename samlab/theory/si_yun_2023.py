@@ -78,7 +78,8 @@ def si_yun_symbols():
 def stall_exprs():
     """Sympy facts of E4, f(x) = −(βP²/(4π²))cos(2πx/P) with P = 4ρ/3 [derived, si_yun_2023.md E4].
 
-    Returns a dict: ``grad_at_stall`` = f'(x̂) at x̂ = −ρ (minimum m = 0) → 2βρ/(3π);
+    Returns a dict (by the symmetry x → −x, x̂ = m + ρ with f' < 0 is a stall point too):
+    ``grad_at_stall`` = f'(x̂) at x̂ = −ρ (minimum m = 0) → 2βρ/(3π);
     ``grad_at_probe`` = f'(x̂ + ρ) → 0 (the probe lands on the minimum, so the SAM step is 0);
     ``multiplier`` = d/dx of the SAM map x − η f'(x + ρ) at x̂ → 1 − ηβ (attracting for 0 < ηβ < 2);
     ``mean_sq_grad`` = f'(x̂)² → 4β²ρ²/(9π²); ``lipschitz`` = max |f'| → 2βρ/(3π).

@@ -1,0 +1,93 @@
+"""Constant ρ keeps SAM's floor, ρ_t → 0 loses it: stochastic (E2, E3) and nonconvex (E4) setups.
+
+Si & Yun (2023), Summary 4 of si_yun_2023.md ("SAM with and without decaying ρ behave very
+differently"). Left: m-SAM on E2 (ρ₀ = 0.4, η_t = 1/(t + 10)), mean f(x_t) − f* over R runs (band:
+±2 SE) for constant ρ, ρ_t = ρ₀/√t, ρ_t = ρ₀/t and SGD; dashed: the predicted constant-ρ floor
+ρ₀²/4. Middle: n-SAM on E3 (ρ₀ = 0.8) likewise, floor ρ₀²/18. Right: deterministic SAM on the scaled
+cosine built for ρ₀ = 0.2 (β = 1, η = 0.5), the largest and the median |f'(x_t)| over random starts in
+[−5, 5], relative to the stall value 2βρ₀/(3π) (dashed at 1): constant ρ₀ stays there, decaying ρ
+falls to the minima.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from samlab import Result, algorithms, run, schedules
+from samlab.claims.si_yun_2023 import e2_instance, e3_instance
+from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.plotting import add_level, label_axes, legend, new_figure, save_figure, set_log
+from samlab.problems import scaled_cosine
+from samlab.theory import si_yun_2023 as th
+
+PAPER = "si-yun-2023"
+FIGURES = ["constant_vs_decaying_rho"]
+CLAIMS = [f"{PAPER}/decaying-rho-stochastic", f"{PAPER}/decaying-rho-nonconvex", f"{PAPER}/nonconvex-stall"]
+COLORS = {"constant": "#d62728", "rho0/sqrt(t)": "#1f77b4", "rho0/t": "#2ca02c", "SGD": "#7f7f7f"}
+LABELS = {"constant": r"constant $\rho_0$", "rho0/sqrt(t)": r"$\rho_t = \rho_0/\sqrt{t}$",
+          "rho0/t": r"$\rho_t = \rho_0/t$", "SGD": r"SGD ($\rho = 0$)"}
+
+
+def _schedules(rho0):
+    return {"constant": rho0, "rho0/sqrt(t)": schedules.inverse_power(rho0, 0.5),
+            "rho0/t": schedules.inverse_power(rho0, 1.0), "SGD": 0.0}
+
+
+def main(quick: bool = False, out=None) -> list[Path]:
+    d = data_dir(PAPER, out)
+    R, T = (100, 800) if quick else (500, 20000)
+    starts, T_nc = (60, 800) if quick else (1000, 20000)
+    paths = {}
+    for key, inst, rho0 in (("E2", e2_instance(), 0.4), ("E3", e3_instance(), 0.8)):
+        for lab, rh in _schedules(rho0).items():
+            res = inst.run(inst.algorithm(inst.lr, rh), T, R, 0, 60, keep_iterates=False, name="const-vs-decay")
+            res.meta["panel"] = {"instance": key, "rho0": rho0, "floor": inst.gap(inst.limit(rho0)[0])}
+            paths[(key, lab)] = res.save(d / f"constant_vs_decaying_{key}_{lab.replace('/', '_')}")
+    rho0, beta = 0.2, 1.0
+    p = scaled_cosine(rho0, beta)
+    xs = np.random.default_rng(0).uniform(-5, 5, (starts, 1))
+    for lab, rh in _schedules(rho0).items():
+        if lab == "SGD":
+            continue
+        res = run(p, algorithms.sam(0.5 / beta, rh), xs, T_nc, checkpoints=60, name="const-vs-decay-nc")
+        res.meta["panel"] = {"rho0": rho0, "beta": beta}
+        paths[("E4", lab)] = res.save(d / f"constant_vs_decaying_E4_{lab.replace('/', '_')}")
+
+    # ------------------------------------------------------------------ draw from the saved data
+    fig, axes = new_figure(ncols=3, width=17.0, height=5.2)
+    for ax, key, title in ((axes[0], "E2", "m-SAM on E2 (ρ₀ = 0.4)"), (axes[1], "E3", "n-SAM on E3 (ρ₀ = 0.8)")):
+        floor = None
+        for lab in COLORS:
+            r = Result.load(paths[(key, lab)])
+            floor = r.meta["panel"]["floor"]
+            t = r.t[1:].astype(float)
+            g = r.f_gap[1:]
+            m = g.mean(axis=1)
+            se = g.std(axis=1, ddof=1) / np.sqrt(g.shape[1])
+            ax.plot(t, m, color=COLORS[lab], linewidth=2.0, label=LABELS[lab])
+            ax.fill_between(t, np.maximum(m - 2 * se, m / 10), m + 2 * se, color=COLORS[lab], alpha=0.2, linewidth=0)
+        add_level(ax, floor, f"predicted floor f(x̄) − f* = {floor:.3g}", color=COLORS["constant"])
+        set_log(ax, "both")
+        label_axes(ax, "iteration t (log scale)", r"mean $f(x_t) - f^\star$ (log scale)", f"{title}, {R} runs")
+        legend(ax, fontsize=9, loc="lower left")
+    cx = axes[2]
+    stall = float(th.stall_grad_norm(rho0, beta))
+    for lab in ("constant", "rho0/sqrt(t)", "rho0/t"):
+        r = Result.load(paths[("E4", lab)])
+        t = r.t[1:].astype(float)
+        g = r.grad_norm[1:] / stall
+        cx.plot(t, g.max(axis=1), color=COLORS[lab], linewidth=2.0, label=f"{LABELS[lab]}: max over starts")
+        cx.plot(t, np.median(g, axis=1), color=COLORS[lab], linewidth=1.6, linestyle="--", label="  median")
+    add_level(cx, 1.0, "stall value 2βρ₀/(3π)", color="black", linestyle=":")
+    set_log(cx, "both")
+    label_axes(cx, "iteration t (log scale)", r"$|f'(x_t)|\ /\ (2\beta\rho_0/(3\pi))$ (log scale)",
+               f"SAM on the scaled cosine (ρ₀ = {rho0}, β = {beta:g}), {starts} starts")
+    legend(cx, fontsize=9, loc="lower left")
+    fig.suptitle("Si & Yun (2023): with constant ρ SAM stalls at Θ(ρ²); with ρ_t → 0 the floor disappears", fontsize=13)
+    return [save_figure(fig, figure_dir(PAPER, out) / "constant_vs_decaying_rho.png")]
+
+
+if __name__ == "__main__":
+    script_main(main)

@@ -1,0 +1,211 @@
+"""Si & Yun (2023): every claim passes in quick mode; the theory module agrees with simulation;
+each figure script writes its PNGs in quick mode."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import samlab as sl
+import samlab.claims.si_yun_2023  # noqa: F401  (registers the claims)
+from samlab.claims.base import registry
+from samlab.theory import si_yun_2023 as th
+
+ROOT = Path(__file__).resolve().parents[1]
+CLAIM_IDS = sorted(cid for cid, c in registry().items() if c.paper == "si-yun-2023")
+SCRIPTS = sorted((ROOT / "experiments" / "si_yun_2023").glob("*.py"))
+
+
+def test_every_prediction_has_a_claim():
+    slugs = {cid.split("/", 1)[1] for cid in CLAIM_IDS}
+    expected = {"sc-two-cycle", "sc-plateau-scaling", "sc-rate-t-dependent-step", "sc-minimax-rate", "convex-no-floor",
+                "nonconvex-stall", "nonconvex-average-grad", "msam-biased-limit", "nsam-biased-limit",
+                "controls-converge", "floor-insensitive-to-step-and-horizon", "stochastic-floor-scaling",
+                "det-sc-bound", "det-convex-bound", "det-nonconvex-bound", "stoch-sc-bound", "stoch-nonconvex-bound",
+                "decaying-rho-stochastic", "decaying-rho-nonconvex"}
+    assert expected <= slugs
+    for cid in CLAIM_IDS:
+        c = registry()[cid]
+        assert "si_yun_2023.md" in c.provenance and "[" in c.provenance
+        assert "olerance" in c.doc or "Tolerance" in c.doc
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_claim_passes_quick(claim_id):
+    v = registry()[claim_id].check(quick=True, seed=0)
+    assert v.passed, (claim_id, v.measured, v.predicted, v.tolerance)
+
+
+# ----------------------------------------------------------------------------- theory vs closed forms
+
+def test_sympy_derivations():
+    e = th.stall_exprs()
+    eta, rho, beta, _, _ = th.si_yun_symbols()
+    import sympy as sp
+
+    assert sp.simplify(e["grad_at_stall"] - 2 * beta * rho / (3 * sp.pi)) == 0
+    assert e["grad_at_probe"] == 0
+    assert sp.simplify(e["multiplier"] - (1 - eta * beta)) == 0
+    xbar, xstar, gap = th.two_component_bias_expr()
+    a1, a2 = sp.symbols("a1 a2", positive=True)
+    c1, c2 = sp.symbols("c1 c2", real=True)
+    vals = {a1: 1, a2: 3, c1: -1, c2: 1, rho: sp.Rational(1, 10)}
+    assert xbar.subs(vals) == sp.Rational(55, 100) and gap.subs(vals) == sp.Rational(1, 400)
+    G0, B = th.sc_floor_exprs()
+    mu = th.si_yun_symbols()[3]
+    assert sp.simplify(B - (beta**4 * eta**2 * rho**2 / (8 * mu * (1 - beta * eta) ** 2) + beta**3 * eta**2 * rho**2 / 2)) == 0
+    assert th.flat_phi_exprs()[3] == sp.Rational(5, 2)
+
+
+def test_closed_forms_values():
+    assert math.isclose(th.stall_grad_norm(0.3, 2.0), 2 * 2.0 * 0.3 / (3 * math.pi))
+    assert math.isclose(th.stall_mean_sq_grad(0.3, 2.0), 4 * 4.0 * 0.09 / (9 * math.pi**2))
+    xb, gap = th.two_component_bias([1, 3], [-1, 1], [0.05, 0.4])
+    np.testing.assert_allclose(xb, [0.525, 0.7])
+    np.testing.assert_allclose(gap, [0.05**2 / 4, 0.4**2 / 4])
+    assert np.isnan(th.two_component_bias([1, 3], [-1, 1], 1.5)[0])  # outside the validity range
+    sched = th.anytime_lr(0.1, 1.0)
+    assert math.isclose(sched(1), 1.0) and math.isclose(sched(11), 2 / (0.1 * (10 + 20)))
+    assert math.isclose(th.log_tuned_lr(1000, 0.1, 1.0), 2 * math.log(1000) / 100)
+    e = th.stoch_sc_bound(np.full(1000, 0.01), 0.1, 1.0, 0.5, 2.0, 1.0, "n")
+    limit = (1.5 * 0.01 / 0.5) + 1.0 * 0.01 * 2.0 / 0.5
+    assert e[0] == 1.0 and abs(e[-1] - (limit + (1 - 0.0025) ** 1000 * (1 - limit))) < 1e-12
+
+
+def test_bounds_reject_steps_outside_their_range():
+    with pytest.raises(ValueError, match="lr"):
+        th.det_sc_bound(10, 1.0, 0.1, 1.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="lr"):
+        th.det_nonconvex_bound(10, 0.3, 0.1, 1.0, 1.0)
+    with pytest.raises(ValueError, match="variant"):
+        th.stoch_nonconvex_bound(10, 0.1, 0.1, 1.0, 1.0, 1.0, "x")
+
+
+def test_noise_second_moment():
+    assert th.noise_second_moment(sl.noise.Discrete([2, -1], [1 / 3, 2 / 3]), 1) == pytest.approx(2.0)
+    assert th.noise_second_moment(sl.noise.Discrete([2, -1], [1 / 3, 2 / 3]), 3) == pytest.approx(6.0)
+    assert th.noise_second_moment(sl.noise.Gaussian(0.5), 4) == pytest.approx(1.0)
+    v = np.array([[1.0, 2.0], [-0.5, -1.0]])
+    assert th.noise_second_moment(sl.noise.Discrete(v, [1 / 3, 2 / 3]), 2) == pytest.approx(5 / 3 + 2 / 3 * 1.25)
+
+
+def test_limits_of_the_note():
+    p = sl.problems.LeastSquares([[1.0], [math.sqrt(3)]], [-1.0, math.sqrt(3)])
+    for rho in (0.05, 0.4):
+        assert th.finite_sum_limit(p, rho, "m")[0][0] == pytest.approx(0.5 + rho / 2)
+        assert th.finite_sum_limit(p, rho, "n")[0][0] == pytest.approx(0.5)  # symmetric two components
+    q = sl.problems.Quadratic([[2.0]])
+    nz = sl.noise.Discrete([2, -1], [1 / 3, 2 / 3])
+    assert th.noise_limit(q, nz, 0.3)[0][0] == pytest.approx(0.1)  # −ρE[sign ξ], independent of a
+    assert th.noise_limit(q, sl.noise.Gaussian(1.0), 0.3)[0][0] == 0.0
+    e3_sum = sl.problems.LeastSquares([[1.0], [1.0], [1.0]], [-2.0, 1.0, 1.0])  # E3 as a finite sum
+    assert th.finite_sum_limit(e3_sum, 0.3, "n")[0][0] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="kink"):
+        th.finite_sum_limit(p, 2.5, "m")
+
+
+def test_noise_limit_against_simulation():
+    """2-D n-SAM with a 3-atom vector noise: mean x_T matches x̄ + linear transient within 4 SE."""
+    q = sl.problems.Quadratic.from_spectrum([0.8, 2.0], seed=4)
+    v = np.array([[2.0, 0.5], [-1.0, 1.0], [-0.5, -1.5]])
+    p = np.array([0.25, 0.35, 0.4])
+    nz = sl.noise.Discrete(v - p @ v, p)
+    rho, steps = 0.3, 1500
+    xbar, J = th.noise_limit(q, nz, rho)
+    lr = sl.schedules.inverse_power(2.0 / 0.8, 1.0, t0=10.0)
+    x0 = np.array([1.0, -1.0])
+    res = sl.run(q, sl.algorithms.sam(lr, rho, same_sample=False), x0, steps, runs=800, noise=nz, seed=1,
+                 checkpoints=2)
+    pred = xbar + th.linear_transient(J, sl.schedules.step_array(lr, steps), x0 - xbar)
+    se = res.x.std(axis=0, ddof=1) / math.sqrt(res.runs)
+    assert np.all(np.abs(res.x.mean(axis=0) - pred) <= 4 * se + 0.02 * np.linalg.norm(xbar - q.x_star))
+    assert np.linalg.norm(xbar - q.x_star) > 10 * se.max()  # the bias is resolved
+
+
+def test_finite_sum_limit_against_simulation():
+    rng = np.random.default_rng(5)
+    A = rng.normal(size=(4, 2))
+    p = sl.problems.LeastSquares(A, rng.normal(size=4))
+    rho = 0.2
+    xbar, H = th.finite_sum_limit(p, rho, "m")
+    eta0 = 2.0 / p.mu
+    lr = sl.schedules.inverse_power(eta0, 1.0, t0=math.ceil(2 * eta0 * p.L_i.max()))
+    res = sl.run(p, sl.algorithms.sam(lr, rho), p.x_star, 1500, runs=800, sampling=sl.sampling.Uniform(1), seed=2,
+                 checkpoints=2)
+    se = res.x.std(axis=0, ddof=1) / math.sqrt(res.runs)
+    pred = xbar + th.linear_transient(H, sl.schedules.step_array(lr, 1500), p.x_star - xbar)
+    assert np.all(np.abs(res.x.mean(axis=0) - pred) <= 4 * se + 0.02 * np.linalg.norm(xbar - p.x_star))
+
+
+def test_sgd_stationary_gap_against_simulation():
+    a, c, probs, lr = np.array([1.0, 3.0]), np.array([-1.0, 1.0]), np.array([0.5, 0.5]), 0.05
+    p = sl.problems.LeastSquares(np.sqrt(a)[:, None], np.sqrt(a) * c)
+    res = sl.run(p, sl.algorithms.gd(lr), p.x_star, 1200, runs=400, sampling=sl.sampling.Uniform(1), seed=3,
+                 checkpoints=np.linspace(200, 1200, 60).astype(int))
+    gaps = res.f_gap[1:].mean(axis=0)  # time average per run over the stationary window
+    m, se = gaps.mean(), gaps.std(ddof=1) / math.sqrt(gaps.size)
+    assert abs(m - th.sgd_stationary_gap(a, c, probs, lr)) <= 4 * se
+
+
+def test_stall_on_the_scaled_cosine_for_a_random_instance():
+    rho, beta = 0.37, 1.7
+    p = sl.problems.scaled_cosine(rho, beta)
+    x0 = np.random.default_rng(0).uniform(-3, 3, (50, 1))
+    res = sl.run(p, sl.algorithms.sam(0.8 / beta, rho), x0, 400, checkpoints=2)
+    np.testing.assert_allclose(res.grad_norm[-1], th.stall_grad_norm(rho, beta), rtol=1e-9)
+
+
+def test_problem_families():
+    from scipy.optimize import check_grad
+
+    rng = np.random.default_rng(1)
+    fc = th.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), [1.0, 2.0])
+    ts = th.TrigSum(rng.normal(size=(3, 2)), rng.normal(size=3), rng.uniform(0, 6, 3))
+    for prob in (fc, ts):
+        for _ in range(3):
+            x = rng.normal(size=prob.dim)
+            err = check_grad(lambda z: prob.value(z[None])[0], lambda z: prob.grad(z[None])[0], x)
+            assert err < 1e-5 * (1 + np.linalg.norm(prob.grad(x[None])))
+    assert fc.value(fc.x_star[None])[0] == 0.0 and fc.mu == 0.0
+    pts = rng.normal(size=(2000, 2)) * 5
+    assert np.all(ts.value(pts) >= ts.f_lower)
+    # the smoothness constants bound the Hessian along random directions (finite differences)
+    for prob in (fc, ts):
+        x, d = rng.normal(size=(200, prob.dim)), rng.normal(size=(200, prob.dim))
+        d /= np.linalg.norm(d, axis=1, keepdims=True)
+        h = 1e-5
+        curv = np.linalg.norm(prob.grad(x + h * d) - prob.grad(x - h * d), axis=1) / (2 * h)
+        assert np.all(curv <= prob.L * (1 + 1e-6))
+    with pytest.raises(ValueError, match="weights"):
+        th.FlatConvex([[1.0]], [0.0], [-1.0])
+
+
+# ----------------------------------------------------------------------------- figure scripts
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(f"si_yun_fig_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_there_are_five_figure_scripts():
+    assert len(SCRIPTS) == 5
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
+def test_figure_script_quick(script, tmp_path):
+    mod = _load(script)
+    assert mod.PAPER == "si-yun-2023" and mod.FIGURES and mod.CLAIMS and mod.__doc__.strip()
+    for cid in mod.CLAIMS:
+        assert cid in registry()
+    paths = mod.main(quick=True, out=tmp_path)
+    for name in mod.FIGURES:
+        png = tmp_path / "si_yun_2023" / f"{name}.png"
+        assert png.is_file() and png.stat().st_size > 10_000
+        assert png in [Path(p) for p in paths]
+    assert any((tmp_path / "si_yun_2023" / "data").glob("*.npz"))
