@@ -57,9 +57,11 @@ def main(quick: bool = False, out=None) -> list[Path]:
     level = det.f_gap[-1]
     x = rho * lam
     colors = sequential_colors(len(np.unique(lam)), "viridis")
-    for c, lv in zip(colors, np.unique(lam)):
-        sel = lam == lv
-        ax1.plot(x[sel], level[sel], "o", color=c, ms=10, label=f"λ = {lv:g}", markeredgecolor="white", zorder=4)
+    ulam = np.unique(lam)
+    for k, (c, lv) in enumerate(zip(colors, ulam)):
+        sel = lam == lv  # equal ρλ from different (ρ, λ) overlap: shrinking markers keep each visible
+        ax1.plot(x[sel], level[sel], "osD^vp"[k % 6], color=c, ms=13 - 7 * k / max(1, ulam.size - 1),
+                 label=f"λ = {lv:g}", markeredgecolor="white", zorder=4)
     ax1.plot(x, cycle_plateau(lr, rho, det.meta["L"], lam), "x", color="black", ms=5, label="closed form (L/2)c²",
              zorder=5)
     fit = loglog_fit(x, level, n_boot=0)
@@ -81,10 +83,11 @@ def main(quick: bool = False, out=None) -> list[Path]:
         m, se = _tail_mean(sto, slice(i * R, (i + 1) * R))
         pts.append((rv * lv, m, se, lv))
     pts = np.array(pts)
-    for c, lv in zip(colors, s["lams"]):
+    for k, (c, lv) in enumerate(zip(colors, s["lams"])):
         sel = pts[:, 3] == lv
-        ax2.errorbar(pts[sel, 0], pts[sel, 1], yerr=2 * pts[sel, 2], fmt="o", color=c, ms=8, capsize=3,
-                     label=f"λ = {lv:g}", markeredgecolor="white", zorder=4)
+        ax2.errorbar(pts[sel, 0], pts[sel, 1], yerr=2 * pts[sel, 2], fmt="osD"[k % 3], color=c,
+                     ms=13 - 7 * k / max(1, len(s["lams"]) - 1), capsize=3, label=f"λ = {lv:g}",
+                     markeredgecolor="white", zorder=4)
     fit2 = loglog_fit(pts[:, 0], pts[:, 1], n_boot=0)
     add_fit(ax2, fit2, "fit: slope {slope:.3f}", linewidth=1.5)
     xs = np.array([pts[:, 0].min(), pts[:, 0].max()])
