@@ -45,7 +45,7 @@ def _step(view):
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    cases = [(2, 3000)] if quick else [(2, 100000), (20, 100000)]
+    cases = [(2, 1000)] if quick else [(2, 100000), (20, 100000)]
     data = data_dir(PAPER, out)
     paths = {}
     for n, K in cases:
