@@ -40,3 +40,4 @@ from .quadratic_cycle import (
 from .oikonomou_loizou_2025 import *  # noqa: E402,F401,F403
 from .si_yun_2023 import *  # noqa: E402,F401,F403
 from .khanh_2024 import *  # noqa: E402,F401,F403
+from .kim_2023 import *  # noqa: E402,F401,F403

@@ -1,0 +1,230 @@
+"""Kim et al. 2023: every claim in quick mode, the theory module against simulations, the figure scripts."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import check_grad
+
+import samlab as sl
+from samlab.theory import kim_2023 as K
+from samlab.theory import cycle_amplitude, model_sde_em_variance, usam_multipliers
+
+ROOT = Path(__file__).resolve().parents[1]
+PAPER = "kim-2023"
+CLAIM_IDS = [c.id for c in sl.claims.by_paper(PAPER)]
+
+
+def test_every_prediction_has_a_claim():
+    assert len(CLAIM_IDS) == 12
+    for c in sl.claims.by_paper(PAPER):
+        assert c.kind in sl.claims.KINDS and "Kim" in c.provenance and "olerance" in c.doc
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_claim_quick(claim_id):
+    v = sl.claims.get(claim_id).check(quick=True)
+    assert v.passed, (claim_id, v.measured, v.predicted, v.details)
+
+
+# ----------------------------------------------------------------------------- problems and noise
+
+def test_saddle_family_matches_members():
+    rng = np.random.default_rng(1)
+    eig = np.array([[-1.0, 0.5, 2.0], [-0.3, -2.0, 1.0]])
+    fam = K.SaddleFamily.from_spectra(eig, seed=3, center=[0.1, -0.2, 0.3])
+    X = rng.standard_normal((2, 3))
+    for b in range(2):
+        q = sl.problems.Quadratic(fam.H[b], x_star=fam.center[b])
+        assert np.allclose(fam.grad(X)[b], q.grad(X[b:b + 1])[0])
+        assert np.isclose(fam.value(X)[b], q.value(X[b:b + 1])[0])
+        assert np.allclose(np.sort(eig[b]), fam.eigenvalues[b])
+    err = check_grad(lambda x: fam.value(np.stack([x, X[1]]))[0], lambda x: fam.grad(np.stack([x, X[1]]))[0], X[0])
+    assert err < 1e-6
+    assert np.allclose(fam.project(fam.center + fam.eigenvectors[:, :, 0]), 1.0)
+    with pytest.raises(ValueError, match="one point per family member"):
+        fam.grad(X[:1])
+    with pytest.raises(ValueError, match="H"):
+        K.SaddleFamily(np.ones((2, 3)))
+
+
+def test_saddle_family_runs_one_problem_per_run():
+    fam = K.SaddleFamily.from_spectra(np.array([[-2.0, 2.0], [-1.0, 1.0]]))
+    res = sl.run(fam, sl.algorithms.usam(0.01, np.array([1.0, 1.0])), [0.1, 0.1], 50, runs=2, checkpoints=2)
+    m = usam_multipliers(0.01, 1.0, np.array([[-2.0, 2.0], [-1.0, 1.0]]))
+    assert np.allclose(res.x, 0.1 * m ** 50, rtol=1e-12)
+
+
+def test_minibatch_noise_covariance_per_run():
+    H = np.array([[0.0, 2.0], [2.0, 0.0]])
+    C = K.minibatch_covariance(H, 1.0)
+    assert np.allclose(C, 2 * np.eye(2))  # |H| of a ±2 saddle
+    B = np.repeat([1.0, 16.0], 20000)
+    xi = K.MinibatchNoise(C, B).draw(np.random.default_rng(0), B.size, 2)
+    for b in (1.0, 16.0):
+        emp = np.cov(xi[B == b].T)
+        assert np.allclose(emp, C / b, atol=5 * np.sqrt(2 / 20000) * 2 / b)
+    with pytest.raises(ValueError, match="batch_size"):
+        K.MinibatchNoise(C, B).draw(np.random.default_rng(0), 3, 2)
+    with pytest.raises(ValueError, match="batch_size"):
+        K.MinibatchNoise(C, 0.0)
+
+
+def test_isotropic_quadratic_msd_is_mean_square():
+    iso = K.IsotropicQuadratic(-1.0, 500)
+    res = sl.run(iso, sl.algorithms.usam(0.01, 0.2), np.zeros(500), 100, noise=sl.noise.Gaussian(0.3), seed=2,
+                 checkpoints=[50, 100], keep_iterates=True)
+    assert np.allclose(iso.msd(res.f[:, 0]), np.mean(res.iterates[:, 0, :] ** 2, axis=1))
+    with pytest.raises(ValueError, match="curvature"):
+        K.IsotropicQuadratic(0.0, 3)
+
+
+# ----------------------------------------------------------------------------- closed forms vs simulation
+
+def test_usam_discrete_step_limit():
+    assert np.isclose(K.usam_discrete_step_limit(1.0, [-2.0, 2.0]), 1 / 3)
+    assert np.isnan(K.usam_discrete_step_limit(0.4, [-2.0, 2.0]))  # below Theorem 1's threshold
+    # binding negative direction: 2/(|λ|(ρ|λ| − 1))
+    assert np.isclose(K.usam_discrete_step_limit(2.0, [-3.0, 0.5]), 2 / (3 * 5))
+    p = sl.problems.quadratic_saddle((2.0, -2.0))
+    res = sl.run(p, sl.algorithms.usam(np.array([0.33, 0.337]), 1.0), [1.0, 1.0], 3000, checkpoints=2)
+    assert np.linalg.norm(res.x[0]) < 1e-3 and (not res.ok[1] or np.linalg.norm(res.x[1]) > 1)
+
+
+def test_sam_saddle_cycle_multiplier_matches_simulation():
+    assert np.isclose(K.sam_saddle_cycle_multiplier(0.01, 2.0, -2.0), -1 + 2 * 0.01 * 2)
+    assert not K.sam_saddle_cycle_exprs()["multiplier"].has(K.sam_saddle_cycle_exprs()["symbols"][1])
+    p = sl.problems.quadratic_saddle((2.0, -2.0))
+    res = sl.run(p, sl.algorithms.sam(0.01, 0.7), [-3.0, -0.01], 1001, checkpoints=[1000, 1001], keep_iterates=True)
+    y = np.abs(res.iterates[1:, 0, 1])
+    assert np.isclose(y[1] / y[0], 0.96, rtol=1e-7)
+    assert np.isclose(abs(res.x[0, 0]), cycle_amplitude(0.01, 0.7, 2.0), rtol=1e-9)
+    mu = K.sam_saddle_cycle_limit(0.01, 2.0)
+    assert np.isclose(K.sam_saddle_cycle_multiplier(0.01, 2.0, -mu), -1.0)
+    with pytest.raises(ValueError, match="lam_minus"):
+        K.sam_saddle_cycle_multiplier(0.01, 2.0, 1.0)
+
+
+def test_escape_steps_are_exact_first_passages():
+    p = sl.problems.quadratic_saddle((1.0, -1.0, 0.5), seed=4)
+    noise = K.MinibatchNoise(K.minibatch_covariance(p.H), 8.0)
+    alg = sl.algorithms.usam(0.01, 0.2, momentum=0.5)
+    steps, early, res = K.escape_steps(p, alg, 1.0, 800, runs=40, noise=noise, seed=1, name="esc")
+    region = K.EscapeRegion(p, np.linalg.eigh(p.H)[1][:, 0], 1.0)
+    dense = sl.run(p, alg, np.zeros(3), 800, runs=40, noise=noise, seed=1, name="esc",
+                   checkpoints=np.arange(801), keep_iterates=True)
+    z = np.abs(region.coordinate(dense.iterates.reshape(-1, 3)).reshape(801, 40))
+    first = np.where((z >= 1).any(axis=0), np.argmax(z >= 1, axis=0), -1)
+    ok = ~early
+    assert ok.mean() > 0.9 and np.array_equal(steps[ok], first[ok])
+    assert np.all(steps[early] < first[early]) or not early.any()
+    g = region.grad(np.array([[0.0, 0.0, 0.0], 2 * region.direction]))
+    assert np.all(np.isfinite(g[0])) and np.all(np.isnan(g[1]))
+
+
+def test_model_sde_simulation_matches_em_variance():
+    prob, noise = K.model_sde_problem([1.0, -1.0], 0.2, 8.0, seed=5)
+    res = sl.run(prob, sl.algorithms.gd(0.01), np.zeros(2), 100, runs=20000, noise=noise, seed=3, checkpoints=2)
+    w, V = np.linalg.eigh(prob.H)
+    for lam in (1.0, -1.0):
+        a = lam * (1 + 0.2 * lam) ** 2
+        z2 = (res.x @ V[:, np.argmin(np.abs(w - a))]) ** 2
+        em = model_sde_em_variance(lam, 0.01, 0.2, 8.0, 100)[-1]
+        assert abs(z2.mean() - em) < 4 * z2.std() / np.sqrt(z2.size)
+
+
+def test_heavy_ball_model_msd():
+    em = model_sde_em_variance(-1.0, 0.01, 0.3, 16.0, 150)
+    assert np.allclose(K.heavy_ball_model_msd(-1.0, 0.01, 0.3, 16.0, 0.0, 150), em, rtol=1e-12)
+    prob, noise = K.model_sde_problem([-1.0], 0.3, 16.0)
+    res = sl.run(prob, sl.algorithms.gd(0.01, momentum=0.8), np.zeros(1), 150, runs=20000, noise=noise, seed=4,
+                 checkpoints=2)
+    z2 = res.x[:, 0] ** 2
+    exact = K.heavy_ball_model_msd(-1.0, 0.01, 0.3, 16.0, 0.8, 150)[-1]
+    assert abs(z2.mean() - exact) < 4 * z2.std() / np.sqrt(z2.size)
+    with pytest.raises(ValueError, match="momentum"):
+        K.heavy_ball_model_msd(-1.0, 0.01, 0.3, 16.0, 1.0, 10)
+
+
+def test_matching_momentum():
+    assert np.allclose(K.usam_matching_momentum([0.1, 0.5], -1.0), [0.1, 0.5])
+    g = [K.theorem3_matching_momentum(2.0, -1.0, 0.01, r, 64) for r in (0.1, 0.3, 0.6)]
+    assert np.all(np.diff(g) > 0)
+    assert np.isnan(K.theorem3_matching_momentum(2.0, -1.0, 0.01, 0.0, 64))
+
+
+# ----------------------------------------------------------------------------- Beale and bisection
+
+def test_beale_saddle_facts():
+    s = K.beale_saddle()
+    p = sl.problems.beale()
+    assert np.allclose(p.grad(s["point"][None]), 0.0, atol=1e-12)
+    assert s["value"] == 14.203125 and np.allclose(s["eigenvalues"], [-27.75, 27.75])
+    assert np.allclose(p.hessian_eigenvalues(s["point"]), s["eigenvalues"])
+
+
+def test_official_gd_stop_rules():
+    n = 2000
+    f = np.linspace(10, 1, n + 1)
+    moves = np.full(n, 1e-3)
+    dist = np.linspace(3, 0.1, n + 1)
+    t, rule = K.official_gd_stop(dist, moves, f)
+    assert rule == "a" and dist[t] < 0.15 <= dist[t - 1]
+    moves[:] = 1e-6
+    t, rule = K.official_gd_stop(np.full(n + 1, 0.5), moves, f)
+    assert (t, rule) == (500, "b")
+    f2 = np.full(n + 1, 1.0)
+    f2[:100] = np.linspace(2, 1, 100)
+    t, rule = K.official_gd_stop(np.full(n + 1, 1.0), np.full(n, 1e-3), f2)
+    assert rule == "c" and t == 99 + 80
+    t, rule = K.official_gd_stop(np.full(n + 1, 1.0), np.full(n, 1e-3), f, max_steps=1500)
+    assert (t, rule) == (1500, "d")
+
+
+def test_bisect_batched():
+    target = np.array([0.3, 1.7, 5.0])
+    calls = []
+
+    def decide(mid):
+        calls.append(mid.copy())
+        return mid >= target
+
+    lo, hi, it = K.bisect_batched(decide, np.zeros(3), np.full(3, 10.0), rtol=1e-4)
+    assert np.all((lo <= target) & (target <= hi)) and np.all(hi - lo <= 1e-4 * hi)
+    assert len(calls) == it and all(c.shape == (3,) for c in calls)
+    lo, hi, _ = K.bisect_batched(decide, np.full(3, 0.01), np.full(3, 10.0), rtol=1e-4, geometric=True)
+    assert np.all((lo <= target) & (target <= hi))
+    with pytest.raises(ValueError, match="hi"):
+        K.bisect_batched(decide, np.ones(3), np.ones(3))
+
+
+# ----------------------------------------------------------------------------- figure scripts
+
+SCRIPTS = sorted((ROOT / "experiments" / "kim_2023").glob("*.py"))
+
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(f"kim_fig_{path.stem}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_five_figure_scripts():
+    assert {s.stem for s in SCRIPTS} == {"beale_trajectories", "beale_case_iii", "saddle_x2y2", "stability_map",
+                                         "escape_statistics"}
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
+def test_figure_script_quick(script, tmp_path):
+    mod = _load(script)
+    assert mod.PAPER == PAPER and mod.FIGURES and mod.__doc__.strip()
+    assert set(mod.CLAIMS) <= set(CLAIM_IDS)
+    written = [Path(w) for w in mod.main(quick=True, out=tmp_path)]
+    for name in mod.FIGURES:
+        png = tmp_path / "kim_2023" / f"{name}.png"
+        assert png in written and png.stat().st_size > 10_000
+    assert any((tmp_path / "kim_2023" / "data").glob("*.npz"))
