@@ -49,7 +49,8 @@ def plot(paths: dict[str, Path], *, q: float, level: float, lr: float, rho: floa
     start = float(np.exp(np.mean(np.log(usam.f_gap[0]))))
     plotting.add_bound(ax, t, start * q ** (2 * t), label=rf"USAM $q^{{2t}}$, $q$ = {q:.4f}", name="usam",
                        linestyle=":")
-    ax.set_ylim(1e-32, 1e3)
+    positive = usam.f_gap[usam.f_gap > 0]
+    ax.set_ylim(max(float(positive.min()) / 10, 1e-300) if positive.size else 1e-32, 1e3)
     plotting.label_axes(ax, r"iteration $t$", r"$f(x_t) - f^\star$", f"γ = 1/(2L) = {lr:.3g}, ρ = {rho:g}")
     plotting.legend(ax, loc="lower left")
     return plotting.save_figure(fig, figure_dir(PAPER, out) / "usam_vs_sam.png")
