@@ -444,7 +444,7 @@ def _algorithm_params(kind: str) -> tuple[list[str], list[str], list[str]]:
     return hypers, required, options
 
 
-def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int) -> AlgorithmSpec:
+def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int, steps: int) -> AlgorithmSpec:
     spec = _table(ctx, spec, "an algorithm table such as {algorithm = \"sam\", lr = 0.01, rho = 0.05}")
     if "algorithm" not in spec:
         raise ctx.error(f"missing 'algorithm' (one of {', '.join(_algorithms.ALGORITHMS)})")
@@ -536,7 +536,10 @@ def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int
     out = AlgorithmSpec(name=name or _algorithm_label(kind), kind=kind, key=ctx.key, hypers=hypers,
                         options=options, configs=[{k: _conf_text(v) for k, v in c.items()} for c in configs],
                         labels=labels, runs=runs, color=color, linestyle=linestyle)
-    _call(ctx, out.build, _keys=tuple(spec))  # bounds (ρ ≥ 0, λ ∈ [0, 1], lr > 0 …) are checked now, not mid-run
+    # bounds (ρ ≥ 0, λ ∈ [0, 1], lr > 0 …), schedules included, are checked now, not mid-run
+    built = _call(ctx, out.build, _keys=tuple(spec))
+    for h in built.hypers.values():
+        _call(ctx, h.bind, out.batch, steps, _keys=tuple(spec))
     return out
 
 
@@ -688,7 +691,7 @@ def _experiment(ctx: _Ctx, spec: Any, index: int, quick: bool) -> Experiment:
     algs_raw = spec["algorithms"]
     if not isinstance(algs_raw, list) or not algs_raw:
         raise ctx.at("algorithms").expected("a non-empty list of tables ([[experiment.algorithms]])", algs_raw)
-    algs = [_algorithm(ctx.at("algorithms").at(i), a, exp_grid, runs) for i, a in enumerate(algs_raw)]
+    algs = [_algorithm(ctx.at("algorithms").at(i), a, exp_grid, runs, steps) for i, a in enumerate(algs_raw)]
     for k in exp_grid:
         if not any(k in _algorithm_params(a.kind)[0] for a in algs):
             raise ctx.at("grid").at(k).error("no algorithm of this experiment takes this hyperparameter")

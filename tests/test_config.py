@@ -131,6 +131,8 @@ BAD = [
     ('rho = 0.05\n', 'rho = {schedule = "inverse", c = 0.1}\n',
      "experiment[0].algorithms[1].rho.schedule: expected one of"),
     ('rho = 0.05\n', 'rho = {schedule = "inverse_power", c = 0.1}\n', "needs 'power'"),
+    ('rho = 0.05\n', 'rho = {schedule = "constant", value = -1.0}\n',
+     "experiment[0].algorithms[1].rho: rho must lie in [0.0, inf] for every step, got -1.0"),
     ('rho = 0.05\n', 'rho = {schedule = "inverse_power", c = -0.1, power = 1}\n',
      "experiment[0].algorithms[1].rho.c: c must be >= 0"),
     ('rho = 0.05\n', 'rho = {schedule = "inverse_power", c = 0.1, power = 1, k0 = 2}\n',
