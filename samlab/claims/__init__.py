@@ -27,8 +27,27 @@ def _load() -> None:
         return
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name != "base" and not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
+            try:
+                importlib.import_module(f"{__name__}.{info.name}")
+            except Exception as exc:  # one broken module must not hide every other paper's claims
+                _register_import_failure(info.name, exc)
     _loaded = True
+
+
+def _register_import_failure(module: str, exc: Exception) -> None:
+    """A failing placeholder claim ``<paper>/module-import`` that reports why the module did not load."""
+    paper = module.replace("_", "-")
+    if paper not in PAPERS:
+        raise exc
+    message = f"{type(exc).__name__}: {exc}"
+
+    def measure(settings, seed):
+        """Always fails: the claim module could not be imported, so none of its claims ran."""
+        return Verdict(passed=False, measured="import error", predicted="module imports",
+                       tolerance="none", details={"error": message})
+
+    register(Claim(id=f"{paper}/module-import", paper=paper, statement=f"samlab.claims.{module} imports",
+                   provenance="samlab", kind="limit", measure=measure, quick={}, full={}))
 
 
 def all() -> list[Claim]:  # noqa: A001 - the public name of the contract

@@ -34,7 +34,7 @@ _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
 def _plain(value: Any) -> Any:
     """JSON-friendly copy: numpy scalars and arrays become Python numbers and lists."""
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {_key(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, np.ndarray):
@@ -47,6 +47,16 @@ def _plain(value: Any) -> Any:
         v = float(value)
         return v if math.isfinite(v) else str(v)
     return value
+
+
+def _key(key: Any) -> str:
+    """A readable dict key: (np.float64(0.1), 2) → "0.1, 2"."""
+    plain = _plain(key)
+    if isinstance(plain, list):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in plain)
+    if isinstance(plain, float):
+        return f"{plain:g}"
+    return str(plain)
 
 
 @dataclass

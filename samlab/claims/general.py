@@ -103,7 +103,10 @@ def sam_cycle(s, seed):
     res = run(p, algorithms.sam(s["lr"], rhos), x0, s["steps"], name="sam-cycle", seed=seed)
     predicted = cycle_plateau(s["lr"], rhos, p.L)
     rel = np.abs(res.f_gap[-1] - predicted) / predicted
-    return Verdict(passed=bool(np.max(rel) <= 1e-8), measured=float(np.max(rel)), predicted=0.0,
-                   tolerance="max relative error of the plateau ≤ 1e-8",
-                   details={"plateaus": {f"rho={r:g}": float(predicted[i * s['runs']]) for i, r in enumerate(s["rho"])},
+    largest = rhos == rhos.max()
+    return Verdict(passed=bool(np.max(rel) <= 1e-8), measured=float(np.mean(res.f_gap[-1][largest])),
+                   predicted=float(predicted[largest][0]),
+                   tolerance="relative error of every run's plateau ≤ 1e-8 (headline: largest ρ)",
+                   details={"max_relative_error": float(np.max(rel)),
+                            "plateaus": {f"rho={r:g}": float(predicted[i * s['runs']]) for i, r in enumerate(s["rho"])},
                             "L": p.L, "lr": s["lr"]})
