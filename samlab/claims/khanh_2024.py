@@ -215,8 +215,8 @@ def pair_checkpoints(steps: int, lo: int, count: int = 100) -> np.ndarray:
 @claim(
     id="khanh-2024/convex-diminishing-steps",
     statement="Convex f, constant ρ, stepsizes with Σt_k = ∞ and Σt_k² < ∞: f(x_k) → f*, ∇f(x_k) → 0 and "
-              "x_k → x*; the residual oscillation follows the envelope f_k − f* = (a/2)c_k², "
-              "c_k = t_k aρ/(2 − t_k a) (exactly on quadratics, at the envelope's rate on other convex f)",
+              "x_k → x*; on quadratics the residual oscillation follows the envelope f_k − f* = (a/2)c_k², "
+              "c_k = t_k aρ/(2 − t_k a)",
     provenance="Khanh et al. 2024, Theorem 3.2 [secondary: Table 2 and Theorem 3.2 captions]; hypotheses "
                "Σt = ∞, Σt² < ∞ [derived, corroborated by the official Diminish schedules]; envelope [derived] "
                "— khanh_2024.md Prediction 2",
@@ -235,14 +235,19 @@ def convex_diminishing_steps(s, seed):
     (both exactly 1 on the orbit). Tolerance 2e-3: the orbit tracks c(t_k) with an adiabatic lag of
     relative size ≈ a_exp/(k(2 − t_k a)), ≈ 1e-4 at k = K/2 (measured 1.2e-4 at k = 5·10³), doubled in
     f; 2e-3 keeps a factor ≥ 5 and still fails any other k-dependence over [K/2, K] by far.
-    Every instance: the fitted log-log slope of the two-step average (f_k + f_{k+1})/2 − f* over
-    [K/2, K] must match the envelope's own slope within 0.05, f's maxima over dyadic windows after
-    K/16 must decrease, and ‖∇f‖, ‖x − x*‖ must decrease from K/2 to K. On a non-quadratic f the
-    orbit is not symmetric: ∇f(x ± ρe) carries the term ½∇³f[e, e]ρ² of the same sign at both phases,
-    so the orbit's centre sits δ_k ∝ t_kρ² off x* and the phases have f ≈ (a/2)(c_k ± δ_k)²
-    (measured δ/c ≈ 0.7, 0.21, 0.021 at ρ = 0.1, 0.01, 0.001 on the logistic instance); δ_k/c_k does
-    not depend on k, so the averaged f keeps the envelope's rate (slope error O(t_K a) ≪ 0.05) and
-    (δ/c)² is reported as ``pair_average_ratio`` − 1.
+    On quadratics the fitted log-log slope of the two-step average (f_k + f_{k+1})/2 − f* over
+    [K/2, K] must also match the envelope's own slope within 0.01 (measured within 5e-5). Every
+    instance: f's maxima over dyadic windows after K/16 must decrease, and ‖∇f‖, ‖x − x*‖ must decrease
+    from K/2 to K (Theorem 3.2's conclusions f → f*, ∇f → 0, x_k → x*).
+    Finding on the non-quadratic instance (reported, not asserted): the residual is not the symmetric
+    2-cycle. ∇f(x ± ρe) carries ½∇³f[e, e]ρ² with the same sign at both phases, so a 2-periodic orbit
+    would need its centre at x* − ½H⁻¹∇³f[e, e]ρ², an offset δ = O(ρ²) independent of t_k; the two
+    phases then have f ≈ (a/2)(c_k ± δ)², the pair average exceeds the envelope by (δ/c_k)² and that
+    excess grows like 1/t_k² (logistic, ρ = 0.01: pair ratio 1.06 at k = 10⁴, 1.135 at 2·10⁴, i.e.
+    δ ≈ 2.4e-6 constant). Once c_k ≲ δ the orbit must restructure (it cannot keep alternating signs
+    around an off-centre point; at ρ = 0.1 it jumps between patterns), so f − f* decays more slowly and
+    less regularly than the quadratic envelope (fitted slope −1.27 ± 0.14 vs −1.20 at K = 2·10⁴), while
+    Theorem 3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent) still holds — the window maxima decrease.
     """
     K, rho, a_exp = s["steps"], s["rho"], s["power"]
     cond = T.power_schedule_conditions(a_exp)
@@ -264,7 +269,8 @@ def convex_diminishing_steps(s, seed):
         pair_env = 0.5 * (env[idx] + env[idx + 1])
         fit = loglog_fit(kk, pair_gap, n_boot=0)
         fit_env = loglog_fit(kk, pair_env, n_boot=0)
-        slopes[label] = {"measured": fit.slope, "envelope": fit_env.slope, "ci": fit.slope_ci}
+        slopes[label] = {"measured": fit.slope, "envelope": fit_env.slope, "ci": fit.slope_ci,
+                         "quadratic": isinstance(p, problems.Quadratic)}
         avg_ratio[label] = float(np.median(pair_gap / pair_env[:, None]))
         maxima = []
         for lo, hi in dyadic_windows(K, first=max(K // 16, 1)):
@@ -283,15 +289,15 @@ def convex_diminishing_steps(s, seed):
             exact[label] = {"envelope_deviation": dev, "orbit_point_deviation": orbit}
     worst = max(v["envelope_deviation"] for v in exact.values())
     orbit_worst = max(v["orbit_point_deviation"] for v in exact.values())
-    slope_err = max(abs(v["measured"] - v["envelope"]) for v in slopes.values())
-    passed = (worst <= 2e-3 and orbit_worst <= 2e-3 and slope_err <= 0.05 and all(windows_ok.values())
+    slope_err = max(abs(v["measured"] - v["envelope"]) for v in slopes.values() if v["quadratic"])
+    passed = (worst <= 2e-3 and orbit_worst <= 2e-3 and slope_err <= 0.01 and all(windows_ok.values())
               and all(decreasing.values()) and required(cond, ("sum_t_diverges", "sum_t2_converges")))
     return Verdict(
         passed=passed, measured=worst, predicted=0.0,
-        tolerance="quadratics: |(f_k − f*)/envelope_k − 1| ≤ 2e-3 on [K/2, K] and orbit point within 2e-3; "
-                  "all: slope of the two-step average within 0.05 of the envelope's, window maxima of f "
+        tolerance="quadratics: |(f_k − f*)/envelope_k − 1| ≤ 2e-3 on [K/2, K], orbit point within 2e-3, slope of "
+                  "the two-step average within 0.01 of the envelope's; all instances: window maxima of f − f* "
                   "decrease, ‖∇f‖ and ‖x − x*‖ decrease; Σt = ∞, Σt² < ∞",
-        details={"quadratics": exact, "slopes_on_[K/2,K]": slopes, "max_slope_error": slope_err,
+        details={"quadratics": exact, "slopes_on_[K/2,K]": slopes, "max_slope_error_quadratics": slope_err,
                  "pair_average_ratio": avg_ratio, "final": finals, "window_maxima_decrease": windows_ok,
                  "grad_and_dist_decrease": decreasing, "conditions": cond,
                  "lr": "t_k = (1/(2L))/k^0.6", "rho": rho, "steps": K},
@@ -563,10 +569,11 @@ def nonconvex_vanishing_radius(s, seed):
     full={"cases": [[2, 20000], [5, 20000], [20, 100000]], "rhos": [0.1, 0.03, 0.01, 0.003, 0.001]},
 )
 def constant_radius_plateau(s, seed):
-    """Log-loss (m = n, seed 0), x¹ = 0, t = 1/L, one run per ρ. The run must settle (the mean of
-    consecutive-step pairs of ‖∇f‖ changes by < 1e-6 relative over the last 30% of 200 log-spaced
-    record pairs), near x* = A⁻¹b, where a = λ_max(2AᵀA) = L, so ta = 1 and the first-order 2-cycle
-    has c = ρ and ‖∇f‖ = Lρ.
+    """Log-loss (m = n, seed 0), x¹ = 0, t = 1/L, one run per ρ. The run must settle: the mean of
+    consecutive-step pairs of ‖∇f‖ may drift over the last 10% of 200 log-spaced record pairs by at
+    most 10% of the relative error it is compared with (n = 20 still creeps along flat directions:
+    0.3% drift from k = 5·10³, 3e-8 from k = 4·10⁴, at K = 10⁵). It settles near x* = A⁻¹b, where
+    a = λ_max(2AᵀA) = L, so ta = 1 and the first-order 2-cycle has c = ρ and ‖∇f‖ = Lρ.
 
     Measured: the relative error e(ρ) of the settled ‖∇f‖ (pair mean) against a·c(t, ρ, a), and the
     log-log slope of e against the three smallest ρ (a fit through 3 points, its t-interval reported).
@@ -588,13 +595,10 @@ def constant_radius_plateau(s, seed):
         r = run(p, algorithms.sam(1.0 / p.L, rhos), np.zeros(n), K, checkpoints=ck, name=f"plateau-n{n}", seed=seed)
         idx = np.flatnonzero(np.diff(r.t) == 1)
         pair = 0.5 * (r.grad_norm[idx] + r.grad_norm[idx + 1])
-        pl = plateau(r.t[idx], pair, tail=0.3, rel_tol=1e-6)
-        settled = []
-        for j in range(rhos.size):
-            pj = plateau(r.t[idx], pair[:, j], tail=0.3, rel_tol=1e-6)
-            settled.append(pj.settled)
         pred = np.asarray(T.sam_envelope_gradient(1.0 / p.L, rhos, a))
         err = np.abs(pair[-1] / pred - 1.0)
+        drift = np.array([plateau(r.t[idx], pair[:, j], tail=0.1).rel_change for j in range(rhos.size)])
+        settled = (drift <= np.maximum(0.1 * err, 1e-12)).tolist()
         fit = loglog_fit(rhos[-3:], err[-3:], n_boot=0)
         case_ok = (all(settled) and abs(fit.slope - 2.0) <= 0.2 and err[-1] <= 1e-3
                    and pair[-1, 0] >= 0.5 * pred[0] and bool(np.all(r.ok)))
@@ -602,7 +606,7 @@ def constant_radius_plateau(s, seed):
         out[f"n={n}"] = {"plateaus": pair[-1].tolist(), "predicted": pred.tolist(), "relative_errors": err.tolist(),
                          "error_slope": fit.slope, "error_slope_ci": fit.slope_ci, "settled": settled,
                          "a": a, "L": p.L, "dist_to_x_star": row_norms(r.x - p.x_star).tolist(),
-                         "steps": K, "passed": bool(case_ok), "geometric_tail_change": pl.rel_change}
+                         "steps": K, "passed": bool(case_ok), "tail_drift": drift.tolist()}
     worst = max(v["relative_errors"][-1] for v in out.values())
     return Verdict(passed=ok, measured=worst, predicted=0.0,
                    tolerance="settled; relative error slope vs ρ = 2 ± 0.2; error ≤ 1e-3 at the smallest ρ",
@@ -613,15 +617,20 @@ def constant_radius_plateau(s, seed):
 # ============================================================================ Prediction 5 (IGD error bound)
 
 def _igd_observer(L: float, rho_fn, relative: bool):
-    """‖∇f(y_k) − ∇f(x_{k−1})‖/(Lρ_k) (normalized) or /(Lρ_k‖∇f(x_{k−1})‖) (USAM, relative error)."""
+    """‖∇f(y_k) − ∇f(x_{k−1})‖/(Lρ_k) (normalized) or /(Lρ_k‖∇f(x_{k−1})‖) (USAM, relative error).
+
+    NaN where the bound is not resolvable in float64: Lρ_k‖∇f(x)‖ (or Lρ_k) below 1e6·u·L(‖x‖ + 1),
+    the scale of the rounding error of a gradient evaluation (USAM near a minimizer, ‖∇f‖ ~ 1e-16).
+    """
 
     def observe(view):
         g = view.problem.grad(view.x_prev)
         gy = view.problem.grad(view.y)
         rho = float(np.asarray(rho_fn(float(view.k))))
-        den = L * rho * (row_norms(g) if relative else 1.0)
+        den = L * rho * (row_norms(g) if relative else np.ones(g.shape[0]))
+        floor = 1e6 * (EPS / 2) * L * (row_norms(view.x_prev) + 1.0)
         num = row_norms(gy - g)
-        return np.divide(num, den, out=np.zeros_like(num), where=np.asarray(den) > 0)
+        return np.divide(num, den, out=np.full_like(num, np.nan), where=den > floor)
 
     return observe
 
@@ -647,7 +656,11 @@ def igd_error_bound(s, seed):
     """Every step of each variant, with ρ_k = 0.1/k^0.5, t_k = 1/(L k^0.6) (Prediction 3 schedules) and
     with constant ρ = 0.1, t = 1/L, on the log-loss (m = n, seed 0, x¹ = 0, L = 2‖A‖² ≥ sup‖∇²f‖ since
     |d²/dr² log(1 + r²)| ≤ 2) and a rotated quadratic (spectrum in [1, 10], 4 random starts; L = λ_max).
-    VaSSO θ = 0.4, F-SAM σ = 1, β = 0.9, RSAM σ = ρ_k (4 seeded runs).
+    VaSSO θ = 0.4, F-SAM σ = 1, β = 0.9, RSAM σ = ρ_k (4 seeded runs). USAM uses ρ/(0.2L) (Lρ = 0.5 at
+    k = 1: with ρ = 0.1 its top-direction multiplier 1 − tL(1 + ρL) is ≤ −1 on the quadratic).
+    Steps where the bound itself is below 1e6× the rounding scale of a gradient, u·L(‖x‖ + 1), are not
+    resolvable in float64 and are skipped and counted (USAM once ‖∇f‖ ~ 1e-16: without this rule its
+    ratio read 1.037 at such a step in full mode — rounding, not a violation). Every run must stay ok.
 
     Measured: the largest ratio ‖∇f(y_k) − ∇f(x_{k−1})‖/(Lρ_k) over all steps, runs, problems and
     normalized variants (USAM: divided by Lρ_k‖∇f(x_{k−1})‖), and ‖y_k − x_{k−1}‖/ρ_k (= 1 for the
@@ -663,6 +676,7 @@ def igd_error_bound(s, seed):
     problems_.append((f"quadratic d={s['rotated_dim']}", q,
                       np.random.default_rng(seed + 7).standard_normal((4, s["rotated_dim"]))))
     ratios, radius, usam_ratio, tight = {}, 0.0, 0.0, 0.0
+    all_ok, unresolved, checked = True, 0, 0
     for label, p, x0 in problems_:
         L = p.L
         if x0 is None:
@@ -674,12 +688,19 @@ def igd_error_bound(s, seed):
                 lr, rho = 1.0 / L, schedules.constant(0.1)
             for m in NORMALIZED + ("usam",):
                 X0 = np.repeat(x0, 4, axis=0) if m == "rsam" else x0
-                obs = {"ratio": _igd_observer(L, rho, m == "usam")}
+                rho_m = rho
+                if m == "usam":  # USAM radius is ρ‖∇f‖: use ρ/(0.2L), i.e. Lρ_1 = 0.5 < 1 (stable)
+                    rho_m = schedules.from_callable(lambda k, r_=rho, L_=L: r_(k) / (0.2 * L_), "rho/(0.2 L)")
+                obs = {"ratio": _igd_observer(L, rho_m, m == "usam")}
                 if m != "usam":
-                    obs["radius"] = _radius_observer(rho)
-                r = run(p, variant(m, lr, rho), X0, K, checkpoints=every_step(K), observe=obs,
+                    obs["radius"] = _radius_observer(rho_m)
+                r = run(p, variant(m, lr, rho_m), X0, K, checkpoints=every_step(K), observe=obs,
                         name=f"igd-{label}-{kind}-{m}", seed=seed)
-                mx = float(r.observed["ratio"].max())
+                all_ok &= bool(np.all(r.ok))
+                ratio = r.observed["ratio"]
+                unresolved += int(np.count_nonzero(np.isnan(ratio)))
+                checked += int(np.count_nonzero(~np.isnan(ratio)))
+                mx = float(np.nanmax(ratio))
                 if m == "usam":
                     usam_ratio = max(usam_ratio, mx)
                 else:
@@ -688,13 +709,14 @@ def igd_error_bound(s, seed):
                 if m == "sam" and kind == "constant" and label.startswith("quadratic"):
                     tight = mx
     worst = max(ratios.values())
-    passed = worst <= 1 + 1e-12 and usam_ratio <= 1 + 1e-12 and radius <= 1e-12 and tight > 0.999
+    passed = worst <= 1 + 1e-12 and usam_ratio <= 1 + 1e-12 and radius <= 1e-12 and tight > 0.999 and all_ok
     return Verdict(
         passed=passed, measured=worst, predicted=1.0,
         tolerance="max ratio ≤ 1 + 1e-12 (normalized, absolute error; USAM, relative error); |‖y − x‖/ρ_k − 1| ≤ 1e-12; "
                   "constant-ρ SAM on the quadratic attains > 0.999 (tightness)",
         details={"max_ratio": ratios, "usam_relative_ratio": usam_ratio, "radius_deviation": radius,
-                 "tightness_quadratic_sam": tight, "steps": K},
+                 "tightness_quadratic_sam": tight, "steps_checked": checked,
+                 "steps_below_float_resolution": unresolved, "all_runs_ok": all_ok, "steps": K},
     )
 
 
