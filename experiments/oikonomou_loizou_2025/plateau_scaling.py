@@ -39,7 +39,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
         dim, steps = 100, 40000
         rhos, lams = [0.00625, 0.0125, 0.025, 0.05], [0.1, 0.2, 0.3, 0.5, 0.7, 1.0]
         s = {"n": 200, "d": 20, "instance_seed": 0, "lams": [0.25, 0.5, 1.0], "rho_mult": [0.5, 1.0, 2.0, 4.0],
-             "runs": 16, "steps": 20000}
+             "runs": 16, "steps": 20000, "records": 80}
     inst = T.instance_a(n=dim)
     p = inst.problem
     rr, ll = np.meshgrid(np.asarray(rhos, float), np.asarray(lams, float), indexing="ij")

@@ -412,7 +412,7 @@ def interpolation_sweep(s, seed):
     lam = np.repeat([c[0] for c in cfg], R)
     rho = np.repeat([rho0 * c[1] for c in cfg], R)
     res = run(p, algorithms.unified_sam(lr, rho, lam), inst.x0, s["steps"], sampling=sampling.Uniform(),
-              checkpoints=linear_checkpoints(s["steps"], 200), name="interpolation", seed=seed)
+              checkpoints=linear_checkpoints(s["steps"], s.get("records", 200)), name="interpolation", seed=seed)
     res.meta["configs"] = {"lam": lam.tolist(), "rho": rho.tolist(), "lr": lr, "runs_per_config": R,
                            "L_max": p.L_max, "mu": p.mu}
     return res, cfg, rho0, lr, p
