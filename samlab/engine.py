@@ -159,8 +159,9 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         if not isinstance(noise, Noise):
             raise ValueError(f"noise must be a samlab.noise object, got {noise!r}")
         noise.check(problem.dim)
-    if not divergence_threshold > 0:
-        raise ValueError("divergence_threshold must be > 0")
+    if not 0 < divergence_threshold <= 1e150:
+        raise ValueError("divergence_threshold must lie in (0, 1e150]")
+    threshold_sq = float(divergence_threshold) ** 2
     for h in algorithm.hypers.values():
         h.bind(B, steps)
     ckpts = _checkpoints(checkpoints, steps)
@@ -229,11 +230,11 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
                 X_new = X - lr.at(k) * V
             else:
                 X_new = X - lr.at(k) * gy
-            # divergence: frozen runs keep their last finite iterate; then the batch's max and min
-            # catch NaN, inf and explosions cheaply, and only then are rows inspected
+            # divergence: frozen runs keep their last finite iterate; then one BLAS dot product ‖X‖²
+            # (no cancellation, NaN- and inf-propagating) screens the batch, and only then are rows inspected
             if not all_alive:
                 np.copyto(X_new, X, where=frozen)
-            if not (X_new.max() < divergence_threshold and X_new.min() > -divergence_threshold):
+            if not np.vdot(X_new, X_new) < threshold_sq:
                 bad = ~(np.abs(X_new).max(axis=1) < divergence_threshold) & alive
                 status[bad], diverged_at[bad] = "diverged", k
                 alive &= ~bad

@@ -102,6 +102,14 @@ class LeastSquares(FiniteSum):
         return 0.5 * r * r + 0.5 * self.reg * np.einsum("bi,bi->b", X, X)[:, None]
 
     def component_grad(self, X, idx, coef):
+        if idx.shape[1] == 1:  # single-sample fast path: ∇f_i = a_i(a_iᵀx − b_i) + reg·x
+            i, c = idx[:, 0], coef[:, 0]
+            a = self.A[i]
+            w = c * (np.einsum("bd,bd->b", a, X) - self.b[i])
+            g = a * w[:, None]
+            if self.reg:
+                g += (self.reg * c)[:, None] * X
+            return g
         a = self.A[idx]  # (B, k, d)
         r = np.einsum("bkd,bd->bk", a, X) - self.b[idx]
         g = np.einsum("bk,bkd->bd", coef * r, a)
