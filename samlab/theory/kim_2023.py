@@ -64,8 +64,13 @@ OFFICIAL_BEALE = {
     "max_steps": 100_000,
     "minimum": (3.0, 0.5),
     "saddle": (0.0, 1.0),
+    "gd_stop_step": 87_683,
 }
-"""Settings of the official Beale experiment (kim_2023.md, "Beale function" [official code])."""
+"""Settings of the official Beale experiment (kim_2023.md, "Beale function" [official code]).
+
+``gd_stop_step``: where the official GD stopping rule fires at lr 1.25e-5 (rule (b) of
+:func:`official_gd_stop`), the length of every official run; re-derived by the full mode of the claim
+``kim-2023/beale-saddle-trap``."""
 
 
 # ----------------------------------------------------------------------------- problems and noise
