@@ -173,7 +173,7 @@ def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     import io
 
     buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
+    np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()
 
 

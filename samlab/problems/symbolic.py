@@ -27,8 +27,9 @@ class SymbolicProblem(Problem):
         self.gradient_exprs = [sp.diff(expr, v) for v in self.variables]
         self.hessian_exprs = [[sp.diff(g, v) for v in self.variables] for g in self.gradient_exprs]
         self._f = sp.lambdify(self.variables, expr, "numpy")
-        self._g = [sp.lambdify(self.variables, g, "numpy") for g in self.gradient_exprs]
-        self._h = [[sp.lambdify(self.variables, h, "numpy") for h in row] for row in self.hessian_exprs]
+        # one compiled function per derivative order, with common subexpressions shared (cse)
+        self._g = sp.lambdify(self.variables, self.gradient_exprs, "numpy", cse=True)
+        self._h = sp.lambdify(self.variables, self.hessian_exprs, "numpy", cse=True)
         self.L = None if L is None else float(L)
         self.mu = None if mu is None else float(mu)
         self._pl_mu = None if pl_mu is None else float(pl_mu)
@@ -52,17 +53,17 @@ class SymbolicProblem(Problem):
         X = as_batch(X, self.dim)
         cols = self._columns(X)
         out = np.empty_like(X)
-        for j, g in enumerate(self._g):
-            out[:, j] = g(*cols)
+        for j, component in enumerate(self._g(*cols)):
+            out[:, j] = component
         return out
 
     def hess(self, X):
         X = as_batch(X, self.dim)
         cols = self._columns(X)
         out = np.empty((X.shape[0], self.dim, self.dim))
-        for i, row in enumerate(self._h):
-            for j, h in enumerate(row):
-                out[:, i, j] = h(*cols)
+        for i, row in enumerate(self._h(*cols)):
+            for j, entry in enumerate(row):
+                out[:, i, j] = entry
         return out
 
     def critical_points(self, domain: str = "real") -> np.ndarray:
