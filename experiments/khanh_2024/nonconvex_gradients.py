@@ -5,8 +5,9 @@ A, b ~ N(0, 1), m = n, seed 0, x¹ = 0, L = 2‖A‖² (khanh_2024.md Prediction
 Σt = ∞, Σt² < ∞, Σtρ < ∞): t_k = 1/(L k^0.6), ρ_k = 0.1/k^0.5; VaSSO θ = 0.4, F-SAM σ = 1, β = 0.9, RSAM
 σ_k = ρ_k (4 runs, median and 10–90% band). Control: SAM with t = 1/L, ρ = 0.1 (dashed: its 2-cycle value
 L·taρ/(2 − ta)). Dotted: the residual 2-cycle envelope a·c_k, c_k = t_k aρ_k/(2 − t_k a), a = L.
-Right: the path length Σ_{i≤k}‖x_i − x_{i−1}‖ of SAM with Set-A radii (finite: steps ≈ t_k aρ_k ∝ k^−1.1)
-and with ρ_k = 0.1/k^0.3 (Set B only: Σt_kρ_k = ∞, the length grows like k^0.1 while ∇f → 0).
+Right: the step lengths ‖x_k − x_{k−1}‖ (mean between records) of SAM with Set-A radii (on the residual
+2-cycle they are ≈ t_k aρ_k ∝ k^−1.1: summable, finite path length) and with ρ_k = 0.1/k^0.3 (Set B only:
+Σt_kρ_k = ∞, steps ∝ k^−0.9, infinite length while ∇f → 0), and of constant-ρ SAM (constant steps).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from samlab import Result, algorithms, run, schedules
 from samlab.analysis import loglog_fit
 from samlab.claims.khanh_2024 import FIVE, every_step, variant
 from samlab.experiment import data_dir, figure_dir, script_main
-from samlab.plotting import (add_bound, add_fit, add_level, display_name, label_axes, legend, new_figure,
-                             plot_metric, save_figure, style)
+from samlab.plotting import (add_bound, add_fit, add_level, add_reference_slope, label_axes, legend, new_figure,
+                             plot_metric, save_figure)
 from samlab.theory import khanh_2024 as T
 
 PAPER = "khanh-2024"
@@ -42,6 +43,14 @@ def _reduce(res: Result, ck: np.ndarray) -> Result:
 
 def _step(view):
     return np.sqrt(np.einsum("ij,ij->i", view.x - view.x_prev, view.x - view.x_prev))
+
+
+def _anchor(res, slope: float, K: int) -> float:
+    """Where the reference line of ``slope`` ends at k = K: on the Set-A (−1.1) or Set-B (−0.9) curve."""
+    key = "sam" if slope < -1 else "path_setb"
+    r = res[(2, key)]
+    path = r.observed["path_length"][:, 0]
+    return float((path[-1] - path[-2]) / (r.t[-1] - r.t[-2]))
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
@@ -89,25 +98,33 @@ def main(quick: bool = False, out=None) -> list[Path]:
         env = np.asarray(T.sam_envelope_gradient(1.0 / (p.L * t ** A_EXP), C / t ** P_EXP, a))
         add_bound(ax, t, env, label=r"2-cycle envelope $a c_k$ (slope −1.1)", linestyle=":")
         rs = res[(n, "sam")]
-        sel = rs.t >= K // 4
+        sel = rs.t >= K // 2
         fit = loglog_fit(rs.t[sel], rs.grad_norm[sel], n_boot=0)
-        add_fit(ax, fit, label_fmt="SAM fit on [K/4, K]: slope {slope:.2f}", name="sam")
+        add_fit(ax, fit, label_fmt="SAM fit on [K/2, K]: slope {slope:.2f}", name="sam")
         label_axes(ax, "iteration k", r"$\|\nabla f(x_k)\|$",
                    f"log-loss n = m = {n}, L = {p.L:.3g}: " + r"$t_k = 1/(Lk^{0.6}),\ \rho_k = 0.1/k^{0.5}$")
         legend(ax, fontsize=8.5, loc="lower left")
     bx = axes[-1]
-    pa = res[(2, "sam")]
-    plot_metric(bx, pa.t[1:], pa.observed["path_length"][:, 0], label=r"SAM, $\rho_k = 0.1/k^{0.5}$ (Σtρ < ∞)", name="sam", logx=True, markers=5)
-    pb = res[(2, "path_setb")]
-    plot_metric(bx, pb.t[1:], pb.observed["path_length"][:, 0],
-                label=r"SAM, $\rho_k = 0.1/k^{0.3}$ (Σtρ = ∞, Σtρ² < ∞)", color="#b15928", logx=True, markers=5)
-    pc = res[(2, "path_constant")]
-    plot_metric(bx, pc.t[1:], pc.observed["path_length"][:, 0],
-                label="SAM, constant t = 1/L, ρ = 0.1", color=CONTROL_COLOR, logx=True, markers=0)
-    bx.set_yscale("log")
-    label_axes(bx, "iteration k", r"path length $\sum_{i \leq k} \|x_i - x_{i-1}\|$",
-               r"n = 2: finite length needs $\sum_k t_k\rho_k < \infty$")
-    legend(bx, fontsize=9, loc="upper left")
+    for key, label, kw in (("sam", r"SAM, $\rho_k = 0.1/k^{0.5}$: Σtρ < ∞", {"name": "sam"}),
+                           ("path_setb", r"SAM, $\rho_k = 0.1/k^{0.3}$: Σtρ = ∞, Σtρ² < ∞", {"color": "#b15928"}),
+                           ("path_constant", "SAM, constant t = 1/L, ρ = 0.1", {"color": CONTROL_COLOR})):
+        r = res[(2, key)]
+        t = r.t[1:].astype(float)
+        path = r.observed["path_length"][:, 0]
+        mean_step = np.diff(path) / np.diff(t)  # mean ‖x_i − x_{i−1}‖ between consecutive records
+        plot_metric(bx, t[1:], mean_step, label=label, logx=True, markers=5, **kw)
+        kw.pop("name", None)
+    K2 = cases[0][1]
+    for slope, txt, color in ((-1.1, r"2-cycle steps $\propto k^{-1.1}$ (Set A)", "#d62728"),
+                              (-0.9, r"2-cycle steps $\propto k^{-0.9}$ (Set B only)", "#b15928")):
+        add_reference_slope(bx, slope, (K2 / 30, K2), anchor=(K2, _anchor(res, slope, K2)), label=txt, color=color)
+    label_axes(bx, "iteration k", r"mean step length $\|x_k - x_{k-1}\|$",
+               "n = 2: finite path length ⇔ steps decay faster than 1/k")
+    legend(bx, fontsize=8.5, loc="lower left")
+    lengths = {key: float(res[(2, key)].observed["path_length"][-1, 0]) for key in ("sam", "path_setb", "path_constant")}
+    bx.text(0.98, 0.97, "total length at K:\n" + "\n".join(
+        f"{lab} {lengths[k]:.3g}" for k, lab in (("sam", "Set A"), ("path_setb", "Set B"), ("path_constant", "const"))),
+        transform=bx.transAxes, ha="right", va="top", fontsize=9, bbox={"fc": "white", "alpha": 0.85, "ec": "0.7"})
     fig.suptitle("Khanh et al. 2024 (Thm 3.3, Cor. 3.5, Thm 4.1): vanishing radii give ∇f(xₖ) → 0 on a nonconvex "
                  "log-loss; constant ρ does not", fontsize=13)
     return [save_figure(fig, figure_dir(PAPER, out) / "nonconvex_gradients.png")]
