@@ -37,12 +37,12 @@ def _schedules(rho0):
 
 def main(quick: bool = False, out=None) -> list[Path]:
     d = data_dir(PAPER, out)
-    R, T = (100, 800) if quick else (500, 20000)
-    starts, T_nc = (60, 800) if quick else (1000, 20000)
+    R, T = (100, 800) if quick else (200, 20000)
+    starts, T_nc = (60, 800) if quick else (300, 20000)
     paths = {}
     for key, inst, rho0 in (("E2", e2_instance(), 0.4), ("E3", e3_instance(), 0.8)):
         for lab, rh in _schedules(rho0).items():
-            res = inst.run(inst.algorithm(inst.lr, rh), T, R, 0, 60, keep_iterates=False, name="const-vs-decay")
+            res = inst.run(inst.algorithm(inst.lr, rh), T, R, 0, 40, keep_iterates=False, name="const-vs-decay")
             res.meta["panel"] = {"instance": key, "rho0": rho0, "floor": inst.gap(inst.limit(rho0)[0])}
             paths[(key, lab)] = res.save(d / f"constant_vs_decaying_{key}_{lab.replace('/', '_')}")
     rho0, beta = 0.2, 1.0
@@ -51,7 +51,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     for lab, rh in _schedules(rho0).items():
         if lab == "SGD":
             continue
-        res = run(p, algorithms.sam(0.5 / beta, rh), xs, T_nc, checkpoints=60, name="const-vs-decay-nc")
+        res = run(p, algorithms.sam(0.5 / beta, rh), xs, T_nc, checkpoints=40, name="const-vs-decay-nc")
         res.meta["panel"] = {"rho0": rho0, "beta": beta}
         paths[("E4", lab)] = res.save(d / f"constant_vs_decaying_E4_{lab.replace('/', '_')}")
 

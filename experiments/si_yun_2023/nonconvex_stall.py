@@ -31,7 +31,7 @@ RHO_DEMO, BETA_DEMO = 0.2, 1.0
 def main(quick: bool = False, out=None) -> list[Path]:
     d = data_dir(PAPER, out)
     T = 400 if quick else 5000
-    starts = 60 if quick else 2000
+    starts = 60 if quick else 1000
     rhos = [0.05, 0.2, 0.8] if quick else [0.025, 0.05, 0.1, 0.2, 0.4, 0.8]
     paths = {}
     # demo: a few starts, every iterate near the start kept

@@ -35,7 +35,7 @@ MU, BETA, RHO, ETA_CONST = 0.1, 1.0, 0.1, 0.05
 def main(quick: bool = False, out=None) -> list[Path]:
     T_max = 1600 if quick else 12800
     Ts = np.unique(np.geomspace(100, T_max, 6 if quick else 8).astype(int))
-    fam = dict(n_a=5, n_x0=4, n_eta=60) if quick else dict(n_a=13, n_x0=10, n_eta=160)
+    fam = dict(n_a=5, n_x0=4, n_eta=60) if quick else dict(n_a=9, n_x0=6, n_eta=100)
     T_fam = np.unique(np.geomspace(100, 1600 if quick else 6400, 5 if quick else 7).astype(int))
     p = Quadratic(np.diag([MU, BETA]), name="E1")
     x0 = np.ones(2)
@@ -107,7 +107,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
                         linestyle=":")
     ratio = best_eta * MU * T_fam / np.log(T_fam)
     fe = loglog_fit(T_fam, best_eta, n_boot=0)
-    bx.plot([], [], linestyle="none", label=f"best η ∝ T^{fe.slope:.2f};  η*μT/ln T: {ratio[0]:.2f} → {ratio[-1]:.2f}")
+    bx.plot([], [], linestyle="none", label=rf"best $\eta \propto T^{{{fe.slope:.2f}}}$;  $\eta^*\mu T/\ln T$: {ratio[0]:.2f} → {ratio[-1]:.2f}")
     set_log(bx, "both")
     label_axes(bx, "iterations T (log scale)", "minimax gap (log scale)",
                f"Lower-bound side: family (a/2)x², a ∈ [μ, β], x₀ ∈ [0.5, 1]\n{na}×{nx} members, best of {ne} constant η")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from samlab import Result, noise as noises, run
 from samlab.analysis import loglog_fit
@@ -94,8 +95,10 @@ def main(quick: bool = False, out=None) -> list[Path]:
         ha += ax.plot(r_arr, gaps, marker=marker, color=color, linestyle="-", linewidth=1.2, markersize=7, label=f"{lab}: E gap")
         hb += bx.plot(r_arr, shifts, marker=marker, color=color, linestyle="none", markersize=7, label=f"{lab}: |E x_T − x*|")
         hb += bx.plot(r_arr, sh_se, color=color, linestyle=":", linewidth=1.3, label="  its 2 SE (noise level)")
-    set_log(ax, "both")
-    set_log(bx, "both")
+    for axis in (ax, bx):
+        set_log(axis, "both")
+        axis.xaxis.set_minor_formatter(NullFormatter())
+        axis.set_xticks(r_arr, [f"{r:g}" for r in r_arr])
     label_axes(ax, r"perturbation radius $\rho$ (log scale)", r"gap at $T$ (log scale)", "Floor of the gap vs ρ")
     ax.set_ylim(top=ax.get_ylim()[1] * 30)
     bx.set_ylim(top=bx.get_ylim()[1] * 6)
