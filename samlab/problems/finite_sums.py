@@ -90,6 +90,7 @@ class LeastSquares(FiniteSum):
         return 0.5 * np.einsum("bi,bi->b", r, r) / self.n + 0.5 * self.reg * np.einsum("bi,bi->b", X, X)
 
     def grad(self, X):
+        X = as_batch(X, self.dim)
         return X @ self.hessian_matrix - self._Ab
 
     def hess(self, X):
@@ -165,6 +166,7 @@ class LogisticRegression(FiniteSum):
         return -np.mean(log_expit(m), axis=1) + 0.5 * self.reg * np.einsum("bi,bi->b", X, X)
 
     def grad(self, X):
+        X = as_batch(X, self.dim)
         s = expit(-(X @ self.Ay.T))  # (B, n)
         return -(s @ self.Ay) / self.n + self.reg * X
 

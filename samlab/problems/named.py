@@ -91,6 +91,7 @@ class LogLoss(Problem):
         return np.log1p(r * r).sum(axis=1)
 
     def grad(self, X):
+        X = as_batch(X, self.dim)
         r = X @ self.A.T - self.b
         return (2.0 * r / (1.0 + r * r)) @ self.A
 

@@ -94,6 +94,7 @@ class Quadratic(Problem):
         return 0.5 * np.einsum("bi,bi->b", Z @ self.H, Z) + self.f_center
 
     def grad(self, X):
+        X = as_batch(X, self.dim)
         return self._shift(X) @ self.H
 
     def hess(self, X):
