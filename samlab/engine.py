@@ -232,9 +232,13 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
                 X_new = X - lr.at(k) * gy
             # divergence: frozen runs keep their last finite iterate; then one BLAS dot product ‖X‖²
             # (no cancellation, NaN- and inf-propagating) screens the batch, and only then are rows inspected
-            if not all_alive:
+            if all_alive:
+                screened = np.vdot(X_new, X_new) < threshold_sq
+            else:  # frozen rows may sit near the threshold: screen only the live ones
                 np.copyto(X_new, X, where=frozen)
-            if not np.vdot(X_new, X_new) < threshold_sq:
+                live = X_new[alive]
+                screened = live.size == 0 or np.vdot(live, live) < threshold_sq
+            if not screened:
                 bad = ~(np.abs(X_new).max(axis=1) < divergence_threshold) & alive
                 status[bad], diverged_at[bad] = "diverged", k
                 alive &= ~bad
