@@ -20,7 +20,7 @@ import numpy as np
 
 from .problems.base import FiniteSum
 
-__all__ = ["Sampling", "Uniform", "Nice", "Importance", "FullBatch"]
+__all__ = ["Sampling", "Uniform", "Nice", "Importance", "FullBatch", "RunwiseSampling", "PairedSampling"]
 
 
 def _require_finite_sum(problem) -> FiniteSum:
@@ -194,3 +194,87 @@ class FullBatch(Sampling):
     def outcomes(self, problem):
         n = problem.n
         return [(1.0, np.arange(n), np.full(n, 1.0 / n))]
+
+
+class RunwiseSampling(Sampling):
+    """Different samplings for consecutive blocks of runs of one batched run.
+
+    ``RunwiseSampling([(Uniform(), 10), (Importance(), 10)])``: runs 0–9 sample uniformly, runs 10–19
+    by importance. Each block draws its own (count, k) indices per step from the run's sampling
+    stream; blocks with fewer components per sample are padded with zero coefficients.
+    """
+
+    name = "runwise"
+
+    def __init__(self, blocks):
+        blocks = list(blocks)
+        if not blocks:
+            raise ValueError("blocks must not be empty")
+        for s, c in blocks:
+            if not isinstance(s, Sampling):
+                raise ValueError(f"blocks: {s!r} is not a samlab sampling")
+            if int(c) != c or c < 1:
+                raise ValueError(f"blocks: counts must be positive integers, got {c!r}")
+        self.blocks = [(s, int(c)) for s, c in blocks]
+        self.runs = sum(c for _, c in self.blocks)
+
+    def check(self, problem):
+        for s, _ in self.blocks:
+            s.check(problem)
+
+    def draw(self, rng, runs, problem):
+        if runs != self.runs:
+            raise ValueError(f"RunwiseSampling covers {self.runs} runs but the run has {runs}")
+        parts = [s.draw(rng, c, problem) for s, c in self.blocks]
+        k = max(idx.shape[1] for idx, _ in parts)
+        idx = np.zeros((runs, k), dtype=np.int64)
+        coef = np.zeros((runs, k))
+        row = 0
+        for (i, c), (_, cnt) in zip(parts, self.blocks):
+            idx[row:row + cnt, : i.shape[1]] = i
+            coef[row:row + cnt, : c.shape[1]] = c
+            row += cnt
+        return idx, coef
+
+    def er_constants(self, problem):
+        raise ValueError("RunwiseSampling mixes samplings: ask each block's sampling for its constants")
+
+    def describe(self):
+        return {"name": "runwise", "blocks": [{"runs": c, **s.describe()} for s, c in self.blocks]}
+
+
+class PairedSampling(Sampling):
+    """``copies`` configurations that see the same samples: one draw of ``runs`` samples per step,
+    repeated for each copy (run j of copy c is run c·runs + j). Exact pairing inside one batched run,
+    e.g. constant against decreasing steps (Thm 3.5) with identical sample paths."""
+
+    name = "paired"
+
+    def __init__(self, sampling: Sampling, runs: int, copies: int):
+        if not isinstance(sampling, Sampling):
+            raise ValueError(f"sampling must be a samlab sampling, got {sampling!r}")
+        if int(runs) != runs or runs < 1:
+            raise ValueError(f"runs must be a positive integer, got {runs!r}")
+        if int(copies) != copies or copies < 1:
+            raise ValueError(f"copies must be a positive integer, got {copies!r}")
+        self.sampling, self.base_runs, self.copies = sampling, int(runs), int(copies)
+        self.runs = self.base_runs * self.copies
+
+    def check(self, problem):
+        self.sampling.check(problem)
+
+    def draw(self, rng, runs, problem):
+        if runs != self.runs:
+            raise ValueError(f"PairedSampling covers {self.runs} runs but the run has {runs}")
+        idx, coef = self.sampling.draw(rng, self.base_runs, problem)
+        return np.tile(idx, (self.copies, 1)), np.tile(coef, (self.copies, 1))
+
+    def er_constants(self, problem):
+        return self.sampling.er_constants(problem)
+
+    def outcomes(self, problem):
+        return self.sampling.outcomes(problem)
+
+    def describe(self):
+        return {"name": "paired", "copies": self.copies, "runs_per_copy": self.base_runs,
+                "sampling": self.sampling.describe()}

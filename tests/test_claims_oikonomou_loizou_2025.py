@@ -161,10 +161,10 @@ def test_exact_second_moment_matches_sampled_draws():
 def test_paired_and_runwise_samplings():
     p = _small_ridge()
     rng = np.random.default_rng(0)
-    idx, coef = T.PairedSampling(sl.sampling.Uniform(), 4, 3).draw(rng, 12, p)
+    idx, coef = sl.sampling.PairedSampling(sl.sampling.Uniform(), 4, 3).draw(rng, 12, p)
     np.testing.assert_array_equal(idx[:4], idx[4:8])
     np.testing.assert_array_equal(idx[:4], idx[8:])
-    rw = T.RunwiseSampling([(sl.sampling.Uniform(), 2), (sl.sampling.Importance(reweight=False), 3), (sl.sampling.Nice(2), 1)])
+    rw = sl.sampling.RunwiseSampling([(sl.sampling.Uniform(), 2), (sl.sampling.Importance(reweight=False), 3), (sl.sampling.Nice(2), 1)])
     idx, coef = rw.draw(rng, 6, p)
     assert idx.shape == (6, 2)
     np.testing.assert_array_equal(coef[:5, 1], 0.0)  # padded single-element blocks
@@ -173,7 +173,7 @@ def test_paired_and_runwise_samplings():
     with pytest.raises(ValueError, match="runs"):
         rw.draw(rng, 5, p)
     with pytest.raises(ValueError, match="blocks"):
-        T.RunwiseSampling([(sl.sampling.Uniform(), 0)])
+        sl.sampling.RunwiseSampling([(sl.sampling.Uniform(), 0)])
 
 
 def test_divergence_threshold_matches_linearization():

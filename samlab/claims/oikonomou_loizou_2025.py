@@ -70,7 +70,7 @@ def decreasing_vs_constant(problem, x0, lams, runs, steps, *, seed=0, checkpoint
     mu = problem.mu
     lr = schedules.from_callable(lambda k: np.where(dec, T.thm35_lr(k, gam, mu), gam), "Thm 3.5 γ_k | constant γ")
     rh = schedules.from_callable(lambda k: np.where(dec, T.thm35_rho(k, rho), rho), "Thm 3.5 ρ_k | constant ρ")
-    samp = T.PairedSampling(sampling.Uniform(), lams.size * runs, 2)
+    samp = sampling.PairedSampling(sampling.Uniform(), lams.size * runs, 2)
     res = run(problem, algorithms.unified_sam(lr, rh, lam_col), x0, steps, sampling=samp, seed=seed,
               checkpoints=checkpoints if checkpoints is not None else mixed_checkpoints(steps), name=name)
     res.meta["configs"] = {"lam": lam_col.tolist(), "decreasing": dec.tolist(), "rho": rho.tolist(),
@@ -106,7 +106,7 @@ def importance_comparison(problem, x0, lams, runs, steps, *, rule="older", seed=
             kind += [label] * runs
         blocks.append((samp, lams.size * runs))
     res = run(problem, algorithms.unified_sam(np.array(gam_col), np.array(rho_col), np.array(lam_col)), x0, steps,
-              sampling=T.RunwiseSampling(blocks), seed=seed,
+              sampling=sampling.RunwiseSampling(blocks), seed=seed,
               checkpoints=checkpoints if checkpoints is not None else linear_checkpoints(steps), name=name)
     res.meta["configs"] = {"lam": lam_col, "rho": rho_col, "lr": gam_col, "sampling": kind,
                            "rule": f"Thm 3.2 {rule} formula, L = L_max", "runs_per_config": int(runs),
