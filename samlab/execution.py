@@ -71,7 +71,8 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
                 on_done(i, item, results[i])
         return results
     context = multiprocessing.get_context(mp_context or _default_start_method())
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context,
+                             initializer=_single_threaded_blas) as pool:
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
         try:
             for future in as_completed(futures):
@@ -84,6 +85,14 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
                 future.cancel()
             raise
     return results
+
+
+def _single_threaded_blas() -> None:
+    """One BLAS thread per worker: N workers × multi-threaded BLAS on N cores oversubscribe, and
+    OpenBLAS's spinning threads then slow a matrix-product-bound run down by 10–100×."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _default_start_method() -> str:
