@@ -4,10 +4,12 @@ The loop over steps is the only Python loop. Metrics are computed at checkpoints
 whose iterate becomes non-finite or exceeds ``divergence_threshold`` is marked ``"diverged"`` and
 frozen at its last finite iterate; the other runs continue.
 
-Randomness: one ``SeedSequence(seed, crc32(name))`` spawns independent streams for ascent sampling,
-descent sampling (n-SAM only), ascent noise, descent noise and the algorithm's own noise (RSAM).
-Each stream draws a whole (B, …) block per step, so gd, sam and usam with the same seed see the
-same samples (paired comparisons), and a run is bit-reproducible for a given seed and B.
+Randomness: one ``SeedSequence(seed, crc32(name))`` spawns independent streams: the primary
+sampling and noise streams give the sample of the gradient every algorithm descends with (gd's only
+sample, m-SAM's shared one, n-SAM's descent one); secondary streams give n-SAM's independent ascent
+sample; a last stream is the algorithm's own noise (RSAM). Each stream draws a whole (B, …) block
+per step, so gd, m-SAM and n-SAM with the same seed descend with the same samples (paired
+comparisons; n-SAM with ρ = 0 is SGD bit for bit), and a run is bit-reproducible for a given seed and B.
 
 Batch equals loop: a batched deterministic run equals the loop of single runs bit for bit on
 problems evaluated elementwise (symbolic and diagonal problems), and to a few ulps per step on
@@ -170,9 +172,9 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         if not callable(fn):
             raise ValueError(f"observe[{key!r}] must be callable")
 
-    rng_asc, rng_desc, rng_noise_asc, rng_noise_desc, rng_alg = _streams(seed, name)
-    asc = _Oracle(problem, sampling, noise, rng_asc, rng_noise_asc, B)
-    desc = _Oracle(problem, sampling, noise, rng_desc, rng_noise_desc, B)
+    rng_primary, rng_secondary, rng_noise_primary, rng_noise_secondary, rng_alg = _streams(seed, name)
+    primary = _Oracle(problem, sampling, noise, rng_primary, rng_noise_primary, B)
+    secondary = _Oracle(problem, sampling, noise, rng_secondary, rng_noise_secondary, B)
 
     X = np.array(np.broadcast_to(x0, (B, problem.dim)), dtype=float)
     rule = algorithm.perturbation
@@ -213,17 +215,19 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         next_i = 1
         next_ck = ckpts[1] if K > 1 else steps + 1
         for k in range(1, steps + 1):
-            sample = asc.draw()
-            g = asc.grad(X, sample) if needs_g or is_gd else None
+            sample = primary.draw()  # the sample of the descent gradient
             if is_gd:
+                g = primary.grad(X, sample)
                 Y, gy, delta = X, g, None
             else:
-                ctx = StepContext(grad=lambda Z, s=sample: asc.grad(Z, s), rng=rng_alg) if needs_ctx else None
+                ascent = sample if same else secondary.draw()
+                g = primary.grad(X, ascent) if needs_g else None
+                ctx = StepContext(grad=lambda Z, s=ascent: primary.grad(Z, s), rng=rng_alg) if needs_ctx else None
                 delta, zero = rule.offset(g, X, k, state, ctx)
                 if zero is not None:
                     n_zero += zero
                 Y = X + delta
-                gy = desc.grad(Y, sample if same else desc.draw())
+                gy = primary.grad(Y, sample)
             if use_momentum:
                 V *= beta.at(k)
                 V += gy

@@ -393,8 +393,8 @@ def test_gd_sam_usam_see_the_same_samples():
     np.testing.assert_array_equal(_decoded_samples(al.rsam(0.01, 0.1, 0.3))["desc"], gd)
     # n-SAM: the ascent sample is still SGD's, the descent sample is a fresh one
     n = _decoded_samples(al.sam(0.01, 0.1, same_sample=False))
-    np.testing.assert_array_equal(n["asc"], gd)
-    assert np.mean(n["desc"] == gd) < 0.5
+    np.testing.assert_array_equal(n["desc"], gd)  # n-SAM descends with SGD's sample
+    assert np.mean(n["asc"] == gd) < 0.5  # and draws its ascent sample independently
     assert not np.array_equal(_decoded_samples(al.gd(0.01), seed=6)["desc"], gd)
     assert not np.array_equal(_decoded_samples(al.gd(0.01), name="other")["desc"], gd)
 
