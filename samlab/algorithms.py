@@ -32,6 +32,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .hyper import Bounds, Hyper
+from .linalg import row_norms
 
 __all__ = ["Algorithm", "gd", "sam", "usam", "unified_sam", "vasso", "rsam", "fsam", "ALGORITHMS"]
 
@@ -40,25 +41,6 @@ NONNEGATIVE = Bounds(0.0, np.inf)
 UNIT = Bounds(0.0, 1.0)
 MOMENTUM = Bounds(0.0, 1.0, high_open=True)
 THETA = Bounds(0.0, 1.0, low_open=True)
-
-
-def row_norms(a: np.ndarray) -> np.ndarray:
-    """(B,) Euclidean norms of the rows of a (B, d) array.
-
-    Σa² underflows below ‖a‖ ≈ 1e-154 and overflows above 1e154; rows in that range (rare: near
-    stationary points or divergence) are recomputed as m·‖a/m‖ with m = max|a_i|.
-    """
-    s = np.einsum("ij,ij->i", a, a)
-    if s.size and not (s.min() > 1e-290 and s.max() < 1e290):
-        rows = ~((s > 1e-290) & (s < 1e290))
-        sub = a[rows]
-        m = np.abs(sub).max(axis=1)
-        scaled = np.divide(sub, m[:, None], out=np.zeros_like(sub), where=m[:, None] > 0)
-        norms = m * np.sqrt(np.einsum("ij,ij->i", scaled, scaled))
-        out = np.sqrt(s)
-        out[rows] = norms
-        return out
-    return np.sqrt(s)
 
 
 @dataclass
