@@ -64,13 +64,16 @@ class Result:
     iterates : (K, B, d) or None
         Iterates at the checkpoints, when ``keep_iterates=True``.
     status : (B,) str
-        ``"ok"`` or ``"diverged"``.
+        ``"ok"`` (finite all along), ``"diverged"`` (the iterate left every bound), ``"nonfinite"``
+        (f or ∇f became NaN or ±inf while x stayed finite) or ``"stopped"`` (a ``stop`` event fired).
     n_grad : int
         Gradient-oracle calls per run (e.g. 2 per SAM step).
     n_zero_grad : (B,) int
         How often a normalized perturbation met an exactly zero direction (then y = x).
     diverged_at : (B,) int
-        Step at which a run diverged, −1 for runs that did not.
+        Step at which a run diverged or became non-finite, −1 for runs that did not.
+    stopped_at : (B,) int
+        Step at which a ``stop`` event froze a run, −1 for runs that were not stopped.
     observed : dict[str, (K − 1, B)]
         Quantities of the ``observe=`` callables, one row per checkpoint after 0 (aligned with
         ``t[1:]``): row i describes the step that produced x at ``t[i + 1]``.
@@ -92,6 +95,11 @@ class Result:
     iterates: np.ndarray | None = None
     observed: dict[str, np.ndarray] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    stopped_at: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.stopped_at is None:
+            self.stopped_at = np.full(self.x.shape[0], -1, dtype=np.int64)
 
     @property
     def runs(self) -> int:
@@ -120,7 +128,7 @@ class Result:
         """Write ``<path>.npz`` and ``<path>.json`` atomically; returns the npz path."""
         npz, js = _paths(path)
         arrays: dict[str, np.ndarray] = {}
-        for name in _ARRAYS + ("diverged_at",):
+        for name in _ARRAYS + ("diverged_at", "stopped_at"):
             value = getattr(self, name)
             if value is not None:
                 arrays[name] = np.asarray(value)
@@ -155,6 +163,7 @@ class Result:
             n_grad=int(info["n_grad"]),
             n_zero_grad=arrays["n_zero_grad"],
             diverged_at=arrays["diverged_at"],
+            stopped_at=arrays.get("stopped_at"),
             iterates=arrays.get("iterates"),
             observed=observed,
             meta=info["meta"],

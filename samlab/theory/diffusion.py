@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.codegen.cfunctions import expm1
 
 from .linearization import linearization_exprs, linearization_symbols, sam_objective_rates
-from .quadratic_cycle import _arr, _lambdify, _nonnegative, _out, _positive
+from ._common import _arr, _lambdify, _nonnegative, _out, _positive
 
 __all__ = [
     "sam_diffusion_variance",

@@ -32,7 +32,8 @@ from ..problems.base import Problem, as_batch
 from ..problems.quadratic import Quadratic, random_rotation
 from .diffusion import momentum_diffusion_as_transcribed, sgd_diffusion_variance
 from .linearization import linearization_exprs, linearization_symbols, sam_objective_rates
-from .quadratic_cycle import _arr, _eigs, _lambdify, _nonnegative, _out, _positive, cycle_amplitude_expr, cycle_symbols
+from ._common import _arr, _eigs, _lambdify, _nonnegative, _out, _positive
+from .quadratic_cycle import cycle_amplitude_expr, cycle_symbols
 
 __all__ = [
     "SaddleFamily",

@@ -23,7 +23,7 @@ import functools
 import numpy as np
 import sympy as sp
 
-from .quadratic_cycle import _arr, _eigs, _lambdify, _nonnegative, _out, _positive
+from ._common import _arr, _eigs, _lambdify, _nonnegative, _out, _positive
 
 __all__ = [
     "usam_multipliers",

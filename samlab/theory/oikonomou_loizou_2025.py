@@ -29,7 +29,7 @@ import sympy as sp
 from .. import problems as _problems
 from .. import schedules as _schedules
 from ..sampling import Sampling
-from .quadratic_cycle import _arr, _nonnegative, _out, _positive, _unit_interval
+from ._common import _arr, _nonnegative, _out, _positive, _unit_interval
 
 __all__ = [
     "descent_margin",

@@ -18,6 +18,8 @@ import functools
 import numpy as np
 import sympy as sp
 
+from ._common import _arr, _eigs, _lambdify, _nonnegative, _out, _positive, _unit_interval
+
 __all__ = [
     "cycle_amplitude",
     "cycle_plateau",
@@ -30,63 +32,6 @@ __all__ = [
     "cycle_amplitude_expr",
     "cycle_multiplier_exprs",
 ]
-
-
-# ----------------------------------------------------------------------------- input helpers
-# (shared with samlab.theory.linearization and samlab.theory.diffusion)
-
-def _arr(value, name: str) -> np.ndarray:
-    """``value`` as a float64 array; ValueError naming ``name`` if it is not finite."""
-    try:
-        out = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a real number or array, got {value!r}") from exc
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return out
-
-
-def _positive(value, name: str) -> np.ndarray:
-    out = _arr(value, name)
-    if np.any(out <= 0):
-        raise ValueError(f"{name} must be > 0, got {value!r}")
-    return out
-
-
-def _nonnegative(value, name: str) -> np.ndarray:
-    out = _arr(value, name)
-    if np.any(out < 0):
-        raise ValueError(f"{name} must be >= 0, got {value!r}")
-    return out
-
-
-def _unit_interval(value, name: str) -> np.ndarray:
-    out = _arr(value, name)
-    if np.any((out < 0) | (out > 1)):
-        raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
-    return out
-
-
-def _eigs(value, name: str = "eigenvalues") -> np.ndarray:
-    """Eigenvalues as an array with at least one axis; the last axis runs over eigen-directions."""
-    out = _arr(value, name)
-    if out.ndim == 0:
-        out = out[None]
-    if out.shape[-1] == 0:
-        raise ValueError(f"{name} must not be empty")
-    return out
-
-
-def _out(value):
-    """0-d results as Python scalars, arrays otherwise."""
-    value = np.asarray(value)
-    if value.ndim == 0:
-        return value.item()
-    return value
-
-
-def _lambdify(args, expr):
-    return sp.lambdify(args, expr, modules="numpy")
 
 
 # ----------------------------------------------------------------------------- derivations

@@ -34,7 +34,7 @@ import sympy as sp
 from ..noise import Discrete, Gaussian, Noise
 from ..problems.base import Problem, as_batch
 from ..schedules import Schedule, inverse_power
-from .quadratic_cycle import _arr, _nonnegative, _out, _positive
+from ._common import _arr, _nonnegative, _out, _positive
 
 __all__ = [
     "si_yun_symbols",
