@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Verdict", "Claim", "claim", "KINDS", "PAPERS", "register", "registry"]
+__all__ = ["Verdict", "Claim", "claim", "KINDS", "PAPERS", "BUILTIN_PAPERS", "declare_paper", "register", "registry"]
 
 KINDS = ("rate", "linear rate", "plateau", "bound", "limit", "ordering")
 
@@ -28,7 +28,28 @@ PAPERS: dict[str, str] = {
     "kim-2023": "Kim, Park, Choi & Lee 2023, Stability Analysis of Sharpness-Aware Minimization (arXiv 2301.06308)",
 }
 
+BUILTIN_PAPERS = tuple(PAPERS)
+"""The papers samlab itself encodes; :func:`declare_paper` adds a user's own."""
+
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")
+_PAPER_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def declare_paper(paper_id: str, title: str) -> str:
+    """Declare a paper outside samlab's own, so that claims ``<paper_id>/<slug>`` can register.
+
+    ``paper_id`` is lowercase letters, digits and dashes (``"my-note-2026"``); ``title`` is shown
+    by ``samlab list``, ``verify`` and the report. Declaring the same id with the same title again
+    is a no-op; another title for an existing id (a built-in one included) is a ValueError.
+    """
+    if not isinstance(paper_id, str) or not _PAPER_ID.match(paper_id):
+        raise ValueError(f"paper_id must be lowercase letters, digits and dashes (e.g. 'my-note-2026'), got {paper_id!r}")
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError(f"title must be a non-empty string, got {title!r}")
+    if paper_id in PAPERS and PAPERS[paper_id] != title:
+        raise ValueError(f"paper {paper_id!r} is already declared with the title {PAPERS[paper_id]!r}")
+    PAPERS[paper_id] = title
+    return paper_id
 
 
 def _plain(value: Any) -> Any:
@@ -128,7 +149,8 @@ def register(c: Claim) -> Claim:
         raise ValueError(f"claim id {c.id!r} must look like 'paper-name/claim-slug' (lowercase, digits, dashes)")
     paper = c.id.split("/", 1)[0]
     if paper != c.paper or c.paper not in PAPERS:
-        raise ValueError(f"claim {c.id}: paper must be one of {sorted(PAPERS)} and match the id prefix")
+        raise ValueError(f"claim {c.id}: its paper must match the id prefix and be declared (one of {sorted(PAPERS)}, "
+                         "or samlab.claims.declare_paper(id, title) first)")
     if c.kind not in KINDS:
         raise ValueError(f"claim {c.id}: kind must be one of {KINDS}, got {c.kind!r}")
     if not c.measure.__doc__:
