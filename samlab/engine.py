@@ -40,6 +40,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from . import cache as _cache
 from .algorithms import Algorithm, StepContext
 from .algorithms.base import hyper_values
 from .linalg import row_norms
@@ -157,7 +158,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         checkpoints=None, keep_iterates: bool = False,
         observe: Mapping[str, Callable[[StepView], np.ndarray]] | None = None,
         stop: Callable[[StepView], np.ndarray] | None = None,
-        name: str = "", divergence_threshold: float = 1e100) -> Result:
+        name: str = "", divergence_threshold: float = 1e100, cache: bool | None = None) -> Result:
     """Run ``algorithm`` on ``problem`` from ``x0`` for ``steps`` steps, B runs at once.
 
     x0 of shape (d,) is broadcast to all runs; (B, d) gives one start per run. ``checkpoints``: a
@@ -166,7 +167,8 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
     checkpoint k ≥ 1 (``Result.observed[name]`` has one row per checkpoint after 0).
     ``stop(view) -> (B,) bool`` is evaluated after every step: runs for which it is true freeze at
     that iterate with status ``"stopped"`` and ``Result.stopped_at`` = the step (first-passage and
-    escape times).
+    escape times). ``cache``: reuse an identical earlier run from samlab's run cache and store this
+    one (None: as ``SAMLAB_CACHE`` says, off unless the command line turned it on; see samlab.cache).
     """
     if not isinstance(problem, Problem):
         raise ValueError(f"problem must be a samlab Problem, got {type(problem).__name__}")
@@ -209,8 +211,20 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
             raise ValueError(f"observe[{key!r}] must be callable")
     if stop is not None and not callable(stop):
         raise ValueError(f"stop must be a callable view -> (B,) bool, got {stop!r}")
-
+    if cache is not None and not isinstance(cache, (bool, np.bool_)):
+        raise ValueError(f"cache must be True, False or None, got {cache!r}")
     rng_primary, rng_secondary, rng_noise_primary, rng_noise_secondary, rng_alg = _streams(seed, name)
+    key = None
+    if _cache.enabled() if cache is None else cache:
+        key = _cache.run_key({
+            "problem": problem, "algorithm": algorithm, "x0": np.broadcast_to(x0, (B, problem.dim)), "steps": steps,
+            "sampling": sampling, "noise": noise, "seed": int(seed), "name": name, "checkpoints": ckpts,
+            "keep_iterates": bool(keep_iterates), "observe": observe, "stop": stop,
+            "divergence_threshold": float(divergence_threshold)})
+        hit = _cache.load_run(key) if key is not None else None
+        if hit is not None:
+            return hit
+
     primary = _Oracle(problem, sampling, noise, rng_primary, rng_noise_primary, B)
     secondary = _Oracle(problem, sampling, noise, rng_secondary, rng_noise_secondary, B)
 
@@ -344,7 +358,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         "eps": eps,
         "seconds": elapsed,
     }
-    return Result(
+    result = Result(
         t=ckpts,
         f=f_rec,
         f_gap=f_rec - f_star if f_star is not None else f_rec.copy(),
@@ -361,3 +375,6 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         observed=obs_rec,
         meta=meta,
     )
+    if key is not None:
+        _cache.store_run(key, result)
+    return result
