@@ -31,7 +31,11 @@ from typing import Any
 
 from .fingerprint import Unfingerprintable, digest, source_version
 
-__all__ = ["enabled", "location", "run_key", "load_run", "store_run", "info", "clear", "RUN_SOURCES"]
+__all__ = ["enabled", "location", "run_key", "load_run", "store_run", "info", "clear", "RUN_SOURCES",
+           "MIN_SECONDS"]
+
+MIN_SECONDS = 0.05
+"""Runs faster than this are not stored: reading an entry back costs about as much (~10 ms)."""
 
 RUN_SOURCES = ("engine.py", "algorithms", "hyper.py", "schedules.py", "linalg.py", "problems", "sampling.py",
                "noise.py", "result.py", "seeding.py", "fingerprint.py", "cache.py")
@@ -91,8 +95,11 @@ def load_run(key: str):
     return result
 
 
-def store_run(key: str, result) -> None:
-    """Save ``result`` under ``key`` (atomically; a failure to write only means no caching)."""
+def store_run(key: str, result, seconds: float = float("inf")) -> None:
+    """Save ``result`` under ``key`` (atomically; a failure to write only means no caching), unless
+    it took less than :data:`MIN_SECONDS` to compute."""
+    if seconds < MIN_SECONDS:
+        return
     meta = result.meta
     result.meta = {**meta, "cache_key": key}
     try:

@@ -376,5 +376,5 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         meta=meta,
     )
     if key is not None:
-        _cache.store_run(key, result)
+        _cache.store_run(key, result, elapsed)
     return result

@@ -20,6 +20,7 @@ from samlab.fingerprint import Unfingerprintable, digest
 def _cache_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("SAMLAB_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("SAMLAB_CACHE", raising=False)
+    monkeypatch.setattr(cache, "MIN_SECONDS", 0.0)  # the tests' runs are tiny: store them all
     return tmp_path / "cache"
 
 
@@ -166,6 +167,12 @@ def test_default_location_follows_the_platform(monkeypatch):
     import platformdirs
 
     assert cache.location() == Path(platformdirs.user_cache_dir("samlab", appauthor=False))
+
+
+def test_runs_faster_than_a_read_are_not_stored(monkeypatch):
+    monkeypatch.setattr(cache, "MIN_SECONDS", 60.0)
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache=True)
+    assert cache.info()["runs"] == 0
 
 
 def test_cache_argument_is_checked():
