@@ -61,3 +61,46 @@ def test_load_module_errors(tmp_path):
     empty.write_text("x = 1\n")
     with pytest.raises(ValueError, match="registered no claim"):
         claims.load_module(empty)
+
+
+# ----------------------------------------------------------------------------- verdicts, criteria, controls
+def test_criteria_margins_and_agreement_with_passed():
+    from samlab.claims import Criterion, Verdict
+
+    c = Criterion("max relative error", 5e-15, "<=", 1e-8)
+    assert c.passed and c.margin == pytest.approx(1e-8 - 5e-15) and c.relative_margin == pytest.approx(1.0, abs=1e-6)
+    assert Criterion("slope", 2.01, "in", (1.9, 2.1)).margin == pytest.approx(0.09)
+    assert not Criterion("slope", 2.2, "in", (1.9, 2.1)).passed
+    assert not Criterion("factor", float("nan"), "<=", 1.0).passed
+    assert Criterion("limit point", "saddle", "==", "saddle").passed
+    with pytest.raises(ValueError, match="only be compared with =="):
+        Criterion("limit point", "saddle", "<=", "x")
+    with pytest.raises(ValueError, match="disagrees with the criteria"):
+        Verdict(passed=True, measured=1, predicted=0, tolerance="", criteria=[Criterion("e", 1.0, "<=", 0.5)])
+    v = Verdict(passed=True, measured=5e-15, predicted=0.0, tolerance="1e-8", quantity="max relative error",
+                criteria=[c])
+    d = v.to_dict()
+    assert d["quantity"] == "max relative error" and d["criteria"][0]["passed"] is True
+
+
+def test_controls_run_the_claim_under_overrides():
+    from samlab.claims import Verdict, claim, declare_paper, get
+
+    declare_paper("control-demo", "Controls demo")
+
+    @claim(id="control-demo/sam-plateau", statement="SAM plateaus", provenance="demo [derived]", kind="plateau",
+           quick={"algorithm": "sam"}, full={"algorithm": "sam"},
+           controls={"USAM instead of SAM": {"algorithm": "usam"}, "broken": {"algorithm": "nope"}})
+    def measure(s, seed):
+        """Plateau of SAM on ½x² (γ = 0.1, ρ = 0.1) after 2000 steps; USAM converges, so it must fail."""
+        import samlab as sl
+
+        alg = {"sam": sl.algorithms.sam, "usam": sl.algorithms.usam}[s["algorithm"]](0.1, 0.1)
+        gap = sl.run(sl.problems.Quadratic([[1.0]]), alg, [1.0], 2000).f_gap[-1, 0]
+        return Verdict(passed=gap > 1e-6, measured=gap, predicted="> 1e-6", tolerance="1e-6")
+
+    c = get("control-demo/sam-plateau")
+    assert c.check(quick=True).passed
+    usam, broken = c.check_controls(quick=True)
+    assert usam.discriminates and usam.verdict.measured < 1e-6
+    assert not broken.discriminates and "KeyError" in broken.error

@@ -20,9 +20,10 @@ import pkgutil
 import sys
 from pathlib import Path
 
-from .base import BUILTIN_PAPERS, KINDS, PAPERS, Claim, Verdict, claim, declare_paper, register, registry
+from .base import (BUILTIN_PAPERS, KINDS, PAPERS, Claim, ControlOutcome, Criterion, Verdict, claim, declare_paper,
+                   register, registry)
 
-__all__ = ["Claim", "Verdict", "claim", "register", "declare_paper", "load_module", "all", "get", "by_paper",
+__all__ = ["Claim", "Verdict", "Criterion", "ControlOutcome", "claim", "register", "declare_paper", "load_module", "all", "get", "by_paper",
            "papers", "KINDS", "PAPERS", "close_matches"]
 
 _loaded = False
