@@ -169,7 +169,9 @@ class Verdict:
     ``measured`` and ``predicted`` are the headline numbers (or short texts for orderings), named by
     ``quantity`` (e.g. "max relative error of the plateau") in ``unit``; ``criteria`` are the tests
     the verdict was decided by (when given, ``passed`` must agree with them: all must pass);
-    ``details`` holds confidence intervals, fit windows, standard errors and per-case values.
+    ``details`` holds confidence intervals, fit windows, standard errors and per-case values (flat:
+    a small table, not a nest of dicts); ``findings`` are one-sentence statements of where the
+    paper's statement and the numbers disagree (the report lists them at the top).
     """
 
     passed: bool
@@ -180,9 +182,11 @@ class Verdict:
     quantity: str = ""
     unit: str = ""
     criteria: list[Criterion] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
 
     def __post_init__(self):
         self.passed = bool(self.passed)
+        self.findings = [str(f) for f in self.findings]
         self.measured = _plain(self.measured)
         self.predicted = _plain(self.predicted)
         self.details = _plain(self.details)
@@ -197,7 +201,8 @@ class Verdict:
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "measured": self.measured, "predicted": self.predicted,
                 "tolerance": self.tolerance, "quantity": self.quantity, "unit": self.unit,
-                "criteria": [c.to_dict() for c in self.criteria], "details": self.details}
+                "criteria": [c.to_dict() for c in self.criteria], "findings": list(self.findings),
+                "details": self.details}
 
 
 @dataclass
