@@ -6,6 +6,7 @@ import sympy as sp
 
 import samlab as sl
 from samlab import theory as th
+from samlab.setups import kim_2023 as kim_setup
 from samlab.theory import diffusion as di
 from samlab.theory import linearization as li
 from samlab.theory import quadratic_cycle as qc
@@ -302,16 +303,16 @@ def test_normalized_sam_orbit_at_saddle():
 # ----------------------------------------------------------------------------- diffusion vs model SDE
 
 def test_theorem2_against_model_sde():
-    """kim_2023.md Prediction 6: MSD of the model SDE within 3% of σ²(t), 40,000 paths."""
+    """Kim et al. Theorem 2: MSD of the model SDE within 3% of σ²(t), 40,000 paths."""
     lam = np.array([1.0, -1.0])
     lr, B, steps, paths = 0.01, 8, 200, 40_000
     t = steps * lr
-    msd_sam = th.simulate_model_sde(lam, lr, 0.2, B, steps, paths, seed=0)
+    msd_sam = kim_setup.simulate_model_sde(lam, lr, 0.2, B, steps, paths, seed=0)
     sam = th.sam_diffusion_variance(t, lam, lr, 0.2, B)
     sgd = th.sgd_diffusion_variance(t, lam, lr, B)
     assert sam[1] == pytest.approx(1.166e-2, rel=1e-3)
     assert _rel(msd_sam[-1], sam) < 0.03
-    msd_sgd = th.simulate_model_sde(-1.0, lr, 0.0, B, steps, 10_000, seed=1)  # ρ = 0: SGD
+    msd_sgd = kim_setup.simulate_model_sde(-1.0, lr, 0.0, B, steps, 10_000, seed=1)  # ρ = 0: SGD
     assert msd_sgd[-1] == pytest.approx(sgd[1], rel=0.05)
     # against the exact Euler–Maruyama variance: within 4 standard errors of the Monte Carlo mean
     se = np.sqrt(2.0 / paths)  # z² of a Gaussian: sd/mean = √2
@@ -333,3 +334,22 @@ def test_momentum_formula_as_transcribed():
     assert values[0] - first == pytest.approx(th.sam_diffusion_variance(t, lam, lr, rho, B), rel=1e-12)
     other = th.momentum_diffusion_as_transcribed(t, lam, lr, rho, B, 0.0, c2_reading="t/eta")
     assert other != values[0]
+
+
+# ----------------------------------------------------------------------------- layering
+
+@pytest.mark.parametrize("module", ["samlab.theory", "samlab.theory.khanh_2024", "samlab.theory.kim_2023",
+                                    "samlab.theory.quadratic_cycle", "samlab.theory.linearization",
+                                    "samlab.theory.diffusion", "samlab.theory._common"])
+def test_theory_module_imports_no_engine(module):
+    """A fresh interpreter importing the module loads no engine, algorithm, result, claim or setup."""
+    import subprocess
+    import sys
+
+    code = (f"import sys, {module}\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[:2] in (['samlab', 'engine'], ['samlab', 'algorithms'],"
+            " ['samlab', 'result'], ['samlab', 'claims'], ['samlab', 'setups'], ['samlab', 'analysis'],"
+            " ['samlab', 'experiment'], ['samlab', 'execution']))\n"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{module} imports {out.stdout.strip()}"

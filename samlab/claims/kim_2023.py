@@ -28,6 +28,9 @@ from .. import algorithms, problems
 from .. import noise as noises
 from ..analysis import contraction_fit, loglog_fit, mc_mean
 from ..engine import run
+from ..linalg import row_norms
+from ..seeding import rng
+from ..setups import kim_2023 as setup
 from ..theory import kim_2023 as K
 from ..theory.diffusion import (
     corollary1_gap,
@@ -43,17 +46,6 @@ from .base import Verdict, claim
 P = "Kim, Park, Choi & Lee 2023 (arXiv 2301.06308)"
 
 # ----------------------------------------------------------------------------- shared helpers
-
-
-def _norms(a):
-    return np.sqrt(np.einsum("...i,...i->...", a, a))
-
-
-def _stoch_saddle(seed: int, eigenvalues=(1.0, -1.0)):
-    """A randomly rotated quadratic saddle, its unstable eigenvector and the |H| noise covariance."""
-    p = problems.quadratic_saddle(tuple(float(e) for e in eigenvalues), seed=seed)
-    w, V = np.linalg.eigh(p.H)
-    return p, V[:, 0], K.minibatch_covariance(p.H)
 
 
 def _msd(res, v):
@@ -104,14 +96,14 @@ def usam_attraction_threshold(s, seed):
     tolerance is never used. Also the note's x² − y² protocol: USAM η = 0.01 from (−3, −0.01), ρ =
     0.45 / 0.5 / 0.55 must give log|y_T/y_0| > 0 / = 0 exactly / < 0, and GD must escape.
     """
-    rng = np.random.default_rng(seed)
     d = int(s["dim"])
-    spectra = np.concatenate([K.random_saddle_spectra(s["per_index"], d, k, rng) for k in range(1, d)])
+    draw = rng(seed, "saddle-spectra")
+    spectra = np.concatenate([setup.random_saddle_spectra(s["per_index"], d, k, draw) for k in range(1, d)])
     index = np.repeat(np.arange(1, d), s["per_index"])
-    fam = K.SaddleFamily.from_spectra(spectra, seed=seed)
+    fam = problems.SaddleFamily.from_spectra(spectra, seed=rng(seed, "saddle-rotations"))
     n = fam.runs
-    x0 = rng.standard_normal((n, d))
-    x0 /= _norms(x0)[:, None]
+    x0 = rng(seed, "x0").standard_normal((n, d))
+    x0 /= row_norms(x0)[:, None]
     T = int(s["steps"])
     eig = fam.eigenvalues
     m_min = -np.max(np.where(eig < 0, eig, -np.inf), axis=1)  # min |λ₋|
@@ -121,14 +113,14 @@ def usam_attraction_threshold(s, seed):
         lr = 1.0 / rate.max(axis=1)
         res = run(fam, algorithms.usam(lr, rho), x0, T, checkpoints=[T // 2, T], keep_iterates=True,
                   name="usam-threshold", seed=seed)
-        nrm = _norms(res.iterates)
+        nrm = np.linalg.norm(res.iterates, axis=-1)
         return ((nrm[-1] < nrm[1]) | (nrm[-1] == 0.0)) & res.ok  # == 0: contracted below underflow
 
     lo0 = np.zeros(n)
     hi0 = 4.0 / np.min(np.abs(eig), axis=1)
     gd_escapes = ~attracted(lo0)
     hi_attracts = attracted(hi0)
-    lo, hi, iters = K.bisect_batched(attracted, lo0, hi0, rtol=s["rtol"])
+    lo, hi, iters = setup.bisect_batched(attracted, lo0, hi0, rtol=s["rtol"])
     rho_hat = 0.5 * (lo + hi)
     ratio = rho_hat * m_min
     err = np.abs(ratio - 1.0)
@@ -163,14 +155,14 @@ def usam_attraction_threshold(s, seed):
 
 
 # ============================================================================= Prediction 2
-def _step_limit_instances(n, d, rng, *, gap=1.25, floor=0.05):
+def _step_limit_instances(n, d, gen, *, gap=1.25, floor=0.05):
     """Random saddles with ρ above threshold and a unique, well-separated binding step limit."""
     spectra, rhos = [], []
     while len(rhos) < n:
-        k = int(rng.integers(1, d))
-        eig = K.random_saddle_spectra(1, d, k, rng)[0]
+        k = int(gen.integers(1, d))
+        eig = setup.random_saddle_spectra(1, d, k, gen)[0]
         m_min = -eig[eig < 0].max()
-        rho = rng.uniform(1.5, 3.0) / m_min
+        rho = gen.uniform(1.5, 3.0) / m_min
         c = np.sort(eig * (1 + rho * eig))
         if c[0] > floor * c[-1] and c[-1] >= gap * c[-2]:
             spectra.append(eig)
@@ -201,33 +193,32 @@ def usam_step_size_limit(s, seed):
     while the other multipliers lie in [−0.6, 0.95] and vanish in T/2 steps, so decisions are exact
     at the last bisection scales. Also the note's check: η = 0.30 converges and η = 0.34 diverges.
     """
-    rng = np.random.default_rng(seed)
     d = int(s["dim"])
-    spectra, rhos = _step_limit_instances(int(s["instances"]) - 1, d, rng)
+    spectra, rhos = _step_limit_instances(int(s["instances"]) - 1, d, rng(seed, "saddle-spectra"))
     spectra = np.concatenate([spectra, np.concatenate([[-2.0], np.full(d - 2, 1.0), [2.0]])[None]])
     rhos = np.append(rhos, 1.0)
     # the x² − y² instance embedded in dim d: extra directions with λ = 1 (rate 2 < 6, not binding)
-    rot = np.random.default_rng(seed + 1)
+    rot = rng(seed, "saddle-rotations")
     H = []
     for b, eig in enumerate(spectra):
         Q = np.eye(d) if b == len(spectra) - 1 else problems.random_rotation(d, rot)
         H.append((Q * eig) @ Q.T)
-    fam = K.SaddleFamily(np.array(H))
+    fam = problems.SaddleFamily(np.array(H))
     n = fam.runs
-    x0 = rng.standard_normal((n, d))
-    x0 /= _norms(x0)[:, None]
+    x0 = rng(seed, "x0").standard_normal((n, d))
+    x0 /= row_norms(x0)[:, None]
     T = int(s["steps"])
 
     def diverging(lr):
         res = run(fam, algorithms.usam(lr, rhos), x0, T, checkpoints=[T // 2, T], keep_iterates=True,
                   name="usam-step-limit", seed=seed)
-        nrm = _norms(res.iterates)
+        nrm = np.linalg.norm(res.iterates, axis=-1)
         return ~res.ok | (nrm[-1] > nrm[1])
 
     L_eff = np.max(np.abs(spectra) * (1 + rhos[:, None] * np.abs(spectra)), axis=1)
     lo0, hi0 = 1.0 / L_eff, 20.0 / L_eff
     ends_ok = bool(np.all(~diverging(lo0)) and np.all(diverging(hi0)))
-    lo, hi, iters = K.bisect_batched(diverging, lo0, hi0, rtol=s["rtol"], geometric=True)
+    lo, hi, iters = setup.bisect_batched(diverging, lo0, hi0, rtol=s["rtol"], geometric=True)
     eta_hat = np.sqrt(lo * hi)
     eta_star = np.asarray(K.usam_discrete_step_limit(rhos, spectra))
     rel = np.abs(eta_hat / eta_star - 1.0)
@@ -235,7 +226,7 @@ def usam_step_size_limit(s, seed):
     p2 = problems.quadratic_saddle((2.0, -2.0))
     r2 = run(p2, algorithms.usam(np.array([0.30, 0.34]), 1.0), [-3.0, -0.01], 2000, checkpoints=[1000, 2000],
              keep_iterates=True, name="usam-x2y2-limit", seed=seed)
-    n2 = _norms(r2.iterates)
+    n2 = np.linalg.norm(r2.iterates, axis=-1)
     example_ok = bool(r2.ok[0] and n2[-1, 0] < n2[1, 0] and (not r2.ok[1] or n2[-1, 1] > n2[1, 1]))
     passed = ends_ok and bool(np.max(rel) <= 1e-3) and example_ok
     return Verdict(
@@ -300,7 +291,7 @@ def sam_saddle_two_cycle(s, seed):
     sweep_ok = bool(np.all(trapped[expect_trap]) and np.all(escaped[~expect_trap]))
 
     spec = np.asarray(s["spectra"], dtype=float)  # rows (λ₊, λ₋)
-    fam = K.SaddleFamily.from_spectra(spec[:, ::-1])  # ascending: coordinate 0 is λ₋ (y), 1 is λ₊ (x)
+    fam = problems.SaddleFamily.from_spectra(spec[:, ::-1])  # ascending: coordinate 0 is λ₋ (y), 1 is λ₊ (x)
     Tr = int(s["rate_steps"])
     rr = run(fam, algorithms.sam(lr, 0.5), [-0.01, -3.0], Tr, runs=fam.runs, checkpoints=np.arange(Tr + 1),
              keep_iterates=True, name="sam-saddle-rate", seed=seed)
@@ -335,7 +326,7 @@ def sam_saddle_two_cycle(s, seed):
 
 
 # ============================================================================= Beale (Predictions 3, 4)
-BEALE = K.OFFICIAL_BEALE
+BEALE = setup.OFFICIAL_BEALE
 
 
 def _beale_official_steps(lr, max_steps, seed):
@@ -344,7 +335,7 @@ def _beale_official_steps(lr, max_steps, seed):
     res = run(p, algorithms.gd(lr), list(BEALE["start"]), max_steps, checkpoints=np.arange(max_steps + 1),
               name="beale-gd-official", seed=seed)
     moves = lr * res.grad_norm[:-1, 0]  # ‖x_t − x_{t−1}‖ = η‖∇f(x_{t−1})‖ for GD
-    step, rule = K.official_gd_stop(res.dist[:, 0], moves, res.f[:, 0], max_steps=max_steps)
+    step, rule = setup.official_gd_stop(res.dist[:, 0], moves, res.f[:, 0], max_steps=max_steps)
     return step, rule, res
 
 
@@ -389,7 +380,7 @@ def beale_saddle_trap(s, seed):
     res = run(p, algorithms.sam(lr, rhos), list(BEALE["start"]), steps, checkpoints=ck, keep_iterates=True,
               name="beale-trap", seed=seed)
     sad = K.beale_saddle()
-    d_sad = _norms(res.iterates - sad["point"])  # (K, 4), K[0] = x_0
+    d_sad = np.linalg.norm(res.iterates - sad["point"], axis=-1)  # (K, 4), K[0] = x_0
     d_min = res.dist  # to (3, 0.5)
     lam_p = float(sad["eigenvalues"][-1])
     amp = np.asarray(cycle_amplitude(lr, rhos, lam_p))  # 0 for GD
@@ -412,16 +403,6 @@ def beale_saddle_trap(s, seed):
                  "dist_min_T": d_min[-1].tolist(),
                  "trapped": trapped.tolist(), "heading_to_minimum": free.tolist(),
                  "n_zero_grad": res.n_zero_grad.tolist()})
-
-
-def _cosine(view):
-    """cos(∇f(x_{t−1}), ∇f(y_t)) from the step's exact ascent and descent gradients."""
-    g, gy = view.g, view.g_descent
-    den = _norms(g) * _norms(gy)
-    return np.where(den > 0, np.einsum("ij,ij->i", g, gy) / np.where(den > 0, den, 1.0), 1.0)
-
-
-BEALE_OBSERVE = {"cos": _cosine, "yx": lambda v: v.y[:, 0], "yy": lambda v: v.y[:, 1]}
 
 
 @claim(
@@ -456,15 +437,15 @@ def beale_case_iii(s, seed):
     every window" is not a property robust to rounding of this chaotic orbit.
     """
     lr, T, W = float(s["lr"]), int(s["steps"]), int(s["window"])
+    W0 = setup.WP_PLOT_START
     p = problems.beale()
-    res = run(p, algorithms.sam(lr, 0.5), list(BEALE["start"]), T, checkpoints=np.arange(T + 1),
-              observe=BEALE_OBSERVE, keep_iterates=True, name="beale-case-iii", seed=seed)
+    res = run(p, algorithms.sam(lr, setup.BEALE_CASE_III_RHO), list(BEALE["start"]), T, checkpoints=np.arange(T + 1),
+              observe=setup.BEALE_OBSERVE, keep_iterates=True, name="beale-case-iii", seed=seed)
     sad = K.beale_saddle()
     cos = res.observed["cos"][:, 0]  # row k−1 ↔ step k
     yx, yy = res.observed["yx"][:, 0], res.observed["yy"][:, 0]
-    d_sad = _norms(res.iterates[:, 0, :] - sad["point"])
-    near = d_sad < 1e-2
-    t0 = max(int(np.argmax(near)), 1) if near.any() else T
+    reached = setup.first_step_within(res.iterates[:, 0, :], sad["point"], setup.SADDLE_REACHED)
+    t0 = T if reached is None else max(reached, 1)
     wins = []
     for start in range(t0, T - W + 1, W):
         c = cos[start - 1:start - 1 + W]
@@ -481,7 +462,8 @@ def beale_case_iii(s, seed):
         details={"t0": t0, "windows": [{"start": a, "min_cos": b, "max_cos": c} for a, b, c in wins],
                  "mean_cos_after_t0": float(np.mean(cos[t0 - 1:])), "alternation_fraction": alternation,
                  "fraction_abs_yx_ge_0.9rho": near_rho,
-                 "y_8_steps_from_5000": np.column_stack([yx[4999:5007], yy[4999:5007]]).tolist() if T >= 5007 else None,
+                 f"y_8_steps_from_{W0}": np.column_stack([yx[W0 - 1:W0 + 7], yy[W0 - 1:W0 + 7]]).tolist()
+                 if T >= W0 + 7 else None,
                  "lr": lr, "steps": T})
 
 
@@ -518,7 +500,7 @@ def theorem2_diffusion(s, seed):
     for i, (eig, rho, B, lr) in enumerate(s["cases"]):
         eig = np.asarray(eig, dtype=float)
         T = int(round(t / lr))
-        prob, noise = K.model_sde_problem(eig, rho, B, seed=seed + i)
+        prob, noise = setup.model_sde_problem(eig, rho, B, seed=rng(seed, "model-sde-rotation", i))
         res = run(prob, algorithms.gd(lr), np.zeros(eig.size), T, runs=N, noise=noise, seed=seed,
                   checkpoints=[T], name=f"theorem2-{i}")
         w, V = np.linalg.eigh(prob.H)  # eigenvalues a_j = λ_j(1+ρλ_j)² (ascending); map back to λ_j
@@ -581,7 +563,7 @@ def corollary1_gap_claim(s, seed):
     msd = {}
     for rho in [0.0] + list(s["rhos"]):
         a = float(sam_objective_rates(rho, -1.0))
-        iso = K.IsotropicQuadratic(a, n)
+        iso = problems.IsotropicQuadratic(a, n)
         res = run(iso, algorithms.gd(lr), np.zeros(n), T, runs=G, noise=noise, seed=seed, checkpoints=ck,
                   name="corollary1")
         msd[rho] = iso.msd(res.f)  # (K, G): mean square of each group of n paths
@@ -653,14 +635,14 @@ def sam_escapes_slower(s, seed):
     only (1) and (4) are asserted for it.
     """
     lr, T, N = float(s["lr"]), int(s["steps"]), int(s["paths"])
-    p, v, C = _stoch_saddle(seed)
+    p, v, C = setup.stochastic_saddle(seed)
     variants = {"sgd": lambda r: algorithms.gd(lr),
                 "usam_same": lambda r: algorithms.usam(lr, r),
                 "usam_indep": lambda r: algorithms.usam(lr, r, same_sample=False),
                 "sam_same": lambda r: algorithms.sam(lr, r)}
     msd = {}
     for B in s["B"]:
-        noise = K.MinibatchNoise(C, float(B))
+        noise = noises.MinibatchNoise(C, float(B))
         for name, make in variants.items():
             for rho in ([0.0] if name == "sgd" else s["rhos"]):
                 res = run(p, make(rho), np.zeros(2), T, runs=N, noise=noise, seed=seed, checkpoints=[T],
@@ -685,11 +667,11 @@ def sam_escapes_slower(s, seed):
     c3 = abs(ra - rb) <= 3 * math.hypot(sa, sb)
     # escape times at B = Bref
     R, Te, rad = int(s["escape_runs"]), int(s["escape_steps"]), float(s["radius"])
-    noise = K.MinibatchNoise(C, float(Bref))
+    noise = noises.MinibatchNoise(C, float(Bref))
     esc = {}
     for name, make in variants.items():
         for rho in ([0.0] if name == "sgd" else [r_lo]):
-            st_, early, _ = K.escape_steps(p, make(rho), rad, Te, runs=R, noise=noise, seed=seed,
+            st_, early, _ = setup.escape_steps(p, make(rho), rad, Te, runs=R, noise=noise, seed=seed,
                                            name=f"escape-{name}-{rho}")
             esc[(name, rho)] = (st_, int(early.sum()))
     pvals = {n: _escape_order(esc[(n, r_lo)][0], esc[("sgd", 0.0)][0], Te) for n in variants if n != "sgd"}
@@ -738,15 +720,15 @@ def batch_size_scaling(s, seed):
     one-sided Mann–Whitney test at p < 1e-2 wherever both medians are finite.
     """
     lr, T, N, rho = float(s["lr"]), int(s["steps"]), int(s["paths"]), float(s["rho"])
-    p, v, C = _stoch_saddle(seed)
+    p, v, C = setup.stochastic_saddle(seed)
     Bs = np.asarray(s["B"], dtype=float)
     out = {"sde": [], "sgd": [], "usam": []}
     for B in Bs:
-        prob, noise = K.model_sde_problem([1.0, -1.0], rho, B)
+        prob, noise = setup.model_sde_problem([1.0, -1.0], rho, B)
         res = run(prob, algorithms.gd(lr), np.zeros(2), T, runs=N, noise=noise, seed=seed, checkpoints=[T],
                   name=f"bs-sde-{B}")
         out["sde"].append(mc_mean(res.x[:, 1] ** 2))
-        noise = K.MinibatchNoise(C, B)
+        noise = noises.MinibatchNoise(C, B)
         for name, alg in (("sgd", algorithms.gd(lr)), ("usam", algorithms.usam(lr, rho))):
             res = run(p, alg, np.zeros(2), T, runs=N, noise=noise, seed=seed, checkpoints=[T],
                       name=f"bs-{name}-{B}")
@@ -760,10 +742,10 @@ def batch_size_scaling(s, seed):
     R, Te, rad = int(s["escape_runs"]), int(s["escape_steps"]), float(s["radius"])
     eB = np.asarray(s["escape_B"], dtype=float)
     bb = np.repeat(eB, R)
-    noise = K.MinibatchNoise(C, bb)
+    noise = noises.MinibatchNoise(C, bb)
     med, mono, pv = {}, {}, {}
     for name, alg in (("sgd", algorithms.gd(lr)), ("usam", algorithms.usam(lr, rho)), ("sam", algorithms.sam(lr, rho))):
-        st_, _, _ = K.escape_steps(p, alg, rad, Te, runs=bb.size, noise=noise, seed=seed, name=f"bs-escape-{name}")
+        st_, _, _ = setup.escape_steps(p, alg, rad, Te, runs=bb.size, noise=noise, seed=seed, name=f"bs-escape-{name}")
         groups = [st_[bb == B] for B in eB]
         m = [_median_escape(g) for g in groups]
         med[name] = m
@@ -806,7 +788,7 @@ def batch_size_scaling(s, seed):
                "kim_2023.md [derived]",
     kind="ordering",
     quick={"paths": 4000, "steps": 200, "lr": 0.01, "rho": 0.2, "B": 64, "gammas": [0.0, 0.5, 0.9],
-           "escape_runs": 200, "escape_steps": 3000, "radius": 2.0, "det_steps": 2000, "det_gammas": [0.0, 0.9, 0.95, 0.99],
+           "escape_runs": 200, "escape_steps": 5000, "radius": 2.0, "det_steps": 2000, "det_gammas": [0.0, 0.9, 0.95, 0.99],
            "beale": False},
     full={"paths": 40000, "steps": 200, "lr": 0.01, "rho": 0.2, "B": 64, "gammas": [0.0, 0.3, 0.5, 0.7, 0.9],
           "escape_runs": 2000, "escape_steps": 5000, "radius": 2.0, "det_steps": 2000,
@@ -827,8 +809,8 @@ def momentum_helps_escape(s, seed):
     the minimum (f < 0.01 after 37,931 steps; note 2.7e-3).
     """
     lr, T, N, rho, B = float(s["lr"]), int(s["steps"]), int(s["paths"]), float(s["rho"]), float(s["B"])
-    p, v, C = _stoch_saddle(seed)
-    noise = K.MinibatchNoise(C, B)
+    p, v, C = setup.stochastic_saddle(seed)
+    noise = noises.MinibatchNoise(C, B)
     gms = np.asarray(s["gammas"], dtype=float)
     msd = []
     for gm in gms:
@@ -846,7 +828,7 @@ def momentum_helps_escape(s, seed):
     med, pv, c2 = {}, {}, True
     for name, alg in (("sgd", algorithms.gd(lr, momentum=gg)), ("usam", algorithms.usam(lr, rho, momentum=gg)),
                       ("sam", algorithms.sam(lr, rho, momentum=gg))):
-        st_, _, _ = K.escape_steps(p, alg, rad, Te, runs=gg.size, noise=noise, seed=seed, name=f"mom-escape-{name}")
+        st_, _, _ = setup.escape_steps(p, alg, rad, Te, runs=gg.size, noise=noise, seed=seed, name=f"mom-escape-{name}")
         groups = [st_[gg == g] for g in egm]
         m = [_median_escape(g) for g in groups]
         ps = [_escape_order(a, b, Te) for a, b in zip(groups[:-1], groups[1:])]
@@ -857,7 +839,7 @@ def momentum_helps_escape(s, seed):
     dg = np.asarray(s["det_gammas"], dtype=float)
     rd = run(p2, algorithms.sam(0.01, 0.5, momentum=dg), [-3.0, -0.01], int(s["det_steps"]), checkpoints=2,
              name="mom-x2y2", seed=seed)
-    nx = _norms(rd.x)
+    nx = row_norms(rd.x)
     trapped = rd.ok & (nx < 0.05)
     escaped = (np.abs(rd.x[:, 1]) > 1) | ~rd.ok
     c3 = bool(np.all(trapped[dg <= 0.95]) and np.all(escaped[dg >= 0.99]))
@@ -911,7 +893,7 @@ def theorem3_as_transcribed(s, seed):
     """
     lr, t, N, rho, B = float(s["lr"]), float(s["t"]), int(s["paths"]), float(s["rho"]), float(s["B"])
     steps = int(round(t / lr))
-    prob, noise = K.model_sde_problem([-1.0], rho, B)
+    prob, noise = setup.model_sde_problem([-1.0], rho, B)
     rows, ok = [], True
     for gm in s["gammas"]:
         res = run(prob, algorithms.gd(lr, momentum=gm), np.zeros(1), steps, runs=N, noise=noise, seed=seed,
@@ -982,8 +964,8 @@ def larger_rho_more_momentum(s, seed):
     (its O(η|λ|/(1−γ)²) error).
     """
     lr, T, N, B = float(s["lr"]), int(s["steps"]), int(s["paths"]), float(s["B"])
-    p, v, C = _stoch_saddle(seed)
-    noise = K.MinibatchNoise(C, B)
+    p, v, C = setup.stochastic_saddle(seed)
+    noise = noises.MinibatchNoise(C, B)
     rhos = np.asarray(s["rhos"], dtype=float)
     n = rhos.size
     rr = np.repeat(rhos, N)
@@ -997,7 +979,7 @@ def larger_rho_more_momentum(s, seed):
         z2 = ((res.x @ v) ** 2).reshape(n, N)
         return z2.mean(axis=1), z2.std(axis=1, ddof=1) / math.sqrt(N)
 
-    lo, hi, iters = K.bisect_batched(lambda g: msd_at(g)[0] >= target.mean, np.zeros(n), np.full(n, 0.99),
+    lo, hi, iters = setup.bisect_batched(lambda g: msd_at(g)[0] >= target.mean, np.zeros(n), np.full(n, 0.99),
                                      rtol=s["rtol"])
     g_star = 0.5 * (lo + hi)
     m_plus, se_plus = msd_at(np.minimum(g_star + 0.01, 0.99))
