@@ -18,87 +18,22 @@ import math
 import numpy as np
 
 from .. import algorithms, problems, schedules
-from ..algorithms import row_norms
 from ..analysis import loglog_fit, plateau
 from ..engine import run
+from ..linalg import row_norms
+from ..seeding import rng
+from ..setups import khanh_2024 as setup
 from ..theory import khanh_2024 as T
 from ..theory.quadratic_cycle import cycle_contraction, cycle_plateau
 from .base import Verdict, claim
 
 PAPER = "khanh-2024"
-CITE = "Khanh, Luong, Mordukhovich & Tran 2024 (NeurIPS), khanh_2024.md"
 EPS = float(np.finfo(float).eps)
-NORMALIZED = ("sam", "vasso", "rsam", "fsam")
-FIVE = ("sam", "usam", "vasso", "rsam", "fsam")
+NORMALIZED, FIVE = setup.NORMALIZED, setup.FIVE
+every_step, variant, hess_top = setup.every_step, setup.variant, setup.hess_top
 
 
 # ----------------------------------------------------------------------------- shared builders
-
-def every_step(steps: int) -> np.ndarray:
-    """Checkpoints at every step 0 … steps (per-step observations)."""
-    return np.arange(steps + 1)
-
-
-def decay_schedule(c: float, power: float, t0: float = 0.0) -> schedules.Schedule:
-    """k ↦ c·((1 + t0)/(k + t0))^power: an inverse power with value c at k = 1 (t0 = 0: c/k^power).
-
-    t0 > 0 keeps the step near c for the first ~t0 steps; the tail is (c(1 + t0)^power)/k^power, so
-    every summability verdict is that of c/k^power.
-    """
-    if t0 == 0:
-        return schedules.inverse_power(c, power)
-    scale = c * (1.0 + t0) ** power
-    return schedules.inverse_power(scale, power, t0)
-
-
-def variant(name: str, lr, rho, *, theta: float = 0.4, sigma_f: float = 1.0, beta_f: float = 0.9,
-            sigma_r=None):
-    """The five methods of the note with its parameters: VaSSO θ = 0.4; F-SAM σ = 1, EMA β = 0.9;
-    RSAM u ~ N(0, σ²I) with σ = ρ_k by default (the ascent point is renormalized to radius ρ_k, so
-    the IGD bound Lρ_k holds whatever the noise)."""
-    if name == "sam":
-        return algorithms.sam(lr, rho)
-    if name == "usam":
-        return algorithms.usam(lr, rho)
-    if name == "vasso":
-        return algorithms.vasso(lr, rho, theta)
-    if name == "rsam":
-        return algorithms.rsam(lr, rho, rho if sigma_r is None else sigma_r)
-    if name == "fsam":
-        return algorithms.fsam(lr, rho, sigma_f, beta_f)
-    if name == "gd":
-        return algorithms.gd(lr)
-    raise ValueError(f"unknown method {name!r}")
-
-
-def hess_top(problem, x) -> float:
-    """Top eigenvalue of ∇²f at x (the curvature a of the residual 2-cycle)."""
-    return float(np.linalg.eigvalsh(problem.hess(np.asarray(x, dtype=float)[None, :])[0])[-1])
-
-
-def logistic_instance(n_samples: int = 60, dim: int = 5, reg: float = 0.1, seed: int = 3):
-    """ℓ2-regularized logistic regression with Gaussian features and random ±1 labels (convex, not
-    quadratic; x* from Newton's method) and a N(0, I) start."""
-    rng = np.random.default_rng(seed)
-    A = rng.standard_normal((n_samples, dim))
-    y = np.where(rng.random(n_samples) < 0.5, -1.0, 1.0)
-    p = problems.logistic_regression(A, y, reg)
-    return p, rng.standard_normal(dim)
-
-
-def convex_instances(dims, seed: int, logistic: bool = True):
-    """The note's diag(1, 10) from (1, 1), rotated quadratics with spectrum in [1, 10] (random starts),
-    and a logistic regression: [(label, problem, x0 (B, d), a = top curvature at x*)]."""
-    out = [("diag(1,10)", problems.Quadratic(np.diag([1.0, 10.0])), np.array([[1.0, 1.0]]), 10.0)]
-    for i, d in enumerate(dims):
-        p = problems.Quadratic.from_spectrum(np.geomspace(1.0, 10.0, d), seed=seed + i)
-        x0 = np.random.default_rng(seed + 100 + i).standard_normal((4, d))
-        out.append((f"rotated d={d}", p, x0, p.L))
-    if logistic:
-        p, x0 = logistic_instance(seed=seed + 3)
-        out.append(("logistic", p, x0[None, :], hess_top(p, p.x_star)))
-    return out
-
 
 def log_loss_eval_error(problem, X) -> np.ndarray:
     """Float64 error bound of f(x) = Σ log(1 + r_i²), r = Ax − b, per run (B,).
@@ -161,43 +96,44 @@ def constant_step_cycle(s, seed):
     K = s["steps"]
     lr_g, rho_g = np.meshgrid(np.asarray(s["scalar_lr"], float), np.asarray(s["scalar_rho"], float))
     lr1, rho1 = lr_g.ravel(), rho_g.ravel()
-    p1 = problems.Quadratic(np.array([[1.0]]))
-    r1 = run(p1, algorithms.sam(lr1, rho1), np.array([3.0]), K, checkpoints=[K - 1, K], keep_iterates=True,
+    sc, cy = setup.SCALAR_CYCLE, setup.CYCLE
+    p1 = problems.Quadratic(np.array([[sc["a"]]]))
+    r1 = run(p1, algorithms.sam(lr1, rho1), np.array([sc["start"]]), K, checkpoints=[K - 1, K], keep_iterates=True,
              name="cycle-1d", seed=seed)
-    c1 = np.asarray(T.sam_envelope_amplitude(lr1, rho1, 1.0))
+    c1 = np.asarray(T.sam_envelope_amplitude(lr1, rho1, sc["a"]))
     x_prev, x_last = r1.iterates[-2, :, 0], r1.iterates[-1, :, 0]
     err1 = np.abs(np.abs(x_last) - c1) / c1
     flip = np.abs(x_last + x_prev) / c1
-    trans1 = np.abs(1 - lr1) ** K  # two-step factor (1 − ta)² over K/2 double steps
+    trans1 = np.abs(1 - lr1 * sc["a"]) ** K  # two-step factor (1 − ta)² over K/2 double steps
 
     cases = {"1-D a=1": float(err1.max())}
     transient = {"1-D a=1": float(trans1.max())}
-    p2 = problems.Quadratic(np.diag([1.0, 10.0]))
-    r2 = run(p2, algorithms.sam(0.05, 0.1), np.array([1.0, 1.0]), K, name="cycle-diag", seed=seed)
-    pred2 = cycle_plateau(0.05, 0.1, 10.0)
+    p2, lr2, rho2 = setup.diag_quadratic(), cy["lr"], cy["rho"]
+    r2 = run(p2, algorithms.sam(lr2, rho2), np.array(cy["start"]), K, name="cycle-diag", seed=seed)
+    pred2 = cycle_plateau(lr2, rho2, p2.L)
     cases["diag(1,10)"] = float(abs(r2.f_gap[-1, 0] - pred2) / pred2)
-    transient["diag(1,10)"] = float(cycle_contraction(0.05, 0.1, p2.eigenvalues) ** (K / 2))
+    transient["diag(1,10)"] = float(cycle_contraction(lr2, rho2, p2.eigenvalues) ** (K / 2))
     rot = {}
-    for i, d in enumerate(s["rotated_dims"]):
-        p = problems.Quadratic.from_spectrum(np.geomspace(1.0, 10.0, d), seed=seed + i)
+    for d in s["rotated_dims"]:
+        p = setup.rotated_quadratic(d, seed)
         rhos = np.repeat(np.asarray(s["rotated_rho"], float), s["runs"])
-        x0 = np.random.default_rng(seed + 50 + i).standard_normal((rhos.size, d))
-        r = run(p, algorithms.sam(0.05, rhos), x0, K, name=f"cycle-rot{d}", seed=seed)
-        pred = np.asarray(cycle_plateau(0.05, rhos, p.L))
+        x0 = rng(seed, "cycle-x0", d).standard_normal((rhos.size, d))
+        r = run(p, algorithms.sam(lr2, rhos), x0, K, name=f"cycle-rot{d}", seed=seed)
+        pred = np.asarray(cycle_plateau(lr2, rhos, p.L))
         e = np.abs(r.f_gap[-1] - pred) / pred
         cases[f"rotated d={d}"] = float(e.max())
-        transient[f"rotated d={d}"] = float(np.max(cycle_contraction(0.05, rhos[:, None], p.eigenvalues)) ** (K / 2))
-        rot[f"d={d}"] = {f"rho={r_:g}": float(cycle_plateau(0.05, r_, p.L)) for r_ in s["rotated_rho"]}
-    gd = run(p2, algorithms.gd(0.05), np.array([1.0, 1.0]), K, name="cycle-gd", seed=seed)
+        transient[f"rotated d={d}"] = float(np.max(cycle_contraction(lr2, rhos[:, None], p.eigenvalues)) ** (K / 2))
+        rot[f"d={d}"] = {f"rho={r_:g}": float(cycle_plateau(lr2, r_, p.L)) for r_ in s["rotated_rho"]}
+    gd = run(p2, algorithms.gd(lr2), np.array(cy["start"]), K, name="cycle-gd", seed=seed)
     gd_f = float(gd.f_gap[-1, 0])
     worst = max(cases.values())
-    note = int(np.argmin(np.abs(lr1 - 0.1) + np.abs(rho1 - 0.5)))  # the note's t = 0.1, ρ = 0.5 (nearest)
+    case = int(np.argmin(np.abs(lr1 - sc["lr"]) + np.abs(rho1 - sc["rho"])))  # t = 0.1, ρ = 0.5 (nearest)
     passed = worst <= 1e-9 and float(flip.max()) <= 1e-9 and gd_f < 1e-30 and max(transient.values()) < 1e-40
     return Verdict(
         passed=passed, measured=worst, predicted=0.0,
         tolerance="max relative error of amplitude/plateau ≤ 1e-9; |x_K + x_{K−1}| ≤ 1e-9·c; GD f_K < 1e-30",
         details={"relative_errors": cases, "transient_bound": transient, "sign_flip_residual": float(flip.max()),
-                 "note_case_amplitude": {"measured": float(np.abs(x_last)[note]), "predicted": float(c1[note])},
+                 "scalar_case_amplitude": {"measured": float(np.abs(x_last)[case]), "predicted": float(c1[case])},
                  "diag_plateau": {"measured": float(r2.f_gap[-1, 0]), "predicted": float(pred2)},
                  "rotated_plateaus": rot, "gd_final_f": gd_f, "steps": K,
                  "conditions_constant_t": T.power_schedule_conditions(0.0)},
@@ -205,12 +141,6 @@ def constant_step_cycle(s, seed):
 
 
 # ============================================================================ Prediction 2
-
-def pair_checkpoints(steps: int, lo: int, count: int = 100) -> np.ndarray:
-    """Checkpoints k and k + 1 for ``count`` log-spaced k in [lo, steps − 1] (both phases of a 2-cycle)."""
-    k = np.unique(np.geomspace(max(lo, 1), steps - 1, count).astype(int))
-    return np.unique(np.concatenate([k, k + 1]))
-
 
 @claim(
     id="khanh-2024/convex-diminishing-steps",
@@ -221,8 +151,8 @@ def pair_checkpoints(steps: int, lo: int, count: int = 100) -> np.ndarray:
                "Σt = ∞, Σt² < ∞ [derived, corroborated by the official Diminish schedules]; envelope [derived] "
                "— khanh_2024.md Prediction 2",
     kind="limit",
-    quick={"steps": 8000, "rho": 0.1, "power": 0.6, "rotated_dims": [10], "logistic": True},
-    full={"steps": 20000, "rho": 0.1, "power": 0.6, "rotated_dims": [10, 50], "logistic": True},
+    quick=setup.CONVEX_DIMINISHING["quick"],
+    full=setup.CONVEX_DIMINISHING["full"],
 )
 def convex_diminishing_steps(s, seed):
     """SAM with constant ρ = 0.1 and t_k = c/k^a, a = 0.6, c = 1/(2L) (the note's 0.05 on diag(1, 10)),
@@ -252,8 +182,8 @@ def convex_diminishing_steps(s, seed):
     K, rho, a_exp = s["steps"], s["rho"], s["power"]
     cond = T.power_schedule_conditions(a_exp)
     exact, finals, windows_ok, slopes, decreasing, avg_ratio = {}, {}, {}, {}, {}, {}
-    ck = np.unique(np.concatenate([np.geomspace(1, K, 80).astype(int), pair_checkpoints(K, K // 2)]))
-    for label, p, x0, a in convex_instances(s["rotated_dims"], seed, s["logistic"]):
+    ck = np.unique(np.concatenate([np.geomspace(1, K, 80).astype(int), setup.pair_checkpoints(K, K // 2)]))
+    for label, p, x0, a in setup.convex_instances(s["rotated_dims"], seed, s["logistic"]):
         c = 1.0 / (2.0 * p.L)
         lr = schedules.inverse_power(c, a_exp)
         r = run(p, algorithms.sam(lr, rho), x0, K, checkpoints=ck, name=f"convex-dim-{label}", seed=seed)
@@ -263,10 +193,8 @@ def convex_diminishing_steps(s, seed):
         late = r.t >= K // 2
         gap = r.f_gap
         # pairs (k, k+1) inside [K/2, K]
-        idx = np.flatnonzero(late[:-1] & (np.diff(r.t) == 1))
-        kk = r.t[idx]
-        pair_gap = 0.5 * (gap[idx] + gap[idx + 1])
-        pair_env = 0.5 * (env[idx] + env[idx + 1])
+        kk, pair_gap = setup.pair_average(r.t, gap, K // 2)
+        _, pair_env = setup.pair_average(r.t, env, K // 2)
         fit = loglog_fit(kk, pair_gap, n_boot=0)
         fit_env = loglog_fit(kk, pair_env, n_boot=0)
         slopes[label] = {"measured": fit.slope, "envelope": fit_env.slope, "ci": fit.slope_ci,
@@ -351,7 +279,7 @@ def convex_descent_inequality(s, seed):
     K = s["steps"]
     mins, counts = {}, 0
     rhos = np.asarray(s["rhos"], float)
-    for label, p, x0, _ in convex_instances(s["rotated_dims"], seed, True):
+    for label, p, x0, _ in setup.convex_instances(s["rotated_dims"], seed, True):
         c = 1.0 / (2.0 * p.L)
         X0 = np.repeat(x0, rhos.size, axis=0)
         rho_col = np.tile(rhos, x0.shape[0])
@@ -374,11 +302,6 @@ def convex_descent_inequality(s, seed):
 
 # ============================================================================ Predictions 3 and 5
 
-def _step_length(view) -> np.ndarray:
-    """‖x_k − x_{k−1}‖ (for the path length Σ‖x_k − x_{k−1}‖)."""
-    return row_norms(view.x - view.x_prev)
-
-
 def nonconvex_run(problem, method: str, lr, rho, steps: int, *, per_step: bool, runs: int = 1, seed: int = 0,
                   name: str = ""):
     """One method on the log-loss from x¹ = 0: every step (path length, iterates) or ~300 log checkpoints."""
@@ -386,7 +309,7 @@ def nonconvex_run(problem, method: str, lr, rho, steps: int, *, per_step: bool, 
     alg = variant(method, lr, rho)
     if per_step:
         return run(problem, alg, x0, steps, checkpoints=every_step(steps), keep_iterates=True,
-                   observe={"step": _step_length}, name=name or method, seed=seed)
+                   observe={"step": setup.step_length}, name=name or method, seed=seed)
     return run(problem, alg, x0, steps, checkpoints=300, name=name or method, seed=seed)
 
 
@@ -406,7 +329,7 @@ def path_statistics(res, steps: int) -> dict:
     X = res.iterates  # (K + 1, B, d)
     xK = X[-1]
     windows = dyadic_windows(steps, first=max(steps // 64, 1))
-    cauchy_w = np.array([np.max(row_norms_3(X[a:b + 1] - X[b][None])) for a, b in windows])
+    cauchy_w = np.array([np.max(np.linalg.norm(X[a:b + 1] - X[b][None], axis=-1)) for a, b in windows])
     half = steps // 2
     f_tail = res.f[half:]
     slope = fit.slope
@@ -415,7 +338,7 @@ def path_statistics(res, steps: int) -> dict:
         "total_length": float(s_k.sum(axis=0).max()),
         "step_slope": slope, "step_slope_ci": fit.slope_ci, "step_fit_window": [int(ks[0]), int(ks[-1])],
         "tail_estimate": tail,
-        "cauchy_last_half": float(np.max(row_norms_3(X[half:] - xK[None]))),
+        "cauchy_last_half": float(np.max(np.linalg.norm(X[half:] - xK[None], axis=-1))),
         "cauchy_windows": cauchy_w.tolist(),
         "displacement": float(np.max(row_norms(xK - X[0]))),
         "f_oscillation_last_half": float(np.max(f_tail.max(axis=0) - f_tail.min(axis=0))),
@@ -430,11 +353,6 @@ def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
     return float(np.polyfit(np.log(k), np.log(2 * c), 1)[0])
 
 
-def row_norms_3(a: np.ndarray) -> np.ndarray:
-    """Norms over the last axis of a (K, B, d) array."""
-    return np.sqrt(np.einsum("kbi,kbi->kb", a, a))
-
-
 @claim(
     id="khanh-2024/nonconvex-vanishing-radius",
     statement="Nonconvex f with ∇f Lipschitz, ρ_k → 0, Σt_k = ∞, Σt_k² < ∞, Σt_kρ_k < ∞: for SAM, USAM, VaSSO, "
@@ -444,10 +362,9 @@ def row_norms_3(a: np.ndarray) -> np.ndarray:
                "[paper: abstract; secondary: Table 3 caption]; hypotheses = the note's Set A [derived]; "
                "log-loss construction and schedules [derived] — khanh_2024.md Predictions 3 and 5",
     kind="limit",
-    quick={"cases": [[2, 2048, 1e-3]], "path_n": [2], "t0": 50.0, "lr_power": 0.6, "rho_power": 0.5, "C": 0.1,
-           "rsam_runs": 4, "setb_rho_power": 0.3},
-    full={"cases": [[2, 131072, 1e-5], [20, 200000, 1.0]], "path_n": [2], "t0": 0.0, "lr_power": 0.6,
-          "rho_power": 0.5, "C": 0.1, "rsam_runs": 4, "setb_rho_power": 0.3},
+    quick={"cases": [[2, 2048, 1e-3]], "path_n": [2], "t0": 50.0, "rsam_runs": 4, **setup.NONCONVEX},
+    full={"cases": [[2, 131072, 1e-5], [20, 200000, 1.0]], "path_n": [2], "t0": 0.0, "rsam_runs": 4,
+          **setup.NONCONVEX},
 )
 def nonconvex_vanishing_radius(s, seed):
     """Log-loss f = Σ log(1 + (Ax − b)_i²), A, b ~ N(0, 1) (m = n, seed 0), x¹ = 0, L = 2‖A‖²;
@@ -489,9 +406,9 @@ def nonconvex_vanishing_radius(s, seed):
     per_method, controls, ok = {}, {}, True
     for n, K, grad_tol in s["cases"]:
         K = int(K)
-        p = T.log_loss_instance(n, seed=0)
+        p = setup.log_loss_instance(n, seed=0)
         L = p.L
-        lr = decay_schedule(1.0 / L, a_exp, t0)
+        lr = setup.decay_schedule(1.0 / L, a_exp, t0)
         rho = schedules.inverse_power(C, p_exp)
         path = n in s["path_n"]
         a = hess_top(p, p.x_star)
@@ -589,9 +506,9 @@ def constant_radius_plateau(s, seed):
     out, ok = {}, True
     for n, K in s["cases"]:
         K = int(K)
-        p = T.log_loss_instance(n, seed=0)
+        p = setup.log_loss_instance(n, seed=0)
         a = hess_top(p, p.x_star)
-        ck = pair_checkpoints(K, 1, 200)
+        ck = setup.pair_checkpoints(K, 1, 200)
         r = run(p, algorithms.sam(1.0 / p.L, rhos), np.zeros(n), K, checkpoints=ck, name=f"plateau-n{n}", seed=seed)
         idx = np.flatnonzero(np.diff(r.t) == 1)
         pair = 0.5 * (r.grad_norm[idx] + r.grad_norm[idx + 1])
@@ -671,10 +588,10 @@ def igd_error_bound(s, seed):
     Conditions: none — the bound holds step by step for any t_k, ρ_k (only L-Lipschitz ∇f is used).
     """
     K = s["steps"]
-    problems_ = [(f"log-loss n={n}", T.log_loss_instance(n, seed=0), None) for n in s["n"]]
-    q = problems.Quadratic.from_spectrum(np.geomspace(1.0, 10.0, s["rotated_dim"]), seed=seed)
+    problems_ = [(f"log-loss n={n}", setup.log_loss_instance(n, seed=0), None) for n in s["n"]]
+    q = setup.rotated_quadratic(s["rotated_dim"], seed)
     problems_.append((f"quadratic d={s['rotated_dim']}", q,
-                      np.random.default_rng(seed + 7).standard_normal((4, s["rotated_dim"]))))
+                      rng(seed, "x0", s["rotated_dim"]).standard_normal((4, s["rotated_dim"]))))
     ratios, radius, usam_ratio, tight = {}, 0.0, 0.0, 0.0
     all_ok, unresolved, checked = True, 0, 0
     for label, p, x0 in problems_:
@@ -730,8 +647,8 @@ def igd_error_bound(s, seed):
                "sufficient condition [derived, sympy: samlab.theory.khanh_2024.usam_descent_exprs] — "
                "khanh_2024.md Prediction 6",
     kind="bound",
-    quick={"n": [2, 20], "steps": 2000, "pairs": 6, "note_grad_tol": 1e-9},
-    full={"n": [2, 20, 100], "steps": 20000, "pairs": 12, "note_grad_tol": 1e-12},
+    quick={"n": [2, 20], "steps": 2000, "pairs": 6, "pair_grad_tol": 1e-9},
+    full={"n": [2, 20, 100], "steps": 20000, "pairs": 12, "pair_grad_tol": 1e-12},
 )
 def usam_monotone_descent(s, seed):
     """Log-loss (m = n, seed 0), x¹ = 0, L = 2‖A‖². One batched run per n over the note's pair
@@ -754,9 +671,9 @@ def usam_monotone_descent(s, seed):
     out, ok = {}, True
     worst_ratio, violations = np.inf, 0
     for n in s["n"]:
-        p = T.log_loss_instance(n, seed=0)
+        p = setup.log_loss_instance(n, seed=0)
         L = p.L
-        g = np.random.default_rng(seed + n)
+        g = rng(seed, "descent-pairs", n)
         u = np.concatenate([[0.5], g.uniform(0.05, 0.95, s["pairs"])])
         v = np.concatenate([[0.5], g.uniform(0.05, 0.95, s["pairs"])])
         rho = u / L
@@ -783,12 +700,12 @@ def usam_monotone_descent(s, seed):
         tele = (r.f[0] - r.f[-1]) / (t * c * K)
         case_ok = viol == 0 and mono == 0 and bool(np.all(gmin2 <= tele * (1 + 1e-9))) and bool(np.all(r.ok))
         if n == 2:
-            case_ok &= float(r.grad_norm[-1, 0]) <= s["note_grad_tol"]
+            case_ok &= float(r.grad_norm[-1, 0]) <= s["pair_grad_tol"]
         ok &= case_ok
         violations += viol + mono
         worst_ratio = min(worst_ratio, ratio)
         out[f"n={n}"] = {"violations": viol, "monotonicity_violations": mono, "min_decrease_ratio": ratio,
-                         "note_pair_final_grad": float(r.grad_norm[-1, 0]),
+                         "middle_pair_final_grad": float(r.grad_norm[-1, 0]),
                          "final_grad": r.grad_norm[-1].tolist(), "min_grad_sq": gmin2.tolist(),
                          "telescoped_bound": tele.tolist(), "rho_L": (rho * L).tolist(), "t_over_tbar": v.tolist(),
                          "c": c.tolist(), "passed": bool(case_ok)}
@@ -809,8 +726,8 @@ def usam_monotone_descent(s, seed):
     provenance="Khanh et al. 2024, Remark 3.6 and appendix figure p. 25 [secondary]; log-loss construction and "
                "the first-order bound [derived] — khanh_2024.md Prediction 4",
     kind="bound",
-    quick={"n": [2, 20], "steps": 2000, "C": 0.1, "p": 0.001},
-    full={"n": [2, 20, 50, 100], "steps": 5000, "C": 0.1, "p": 0.001},
+    quick=setup.REMARK_36["quick"],
+    full=setup.REMARK_36["full"],
 )
 def almost_constant_radius(s, seed):
     """Log-loss (m = n, seed 0), x¹ = 0, constant t = 1/L, K steps: SAM with ρ = C, SAM with ρ_k = C/k^p
@@ -829,16 +746,12 @@ def almost_constant_radius(s, seed):
     (ρ_k/C = K^{−p} = 0.99 at K = 5000; halving ρ needs K = 2^{1/p} ≈ 10³⁰¹).
     """
     K, C, pw = s["steps"], s["C"], s["p"]
-    bound = 1.0 - K ** (-2 * pw)
+    bound = setup.almost_constant_bound(K, pw)
     rel, gd_rel, finals, ok = {}, {}, {}, True
     for n in s["n"]:
-        p = T.log_loss_instance(n, seed=0)
-        lr = 1.0 / p.L
         ck = np.unique(np.geomspace(1, K, 60).astype(int))
-        rc = run(p, algorithms.sam(lr, C), np.zeros(n), K, checkpoints=ck, name=f"remark36-const-n{n}", seed=seed)
-        rp = run(p, algorithms.sam(lr, schedules.inverse_power(C, pw)), np.zeros(n), K, checkpoints=ck,
-                 name=f"remark36-pow-n{n}", seed=seed)
-        rg = run(p, algorithms.gd(lr), np.zeros(n), K, checkpoints=ck, name=f"remark36-gd-n{n}", seed=seed)
+        runs = setup.almost_constant_runs(n, K, C, pw, checkpoints=ck, seed=seed)
+        rc, rp, rg = runs["const"], runs["pow"], runs["gd"]
         fc, fp, fg = float(rc.f[-1, 0]), float(rp.f[-1, 0]), float(rg.f[-1, 0])
         rel[f"n={n}"] = abs(fp - fc) / fc
         gd_rel[f"n={n}"] = abs(fg - fc) / fc
@@ -867,10 +780,8 @@ def almost_constant_radius(s, seed):
                "samlab.theory.khanh_2024.neg_cos_fixed_point_exprs]; hallucinated minimizers of Park, Jang, Ryu & "
                "Yang (arXiv 2509.21818) — khanh_2024.md Prediction 7",
     kind="limit",
-    quick={"rhos": [3.5, 4.0, 5.0, 6.0], "lrs": [0.1, 0.5, 1.0], "starts": 5, "steps": 1000,
-           "vanishing_steps": 10000, "lr_power": 0.6, "rho_power": 0.5},
-    full={"rhos": [3.3, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0], "lrs": [0.1, 0.5, 1.0, 1.5], "starts": 9, "steps": 4000,
-          "vanishing_steps": 100000, "lr_power": 0.6, "rho_power": 0.5},
+    quick=setup.HALLUCINATED["quick"],
+    full=setup.HALLUCINATED["full"],
 )
 def hallucinated_fixed_point(s, seed):
     """f(x) = −cos x (L = 1). Constant ρ: every (ρ, t) of the grid and every start x¹ ∈ linspace(0.05,
@@ -897,12 +808,13 @@ def hallucinated_fixed_point(s, seed):
     """
     rhos = np.asarray(s["rhos"], float)
     lrs = np.asarray(s["lrs"], float)
-    starts = np.linspace(0.05, np.pi - 0.05, s["starts"])
+    starts = setup.neg_cos_starts(s["starts"])
     R, Tt, X0 = (a.ravel() for a in np.meshgrid(rhos, lrs, starts, indexing="ij"))
     p = problems.neg_cos()
     K = s["steps"]
     rc = run(p, algorithms.sam(Tt, R), X0[:, None], K, checkpoints=[K], name="negcos-constant", seed=seed)
-    R_v, T_v, X_v = np.append(R, 4.0), np.append(Tt, 0.1), np.append(X0, 2.0)  # last column: the note's case
+    nc = setup.NEG_COS
+    R_v, T_v, X_v = np.append(R, nc["rho"]), np.append(Tt, nc["lr"]), np.append(X0, nc["start"])  # last: x¹ = 2 case
     xhat = np.asarray(T.neg_cos_hallucinated_point(R))
     dev_main, dev_mirror = np.abs(rc.x[:, 0] - xhat), np.abs(rc.x[:, 0] - (2 * np.pi - xhat))
     dev = np.minimum(dev_main, dev_mirror)
@@ -918,22 +830,21 @@ def hallucinated_fixed_point(s, seed):
              name="negcos-vanishing", seed=seed)
     xs = rv.iterates[1:, :, 0]  # (101, B) at k = Kv − 100 … Kv
     kk = rv.t[1:].astype(float)[:, None]
-    tk, rk = T_v[None, :] / kk ** s["lr_power"], R_v[None, :] / kk ** s["rho_power"]
-    ck = tk * rk / (2 - tk)
+    ck = np.asarray(setup.neg_cos_envelope(kk, T_v[None, :], R_v[None, :], s["lr_power"], s["rho_power"]))
     stat_ratio = np.abs(np.sin(xs)) / ck
     nearest = np.round(rv.x[:-1, 0] / np.pi).astype(int)
     at_max = (nearest % 2) != 0
     vanish_ok = bool(np.all(stat_ratio <= 3.0) and np.all(rv.ok))
-    x_note = float(abs(rv.x[-1, 0]))
-    c_note = float(ck[-1, -1])
-    note_ok = abs(x_note / c_note - 1.0) <= 0.1 and (Kv < 10000 or x_note < 1e-5)
-    passed = const_ok and vanish_ok and note_ok and required(
+    x_case = float(abs(rv.x[-1, 0]))
+    c_case = float(ck[-1, -1])
+    case_ok = abs(x_case / c_case - 1.0) <= 0.1 and (Kv < 10000 or x_case < 1e-5)
+    passed = const_ok and vanish_ok and case_ok and required(
         cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges", "rho_to_zero"))
     return Verdict(
         passed=passed, measured=float(dev.max()), predicted=0.0,
         tolerance="constant ρ: distance of x_K to 2π − ρ or its mirror ρ ≤ 1e-9 and |f'(x_K)| = |sin ρ| ± 1e-9 for "
                   "every run; vanishing ρ: "
-                  "|f'(x_k)| ≤ 3c_k over the last 100 steps of every run; note's case |x_K|/c_K = 1 ± 0.1 "
+                  "|f'(x_k)| ≤ 3c_k over the last 100 steps of every run; x¹ = 2, ρ = 4, t = 0.1: |x_K|/c_K = 1 ± 0.1 "
                   "(and < 1e-5 once K ≥ 10⁴)",
         details={"constant": {"runs": int(R.size), "max_deviation": float(dev.max()),
                               "fraction_at_mirror_point": float(np.mean(dev_mirror < dev_main)),
@@ -945,7 +856,7 @@ def hallucinated_fixed_point(s, seed):
                                "fraction_at_maximizer_by_rho": {f"rho={r:g}": float(at_max[R == r].mean()) for r in rhos},
                                "starts_reaching_maximizer": sorted({round(float(v), 3) for v in X0[at_max]}),
                                "steps": Kv, "conditions": cond},
-                 "note_case": {"abs_x_K": x_note, "envelope_c_K": c_note, "ratio": x_note / c_note, "K": Kv}},
+                 "x1_2_rho_4_case": {"abs_x_K": x_case, "envelope_c_K": c_case, "ratio": x_case / c_case, "K": Kv}},
     )
 
 
@@ -1001,8 +912,8 @@ def diminish_schedules(s, seed):
                         + [np.full(np.shape(k), base)])
 
     lr = schedules.from_callable(lr_fn, "diminish1 | diminish2 | diminish3 | constant")
-    p = problems.Quadratic.from_spectrum(np.geomspace(1.0, a, s["dim"]), seed=seed)
-    x0 = np.random.default_rng(seed + 11).standard_normal((len(names), s["dim"]))
+    p = setup.rotated_quadratic(s["dim"], seed, top=a)
+    x0 = rng(seed, "x0", s["dim"]).standard_normal((len(names), s["dim"]))
     r = run(p, algorithms.sam(lr, rho), x0, K, checkpoints=np.unique(np.geomspace(1, K, 150).astype(int)),
             name="diminish-schedules", seed=seed)
     out, ok = {}, True

@@ -20,9 +20,10 @@ class IsotropicQuadratic(Problem):
     With i.i.d. per-coordinate noise (``samlab.noise.MinibatchNoise(|λ|·I, B)`` or
     ``samlab.noise.Gaussian(σ)``), one run of GD or USAM advances n independent paths of the 1-D
     process (the coordinates never mix: USAM's perturbation ρ∇f acts coordinatewise; not so for
-    normalized SAM), and the recorded value gives their mean square: MSD = (1/n)Σ z_i² = 2(f − 0)/(λn) (:meth:`msd`). Along the unstable
-    eigenvector of a saddle whose noise covariance is diagonal in the eigenbasis (|H|/B), this is
-    exactly the 1-D motion of SGD / USAM there; ``curvature`` λ, ``dim`` n.
+    normalized SAM), and the recorded value gives their mean square: MSD = (1/n)Σ z_i² = 2f/(λn)
+    (:meth:`msd`). Along the unstable eigenvector of a saddle whose noise covariance is diagonal in
+    the eigenbasis (|H|/B), this is exactly the 1-D motion of SGD / USAM there; ``curvature`` λ,
+    ``dim`` n.
     """
 
     def __init__(self, curvature: float, dim: int, *, name: str | None = None):
