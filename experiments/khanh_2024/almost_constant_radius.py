@@ -1,8 +1,9 @@
 """Remark 3.6: SAM with the "almost constant" radius ρ_k = C/k^p behaves like SAM with ρ = C; GD differs.
 
 Khanh et al. (2024), Remark 3.6 and the appendix figure p. 25: f(x) = Σ_i log(1 + (Ax − b)_i²) for
-n ∈ {2, 20, 50, 100} (A, b ~ N(0, 1), m = n, seed 0, x¹ = 0; the paper's m, A, b, C, p, t_k are not in the
-sources, these are khanh_2024.md Prediction 4's), constant t = 1/L, C = 0.1, p = 0.001, f vs iterations.
+n ∈ {2, 20, 50, 100} (A, b ~ N(0, 1), m = n, seed 0, x¹ = 0; the paper states none of m, A, b, C, p, t_k,
+these are this project's [derived]), constant t = 1/L, C = 0.1, p = 0.001, f vs iterations: the runs
+and the bound of the claim khanh-2024/almost-constant-radius (its full mode is this figure's).
 Dashed: the first-order 2-cycle level (L/2)ρ² reached with ta = 1 near x* (a = L); the legends give the final
 relative differences and the first-order bound 1 − K^{−2p}.
 """

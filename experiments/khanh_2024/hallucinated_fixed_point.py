@@ -1,6 +1,6 @@
 """The hallucinated fixed point of −cos x: constant ρ stalls at 2π − ρ where f' ≠ 0; ρ_k → 0 removes it.
 
-khanh_2024.md Prediction 7 (why Theorem 3.3 needs ρ_k → 0): f(x) = −cos x, nine starts x¹ ∈ (0, π).
+Why Khanh et al.'s Theorem 3.3 needs ρ_k → 0 [derived]: f(x) = −cos x, nine starts x¹ ∈ (0, π).
 Left: constant ρ = 4, t = 0.1 — every run converges to x̂ = 2π − ρ ≈ 2.283 with f'(x̂) = −sin ρ ≈ 0.757
 (attracting with multiplier 1 − t). Middle: the same starts with ρ_k = 4/k^0.5, t_k = 0.1/k^0.6 (Σt = ∞,
 Σt² < ∞, Σtρ < ∞): every run ends stationary — at the minimizer 0, or, from starts ≳ 2.3, at the

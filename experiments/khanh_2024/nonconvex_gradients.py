@@ -1,7 +1,7 @@
 """Nonconvex log-loss: with ρ_k → 0 the gradients of SAM, USAM, VaSSO, RSAM and F-SAM vanish; constant ρ plateaus.
 
 Khanh et al. (2024), Theorem 3.3, Corollary 3.5 and Theorem 4.1 on f(x) = Σ_i log(1 + (Ax − b)_i²) with
-A, b ~ N(0, 1), m = n, seed 0, x¹ = 0, L = 2‖A‖² (khanh_2024.md Predictions 3 and 5). Schedules (Set A:
+A, b ~ N(0, 1), m = n, seed 0, x¹ = 0, L = 2‖A‖² (this project's instance [derived]). Schedules (Set A:
 Σt = ∞, Σt² < ∞, Σtρ < ∞): t_k = 1/(L k^0.6), ρ_k = 0.1/k^0.5; VaSSO θ = 0.4, F-SAM σ = 1, β = 0.9, RSAM
 σ_k = ρ_k (4 runs, median and 10–90% band). Control: SAM with t = 1/L, ρ = 0.1 (dashed: its 2-cycle value
 L·taρ/(2 − ta)). Dotted: the residual 2-cycle envelope a·c_k, c_k = t_k aρ_k/(2 − t_k a), a = L.

@@ -4,7 +4,9 @@ Khanh et al. (2024), figure p. 5 (GD vs constant-stepsize SAM, f vs iterations) 
 (constant ρ, Σt = ∞, Σt² < ∞). Left: f = ½xᵀdiag(1, 10)x from x¹ = (1, 1), ρ = 0.1: GD and SAM with
 t = 0.05, SAM with t_k = 0.05/k^0.6. Dashed: the 2-cycle plateau (a/2)(taρ/(2 − ta))² (a = 10) and the
 envelope (a/2)(t_k aρ/(2 − t_k a))² with its slope. Right: f = ½x², t = 0.1, ρ = 0.5, x¹ = 3: the
-iterates flip sign every step on ±taρ/(2 − ta) = ±0.02632 (khanh_2024.md Prediction 1, 2).
+iterates flip sign every step on ±taρ/(2 − ta) = ±0.02632 [derived: the paper's figure states no
+parameters]. The fitted slope is the claim khanh-2024/convex-diminishing-steps's: the two-step average
+of f − f* over [K/2, K] (in full mode the same run, 20,000 steps).
 """
 
 from __future__ import annotations

@@ -1,12 +1,13 @@
 """Case III at the Beale saddle: the gradient cosine fills [−1, 1] and the perturbed point alternates sides.
 
-SAM ρ = 0.5 on Beale from (1, 2), official lr 1.25e-5 (kim_2023.md, "Gradient cosine" and "w^p plot"
-[official code]). Every step is observed: cos(∇f(x_{t−1}), ∇f(y_t)) from the step's two exact
+SAM ρ = 0.5 on Beale from (1, 2), official lr 1.25e-5 (Kim et al. 2023's gradient-cosine and w^p
+figures; settings from Harry24k/sam-saddle [official code]). Every step is observed: cos(∇f(x_{t−1}), ∇f(y_t)) from the step's two exact
 gradients, and the perturbed point y_t = x_{t−1} + ρ∇f/‖∇f‖. Left: the cosine over the first 30,000
 steps (the official figure shows 50,000; the picture is stationary after the trap at t ≈ 2,238) with
 its 500-step running mean; middle: 60 steps from t = 5,000,
 where the sign of (y_t)_x flips almost every step; right: 8 consecutive perturbed points from
-t = 5,000 drawn as arrows from x_{t−1} (the official w^p plot). Quick mode: 6,000 steps.
+t = 5,000 drawn as arrows from x_{t−1} (the official w^p plot). The cosine, the perturbed points and t₀
+are the claim kim-2023/beale-case-iii's observers and rule. Quick mode: 6,000 steps.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Beale: GD reaches the valley of the minimum, SAM with ρ ≥ 0.5 is trapped at the saddle (0, 1).
 
-Official settings of Harry24k/sam-saddle (kim_2023.md, Beale function): start (1, 2), lr 1.25e-5,
+Kim et al. 2023's Beale figure with the settings of Harry24k/sam-saddle [official code]: start (1, 2), lr 1.25e-5,
 float64, normalized SAM with ρ ∈ {0.1, 0.5, 1.0} (ρ = 0 is GD). The run length is fixed as in the
 official code: GD runs until its stopping rule fires (87,683 steps: within 0.55 of (3, 0.5) with
 500 consecutive moves < 1e-5; re-derived by the full mode of the claim kim-2023/beale-saddle-trap)
 and every SAM run uses the same number of steps; GD is the ρ = 0 run of the batch. Left: trajectories
-on a log-scaled contour of f; right: f(x_t) against t. Quick mode: the note's η = 1e-4 variant for
-4,000 steps (no stopping-rule run).
+on a log-scaled contour of f; right: f(x_t) against t. Quick mode: the claim's quick mode, η = 1e-4
+(the step size reported for the paper's figure) for 4,000 steps (no stopping-rule run).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Escape from a saddle with minibatch noise: SAM escapes later than SGD; momentum and small batches help.
 
-Saddle f = ½(z₊² − z₋²) (λ = (1, −1), random rotation), minibatch-like gradient noise ξ ~ N(0, |H|/B)
-(kim_2023.md: C ≈ (1/B)[H]⁺), the same ξ at both SAM gradient calls, η = 0.01, start at the saddle.
+Saddle f = ½(z₊² − z₋²) (λ = (1, −1), random rotation: the claims' saddle at seed 0), minibatch-like
+gradient noise ξ ~ N(0, |H|/B) (Kim et al. 2023's SDE covariance C ≈ (1/B)[H]⁺), the same ξ at both
+SAM gradient calls, η = 0.01, start at the saddle.
 Escape time = first step with |v₋ᵀx| ≥ 2 (exact first passage). (a) Distribution of escape times at
 B = 64 without momentum; (b) median escape step against B and (c) against the momentum γ (bands:
 quartiles; a missing point means fewer than half of the runs escaped within the horizon — the

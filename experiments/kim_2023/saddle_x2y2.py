@@ -1,11 +1,12 @@
 """x² − y²: GD escapes along y, normalized SAM is trapped at the saddle in a period-2 orbit.
 
-The official demo (Harry24k/sam-saddle; kim_2023.md Prediction 5): start (−3, −0.01), η = 0.01, no
+Kim et al. 2023's x² − y² figure with its demo's settings (Harry24k/sam-saddle): start (−3, −0.01), η = 0.01, no
 momentum, normalized SAM with ρ = 0.5 (samlab runs in float64; the demo used float32). Also shown:
 SAM with ρ = 0.05 (escapes: no trap without the ρ-neighbourhood), USAM at its threshold ρ = 0.5
 (ρ|λ₋| = 1: y freezes) and above it, ρ = 0.6 (attracted). Left: trajectories on the contours of f;
 middle: |y_t| (log) with the derived per-step factor |m₋| = |1 + η|λ₋| − |λ₋|²(2 − ηλ₊)/λ₊²| = 0.96 of
-the trapped SAM run; right: |x_t| converging to the 2-cycle amplitude a₊ = ηρλ₊/(2 − ηλ₊).
+the trapped SAM run; right: |x_t| converging to the 2-cycle amplitude a₊ = ηρλ₊/(2 − ηλ₊) (pure SAM;
+the demo's own update, which accumulates ∇f(w) + ∇f(w^p), orbits at 2ηρ/(2 − 4η) = 0.0051020).
 """
 
 from __future__ import annotations

@@ -2,13 +2,18 @@ r"""Claims of Khanh, Luong, Mordukhovich & Tran (2024), "Fundamental Convergence
 Sharpness-Aware Minimization" (NeurIPS 2024; arXiv 2401.08060).
 
 The paper reads SAM, VaSSO, RSAM and F-SAM as inexact gradient descent (IGD) with absolute error
-Lρ_k, and USAM as IGD with relative error. Each claim maps one row of the prediction table of
-/work/shared/papers/khanh_2024.md ("Prediction k") to a measurement made with ``samlab.run``.
-The theorem hypotheses are reconstructions (the note's Set A: Σt = ∞, t → 0, Σtρ < ∞; Set B: Σtρ² < ∞
-instead of Σtρ < ∞; Thm 3.2-type: constant ρ, Σt = ∞, Σt² < ∞), so every claim states which ones its
-schedules must satisfy and checks them exactly with sympy (:func:`samlab.theory.khanh_2024.
-power_schedule_conditions`) before running. Per-step checks observe every step of ``samlab.run``
-through :class:`samlab.StepView`.
+Lρ_k, and USAM as IGD with relative error. Each claim turns one of its results into a measurement
+made with ``samlab.run``; instances, schedules and settings shared with the figure scripts are in
+:mod:`samlab.setups.khanh_2024`.
+
+Provenance. The abstract's statements are [paper]; the Diminish schedules are read from
+lhchau/fundamental-sam [official code]. The theorems' conclusions and the toy figures (p. 5, p. 25)
+are known from secondary captions of the paper, whose toy problems state no parameters: the
+instances are this project's [derived]. The theorem hypotheses are reconstructions [derived] (Set A:
+Σt = ∞, t → 0, Σtρ < ∞; Set B: Σtρ² < ∞ instead of Σtρ < ∞; Thm 3.2-type: constant ρ, Σt = ∞,
+Σt² < ∞), so every claim states which ones its schedules must satisfy and checks them exactly with
+sympy (:func:`samlab.theory.khanh_2024.power_schedule_conditions`) before running. Per-step checks
+observe every step of ``samlab.run`` through :class:`samlab.StepView`.
 """
 
 from __future__ import annotations
@@ -65,14 +70,15 @@ def required(conditions: dict, keys) -> bool:
     return all(conditions.get(k, False) for k in keys)
 
 
-# ============================================================================ Prediction 1
+# ============================================================================ constant stepsize (figure p. 5)
 
 @claim(
     id="khanh-2024/constant-step-cycle",
     statement="Constant-stepsize SAM does not converge on a strongly convex quadratic: it ends on the "
               "period-2 orbit ±c·e_top, c = taρ/(2 − ta), f → (a/2)c² > f*, while GD with the same t converges",
-    provenance="Khanh et al. 2024, figure p. 5 [secondary] (GD vs SAM with constant stepsize on a strongly "
-               "convex quadratic); closed form [derived] — khanh_2024.md Prediction 1",
+    provenance="Khanh et al. 2024, figure p. 5 (GD vs SAM with constant stepsize on a strongly convex quadratic; "
+               "known from its caption, no parameters stated) [derived: the exact 2-cycle ±taρ/(2 − ta) and the "
+               "instances]",
     kind="plateau",
     quick={"steps": 2000, "scalar_lr": [0.1, 0.3], "scalar_rho": [0.5, 0.1, 1.0],
            "rotated_dims": [10], "rotated_rho": [0.1, 0.02], "runs": 4},
@@ -80,7 +86,7 @@ def required(conditions: dict, keys) -> bool:
           "rotated_dims": [10, 50], "rotated_rho": [0.2, 0.1, 0.02], "runs": 16},
 )
 def constant_step_cycle(s, seed):
-    """(i) f = ½x² (a = 1), x¹ = 3, every (t, ρ) of the grid (the note's t = 0.1, ρ = 0.5 included);
+    """(i) f = ½x² (a = 1), x¹ = 3, every (t, ρ) of the grid (t = 0.1, ρ = 0.5 included: |x| → 0.026316);
     (ii) f = ½xᵀdiag(1, 10)x, t = 0.05, ρ = 0.1, x¹ = (1, 1); (ii') rotated quadratics, spectrum
     log-spaced in [1, 10], random starts, t = 0.05, several ρ; (iii) GD with t = 0.05 on (ii).
 
@@ -90,7 +96,7 @@ def constant_step_cycle(s, seed):
     orbit)^{K/2}, reported as ``transient_bound`` and below 1e-40 for every case, so only rounding
     remains (1e-15 relative); a wrong amplitude such as taρ/2 (the small-t form) is off by 5% at
     ta = 0.1 and fails by seven decades. GD must reach f < 1e-30 (its contraction (1 − 0.05)^{2K}
-    gives 1e-89 at K = 2000) — the note's acceptance (iii). Conditions: a constant t has Σt² = ∞ and
+    gives 1e-89 at K = 2000), i.e. it converges where SAM stalls. Conditions: a constant t has Σt² = ∞ and
     t ↛ 0 (sympy, reported), the Thm 3.2-type hypothesis whose failure this claim exhibits.
     """
     K = s["steps"]
@@ -140,22 +146,22 @@ def constant_step_cycle(s, seed):
     )
 
 
-# ============================================================================ Prediction 2
+# ============================================================================ Theorem 3.2
 
 @claim(
     id="khanh-2024/convex-diminishing-steps",
     statement="Convex f, constant ρ, stepsizes with Σt_k = ∞ and Σt_k² < ∞: f(x_k) → f*, ∇f(x_k) → 0 and "
               "x_k → x*; on quadratics the residual oscillation follows the envelope f_k − f* = (a/2)c_k², "
               "c_k = t_k aρ/(2 − t_k a)",
-    provenance="Khanh et al. 2024, Theorem 3.2 [secondary: Table 2 and Theorem 3.2 captions]; hypotheses "
-               "Σt = ∞, Σt² < ∞ [derived, corroborated by the official Diminish schedules]; envelope [derived] "
-               "— khanh_2024.md Prediction 2",
+    provenance="Khanh et al. 2024, Theorem 3.2 (convex f, constant ρ; conclusions known from the Table 2 and "
+               "Theorem 3.2 captions) [derived: hypotheses Σt = ∞, Σt² < ∞, corroborated by the Diminish schedules "
+               "of lhchau/fundamental-sam; the envelope of the residual 2-cycle]",
     kind="limit",
     quick=setup.CONVEX_DIMINISHING["quick"],
     full=setup.CONVEX_DIMINISHING["full"],
 )
 def convex_diminishing_steps(s, seed):
-    """SAM with constant ρ = 0.1 and t_k = c/k^a, a = 0.6, c = 1/(2L) (the note's 0.05 on diag(1, 10)),
+    """SAM with constant ρ = 0.1 and t_k = c/k^a, a = 0.6, c = 1/(2L) (0.05 on diag(1, 10), as in figure p. 5's setting),
     on diag(1, 10) from (1, 1), rotated quadratics (spectrum in [1, 10], 4 random starts each) and a
     convex logistic regression (a = λ_max ∇²f(x*)). Conditions used (Thm 3.2-type): Σt = ∞, Σt² < ∞
     (sympy, exact for a = 3/5) and t_1 ≤ 1/(2L) (the descent-lemma step of the proof skeleton).
@@ -170,14 +176,17 @@ def convex_diminishing_steps(s, seed):
     instance: f's maxima over dyadic windows after K/16 must decrease, and ‖∇f‖, ‖x − x*‖ must decrease
     from K/2 to K (Theorem 3.2's conclusions f → f*, ∇f → 0, x_k → x*).
     Finding on the non-quadratic instance (reported, not asserted): the residual is not the symmetric
-    2-cycle. ∇f(x ± ρe) carries ½∇³f[e, e]ρ² with the same sign at both phases, so a 2-periodic orbit
-    would need its centre at x* − ½H⁻¹∇³f[e, e]ρ², an offset δ = O(ρ²) independent of t_k; the two
-    phases then have f ≈ (a/2)(c_k ± δ)², the pair average exceeds the envelope by (δ/c_k)² and that
-    excess grows like 1/t_k² (logistic, ρ = 0.01: pair ratio 1.06 at k = 10⁴, 1.135 at 2·10⁴, i.e.
-    δ ≈ 2.4e-6 constant). Once c_k ≲ δ the orbit must restructure (it cannot keep alternating signs
-    around an off-centre point; at ρ = 0.1 it jumps between patterns), so f − f* decays more slowly and
-    less regularly than the quadratic envelope (fitted slope −1.27 ± 0.14 vs −1.20 at K = 2·10⁴), while
-    Theorem 3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent) still holds — the window maxima decrease.
+    2-cycle. ∇f(x ± ρe) carries ½∇³f[e, e]ρ² with the same sign at both phases, which a 2-periodic
+    orbit can only balance off-centre: its phases sit at x* + (δ_k ± c_k)e_top, f ≈ (a/2)(c_k ± δ_k)²,
+    and the pair average exceeds the envelope by (δ_k/c_k)². How δ_k scales depends on the instance:
+    on the logistic regression drawn from ``rng(0, "logistic-data")``, ρ = 0.01, δ_k ≈ −0.7c_k from
+    k = 10³ on (measured at k = 10⁴, 2·10⁴, 5·10⁴, 10⁵), so the pair ratio stays at 1.42–1.50; the
+    draw of ``logistic_instance`` from ``numpy.random.default_rng(3)`` (same sizes) has a constant δ
+    (≈ 2.4e-6) instead and a ratio growing like 1/t_k² (1.06 at k = 10⁴, 1.135 at 2·10⁴), which forces
+    the orbit to restructure once c_k ≲ δ. Either way f − f* decays less regularly
+    than the quadratic envelope (at ρ = 0.1 the orbit jumps between patterns; fitted slope
+    ``slopes_on_[K/2,K]["logistic"]``), while Theorem 3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent)
+    still holds — the window maxima decrease.
     """
     K, rho, a_exp = s["steps"], s["rho"], s["power"]
     cond = T.power_schedule_conditions(a_exp)
@@ -232,7 +241,7 @@ def convex_diminishing_steps(s, seed):
     )
 
 
-# ============================================================================ Prediction 8
+# ============================================================================ convex descent direction
 
 def _convex_gap(view) -> np.ndarray:
     """(⟨∇f(y), ∇f(x)⟩ − ‖∇f(x)‖²)/(‖∇f(y)‖‖∇f(x)‖) at the step's x = x_{k−1} (0 where ∇f(x) = 0)."""
@@ -256,15 +265,17 @@ def _convex_gap_rel(view) -> np.ndarray:
     id="khanh-2024/convex-descent-inequality",
     statement="For convex f the SAM direction satisfies ⟨∇f(x + ρ∇f(x)/‖∇f(x)‖), ∇f(x)⟩ ≥ ‖∇f(x)‖² at every "
               "iterate (so it is a descent direction); on nonconvex f it can fail",
-    provenance="Khanh et al. 2024, proof of Theorem 3.2 (monotonicity of ∇f) [derived, algebra only in the "
-               "note] — khanh_2024.md Prediction 8 and Pitfall 'Convex-only descent property'",
+    provenance="Khanh et al. 2024, Theorem 3.2 [derived: the monotonicity of ∇f that a proof of it rests on, "
+               "⟨∇f(x + ρ∇f/‖∇f‖), ∇f(x)⟩ ≥ ‖∇f(x)‖² for convex f; the −cos x control shows it fails without "
+               "convexity]",
     kind="bound",
     quick={"steps": 400, "rotated_dims": [10], "rhos": [0.1, 1.0]},
     full={"steps": 5000, "rotated_dims": [10, 50], "rhos": [0.01, 0.1, 1.0]},
 )
 def convex_descent_inequality(s, seed):
-    """Every step of SAM runs with constant steps (t = 1/(2L), Prediction 1 setting) and diminishing
-    steps (t_k = 1/(2L)/k^0.6, Prediction 2) for each ρ, on diag(1, 10), rotated quadratics and a
+    """Every step of SAM runs with constant steps (t = 1/(2L), the constant-step-cycle setting) and
+    diminishing steps (t_k = 1/(2L)/k^0.6, the convex-diminishing-steps schedule) for each ρ, on
+    diag(1, 10), rotated quadratics and a
     convex logistic regression, observing q_k = (⟨∇f(y_k), ∇f(x_{k−1})⟩ − ‖∇f(x_{k−1})‖²)/
     (‖∇f(y_k)‖‖∇f(x_{k−1})‖). The theorem: q_k ≥ 0.
 
@@ -300,7 +311,7 @@ def convex_descent_inequality(s, seed):
     )
 
 
-# ============================================================================ Predictions 3 and 5
+# ============================================================================ Theorem 3.3, Corollary 3.5, Theorem 4.1
 
 def nonconvex_run(problem, method: str, lr, rho, steps: int, *, per_step: bool, runs: int = 1, seed: int = 0,
                   name: str = ""):
@@ -358,9 +369,9 @@ def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
     statement="Nonconvex f with ∇f Lipschitz, ρ_k → 0, Σt_k = ∞, Σt_k² < ∞, Σt_kρ_k < ∞: for SAM, USAM, VaSSO, "
               "RSAM and F-SAM, ∇f(x_k) → 0, f(x_k) converges, the iterates are Cauchy and the path length "
               "Σ‖x_{k+1} − x_k‖ is finite; SAM with constant ρ plateaus instead",
-    provenance="Khanh et al. 2024, Theorem 3.3 (SAM), Corollary 3.5 (VaSSO, RSAM, F-SAM), Theorem 4.1 (USAM) "
-               "[paper: abstract; secondary: Table 3 caption]; hypotheses = the note's Set A [derived]; "
-               "log-loss construction and schedules [derived] — khanh_2024.md Predictions 3 and 5",
+    provenance="Khanh et al. 2024, Theorem 3.3 (SAM), Corollary 3.5 (VaSSO, RSAM, F-SAM) and Theorem 4.1 (USAM): "
+               "∇f(x_k) → 0, f(x_k) converges, iterates converge under KL [paper: abstract; the numbering from the "
+               "Table 3 caption]; hypotheses reconstructed as Set A, the log-loss instance and schedules [derived]",
     kind="limit",
     quick={"cases": [[2, 2048, 1e-3]], "path_n": [2], "t0": 50.0, "rsam_runs": 4, **setup.NONCONVEX},
     full={"cases": [[2, 131072, 1e-5], [20, 200000, 1.0]], "path_n": [2], "t0": 0.0, "rsam_runs": 4,
@@ -368,19 +379,20 @@ def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
 )
 def nonconvex_vanishing_radius(s, seed):
     """Log-loss f = Σ log(1 + (Ax − b)_i²), A, b ~ N(0, 1) (m = n, seed 0), x¹ = 0, L = 2‖A‖²;
-    t_k = (1/L)((1 + t0)/(k + t0))^0.6 and ρ_k = 0.1/k^0.5 (full mode: t0 = 0, the note's
+    t_k = (1/L)((1 + t0)/(k + t0))^0.6 and ρ_k = 0.1/k^0.5 (full mode: t0 = 0,
     t_k = 1/(L k^0.6); quick mode t0 = 50 keeps t ≈ 1/L for ~50 steps, same tail exponents). Conditions
     (sympy, exact): Σt = ∞, Σt² < ∞, Σtρ < ∞ (Set A) and Σtρ² < ∞ (Set B), t → 0, ρ → 0. VaSSO θ = 0.4,
     F-SAM σ = 1, β = 0.9, RSAM σ_k = ρ_k (4 seeded runs). Controls: SAM with constant t = 1/L, ρ = 0.1;
     SAM with ρ_k = 0.1/k^0.3 (Set B holds, Set A fails).
 
-    For every method and case (n, K, tol): (a) ‖∇f(x_K)‖ ≤ tol — n = 2: the note's 1e-5 at ~10⁵ (full),
-    1e-3 < 1/80 of the control plateau 0.083 (quick); n = 20: 1.0, i.e. 1/13 of ‖∇f(x¹)‖ (the note
-    measured 13 → 0.39 at 2·10⁵) — and the running minimum of ‖∇f‖ has a log-log slope over [K/10, K]
-    whose 95% CI lies below 0 (the note's n = 20 criterion, also applied at n = 2). Tolerances: the
-    gradient thresholds are the note's measured levels with margin (n = 2: 1.4e-7 measured at 10⁵ vs
-    1e-5); the structural checks below use 95% regression intervals or factors ≥ 10 between what
-    converges and what does not.
+    For every method and case (n, K, tol): (a) ‖∇f(x_K)‖ ≤ tol — n = 2: 1e-5 at ~10⁵ (full),
+    1e-3 < 1/80 of the control plateau 0.083 (quick); n = 20: 1.0, i.e. 1/13 of ‖∇f(x¹)‖ (measured
+    13 → 0.39 at 2·10⁵) — and the running minimum of ‖∇f‖ has a log-log slope over [K/10, K]
+    whose 95% CI lies below 0 (the criterion for n = 20, whose ‖∇f‖ is still far from 0, also applied
+    at n = 2). Tolerances: the gradient thresholds are measured levels on these instances with margin
+    (n = 2: 1.4e-7 measured at 10⁵ vs 1e-5); they are absolute, so they hold for the log-loss instances
+    of seed 0 (:func:`samlab.setups.khanh_2024.log_loss_instance`), not for any draw; the structural
+    checks below use 95% regression intervals or factors ≥ 10 between what converges and what does not.
     For n in ``path_n`` (every step observed): (b) f converges: the oscillation max − min of f over
     [K/2, K] is ≤ 1e-3 of the total decrease f(x¹) − f(x_K); (c) Cauchy: sup_{k ≥ K/2} ‖x_k − x_K‖ ≤
     1e-2·‖x_K − x¹‖ and the suprema over dyadic windows decrease; (d) finite length: the step lengths
@@ -473,14 +485,14 @@ def nonconvex_vanishing_radius(s, seed):
     )
 
 
-# ============================================================================ control plateau (Prediction 3)
+# ============================================================================ constant radius: the control
 
 @claim(
     id="khanh-2024/constant-radius-plateau",
     statement="SAM with constant t and ρ on the nonconvex log-loss does not reach a stationary point: ‖∇f(x_k)‖ "
               "settles at the 2-cycle value a·taρ/(2 − ta) (a = λ_max ∇²f at the limit), up to O(ρ³)",
-    provenance="Khanh et al. 2024, Theorem 3.3 requires ρ_k → 0 [paper; secondary]; control of khanh_2024.md "
-               "Prediction 3 ('constant t = 1/L, ρ = 0.1 plateaus, ‖∇f‖ ≈ 8.3e-2'); closed form [derived]",
+    provenance="Khanh et al. 2024, Theorem 3.3 (nonconvex f needs ρ_k → 0) [paper: abstract]; the constant-ρ "
+               "control of the nonconvex claim and the 2-cycle closed form [derived]",
     kind="plateau",
     quick={"cases": [[2, 3000]], "rhos": [0.1, 0.03, 0.01, 0.003]},
     full={"cases": [[2, 20000], [5, 20000], [20, 100000]], "rhos": [0.1, 0.03, 0.01, 0.003, 0.001]},
@@ -498,7 +510,7 @@ def constant_radius_plateau(s, seed):
     first correction is O(ρ²) relative (measured 3.4e-2, 3.3e-3, 3.7e-4, 3.3e-5 at ρ = 0.1 … 0.003 for
     n = 2). Tolerances: slope within 2 ± 0.2 (the ρ⁴ term bends the n = 20 curve at ρ = 0.1, which is
     why only the three smallest ρ enter; measured 1.997 at n = 2), e ≤ 1e-3 at the smallest ρ (3.3e-5
-    at ρ = 0.003, n = 2; 6e-4 at n = 20), and the ρ = 0.1 plateau (the note's control, 8.3e-2 at n = 2)
+    at ρ = 0.003, n = 2; 6e-4 at n = 20), and the ρ = 0.1 plateau (the control, 8.3e-2 at n = 2)
     at least 1/2 of the prediction. Conditions: constant t and ρ violate t → 0, Σt² < ∞ and ρ → 0
     (sympy, reported) — the control of the Thm 3.3-type hypotheses.
     """
@@ -531,7 +543,7 @@ def constant_radius_plateau(s, seed):
                             "conditions_constant_t_rho": T.power_schedule_conditions(0.0, 0.0)})
 
 
-# ============================================================================ Prediction 5 (IGD error bound)
+# ============================================================================ the IGD error bounds
 
 def _igd_observer(L: float, rho_fn, relative: bool):
     """‖∇f(y_k) − ∇f(x_{k−1})‖/(Lρ_k) (normalized) or /(Lρ_k‖∇f(x_{k−1})‖) (USAM, relative error).
@@ -563,14 +575,15 @@ def _radius_observer(rho_fn):
     id="khanh-2024/igd-error-bound",
     statement="Every normalized variant (SAM, VaSSO, RSAM, F-SAM) is inexact gradient descent with absolute error: "
               "‖∇f(y_k) − ∇f(x_k)‖ ≤ Lρ_k at every step; USAM has relative error ‖∇f(y_k) − ∇f(x_k)‖ ≤ Lρ_k‖∇f(x_k)‖",
-    provenance="Khanh et al. 2024, IGD framework of Theorem 3.3 / Corollary 3.5 (absolute error) and Theorem 4.1 "
-               "(relative error) [paper: abstract; secondary]; per-step check [derived] — khanh_2024.md Prediction 5",
+    provenance="Khanh et al. 2024, the inexact-gradient-descent framework [paper: abstract] of Theorem 3.3 / "
+               "Corollary 3.5 (absolute error) and Theorem 4.1 (relative error); the bounds follow from the "
+               "Lipschitz gradient, checked at every step [derived]",
     kind="bound",
     quick={"n": [2, 20], "steps": 150, "rotated_dim": 10},
     full={"n": [2, 20, 100], "steps": 3000, "rotated_dim": 50},
 )
 def igd_error_bound(s, seed):
-    """Every step of each variant, with ρ_k = 0.1/k^0.5, t_k = 1/(L k^0.6) (Prediction 3 schedules) and
+    """Every step of each variant, with ρ_k = 0.1/k^0.5, t_k = 1/(L k^0.6) (the nonconvex claim's schedules) and
     with constant ρ = 0.1, t = 1/L, on the log-loss (m = n, seed 0, x¹ = 0, L = 2‖A‖² ≥ sup‖∇²f‖ since
     |d²/dr² log(1 + r²)| ≤ 2) and a rotated quadratic (spectrum in [1, 10], 4 random starts; L = λ_max).
     VaSSO θ = 0.4, F-SAM σ = 1, β = 0.9, RSAM σ = ρ_k (4 seeded runs). USAM uses ρ/(0.2L) (Lρ = 0.5 at
@@ -637,32 +650,33 @@ def igd_error_bound(s, seed):
     )
 
 
-# ============================================================================ Prediction 6 (USAM descent)
+# ============================================================================ Theorem 4.1: USAM descent
 
 @claim(
     id="khanh-2024/usam-monotone-descent",
     statement="USAM with constant ρ < 1/L and constant t < 2(1 − Lρ)/(L(1 + Lρ)²) is a monotone descent method: "
               "f(x_{k+1}) ≤ f(x_k) − t·c·‖∇f(x_k)‖², c = (1 − Lρ) − (Lt/2)(1 + Lρ)² > 0, hence ∇f(x_k) → 0",
-    provenance="Khanh et al. 2024, Theorem 4.1 (USAM, 'weaker assumptions') [secondary]; the region and c are a "
-               "sufficient condition [derived, sympy: samlab.theory.khanh_2024.usam_descent_exprs] — "
-               "khanh_2024.md Prediction 6",
+    provenance="Khanh et al. 2024, Theorem 4.1 (USAM converges 'under weaker assumptions'; hypotheses not "
+               "available) [derived: the region and c are a sufficient condition, sympy: "
+               "samlab.theory.khanh_2024.usam_descent_exprs]",
     kind="bound",
     quick={"n": [2, 20], "steps": 2000, "pairs": 6, "pair_grad_tol": 1e-9},
     full={"n": [2, 20, 100], "steps": 20000, "pairs": 12, "pair_grad_tol": 1e-12},
 )
 def usam_monotone_descent(s, seed):
-    """Log-loss (m = n, seed 0), x¹ = 0, L = 2‖A‖². One batched run per n over the note's pair
-    (ρ = 0.5/L, t = ½t̄) and ``pairs`` random pairs ρ = u/L, t = v·t̄(ρ), u, v ~ U(0.05, 0.95) (seeded):
-    the whole derived region, not a single point. Every step is observed.
+    """Log-loss (m = n, seed 0), x¹ = 0, L = 2‖A‖². One batched run per n over the middle pair
+    (ρ = 0.5/L, t = ½t̄) and ``pairs`` random pairs ρ = u/L, t = v·t̄(ρ), u, v ~ U(0.05, 0.95) (from
+    ``rng(seed, "descent-pairs", n)``): the whole derived region, not a single point. Every step is
+    observed.
 
     Checked at every step k and run: f(x_k) − f(x_{k−1}) ≤ −t c ‖∇f(x_{k−1})‖² + ε_k, where ε_k is twice
     the float64 error bound of evaluating f at x_{k−1} and x_k (:func:`log_loss_eval_error`; it matters
     only once f reaches ~1e-30 at n = 2). Any violation fails; so does any run with f increasing by more
     than ε_k (monotonicity). Measured headline: the smallest ratio (actual decrease)/(guaranteed t c‖∇f‖²)
-    over steps where the guarantee exceeds 1e3·ε_k — it must be ≥ 1. Also: the note's pair reaches
-    ‖∇f(x_K)‖ ≤ ``note_grad_tol`` at n = 2 — near x* USAM is linear with slowest factor
+    over steps where the guarantee exceeds 1e3·ε_k — it must be ≥ 1. Also: the middle pair reaches
+    ‖∇f(x_K)‖ ≤ ``pair_grad_tol`` at n = 2 — near x* USAM is linear with slowest factor
     1 − tλ_min(1 + ρλ_min) ≈ 0.9886 (λ_min = 0.044, L = 0.86), so ‖∇f‖ ≈ 0.35·0.9886^K: 4e-11 at
-    K = 2000 (quick tolerance 1e-9), the float64 floor ~1e-16 at K = 2·10⁴ (full tolerance 1e-12; the note
+    K = 2000 (quick tolerance 1e-9), the float64 floor ~1e-16 at K = 2·10⁴ (full tolerance 1e-12;
     measured 8e-16) — and every run satisfies the telescoped bound
     min_{k<K} ‖∇f(x_k)‖² ≤ (f(x¹) − f(x_K))/(t c K), the O(1/√K) form of ∇f → 0 (reported).
     Conditions used: constant ρ and t (no summability needed; t ≥ t_min > 0 gives lim ‖∇f‖ = 0).
@@ -712,19 +726,20 @@ def usam_monotone_descent(s, seed):
     return Verdict(
         passed=ok and worst_ratio >= 1.0, measured=worst_ratio, predicted=1.0,
         tolerance="0 steps with f_k − f_{k−1} > −t c‖∇f‖² + ε_k (ε_k: float64 error bound of f); "
-                  "min actual/guaranteed decrease ≥ 1; note's pair ‖∇f(x_K)‖ ≤ note_grad_tol at n = 2",
+                  "min actual/guaranteed decrease ≥ 1; middle pair ‖∇f(x_K)‖ ≤ pair_grad_tol at n = 2",
         details={"cases": out, "total_violations": violations, "steps": K},
     )
 
 
-# ============================================================================ Prediction 4 (Remark 3.6)
+# ============================================================================ Remark 3.6
 
 @claim(
     id="khanh-2024/almost-constant-radius",
     statement="Remark 3.6: ρ_k = C/k^p with small p satisfies the vanishing-radius hypothesis yet behaves like "
               "constant ρ = C: the final f differs by at most ≈ 1 − K^{−2p} relative, while GD is far away",
-    provenance="Khanh et al. 2024, Remark 3.6 and appendix figure p. 25 [secondary]; log-loss construction and "
-               "the first-order bound [derived] — khanh_2024.md Prediction 4",
+    provenance="Khanh et al. 2024, Remark 3.6 and the appendix figure p. 25 (known from its caption; m, A, b, C, "
+               "p, t_k not stated) [derived: the log-loss instance, C = 0.1, p = 0.001, t = 1/L and the "
+               "first-order bound]",
     kind="bound",
     quick=setup.REMARK_36["quick"],
     full=setup.REMARK_36["full"],
@@ -739,7 +754,7 @@ def almost_constant_radius(s, seed):
     K = 2000, 1.7% at K = 5000). Measured: max over n of |f_K(C/k^p) − f_K(C)|/f_K(C). Tolerance: ≤ 1.1×
     the first-order value (10% for the O(ρ) curvature of the elasticity; measured 0.94× at n = 2). The
     claim must also discriminate: GD's final f differs from constant-ρ SAM's by ≥ 10× that value for
-    every n. Conditions: the note's protocol uses constant t, for which Σtρ_k = ∞ and Σtρ_k² = ∞ (sympy)
+    every n. Conditions: this protocol uses constant t, for which Σtρ_k = ∞ and Σtρ_k² = ∞ (sympy)
     — it does not meet the theory's hypotheses; t_k = c/k does for every p > 0 (Σtρ_k < ∞, exponent
     1 + p), but only formally: the tail Σ_{k>K} t_kρ_k ≈ cC·K^{−p}/p is still ≈ 98 cC at K = 10⁹ for
     p = 0.001 — the remark's point: the theory allows radii that are constant for every practical K
@@ -769,16 +784,16 @@ def almost_constant_radius(s, seed):
     )
 
 
-# ============================================================================ Prediction 7 (−cos x)
+# ============================================================================ −cos x: hallucinated fixed point
 
 @claim(
     id="khanh-2024/hallucinated-fixed-point",
     statement="With constant ρ ∈ (π, 2π), SAM on f = −cos x converges to a non-stationary point: x̂ = 2π − ρ "
               "(f'(x̂) = −sin ρ ≠ 0, attracting for every step t ∈ (0, 2)) or its mirror ρ about the maximizer π; "
               "with ρ_k → 0 every run ends at a stationary point",
-    provenance="Side fact of khanh_2024.md (why Theorem 3.3 needs ρ_k → 0) [derived, sympy: "
+    provenance="Khanh et al. 2024, Theorem 3.3 needs ρ_k → 0 [paper: abstract]; why, on −cos x [derived, sympy: "
                "samlab.theory.khanh_2024.neg_cos_fixed_point_exprs]; hallucinated minimizers of Park, Jang, Ryu & "
-               "Yang (arXiv 2509.21818) — khanh_2024.md Prediction 7",
+               "Yang (arXiv 2509.21818)",
     kind="limit",
     quick=setup.HALLUCINATED["quick"],
     full=setup.HALLUCINATED["full"],
@@ -789,18 +804,19 @@ def hallucinated_fixed_point(s, seed):
     x̂ = 2π − ρ has multiplier 1 − t (sympy); by the symmetry f(x) = f(2π − x) its mirror 2π − x̂ = ρ in
     (π, 2π) is a fixed point with the same multiplier (reached when a large step, t ≳ 1.5, jumps over π).
     So |x_K − x̂| ≈ |1 − t|^K plus rounding (≤ 0.9^1000 ≈ 2e-46 at the quick K = 1000). Tolerance 1e-9
-    (the note's) on the distance to the nearer of the two, and |f'(x_K)| = |sin ρ| ± 1e-9 with
+    (rounding of x near 2.3 is ~1e-16, so 1e-9 only absorbs the transient) on the distance to the
+    nearer of the two, and |f'(x_K)| = |sin ρ| ± 1e-9 with
     |sin ρ| ≥ 0.15 on the grid (x_K is not stationary); the fraction at the mirror point is reported.
 
     Vanishing radius from the same starts: ρ_k = ρ/k^0.5, t_k = t/k^0.6 (Σt = ∞, Σt² < ∞, Σtρ < ∞,
     Σtρ² < ∞: sympy). Every run must end stationary: max over the last 100 steps of |f'(x_k)|/c_k ≤ 3,
     c_k = t_kρ_k/(2 − t_k) (the 2-cycle amplitude at curvature |f''| = 1). Around the minimizer the
     residual is the symmetric 2-cycle, |x_k| ≈ c_k (ratio 1 + O(lag)); a run trapped at the maximizer π
-    oscillates with steps t_k sin ρ_k ≈ 2c_k, hence the factor 3 (measured max 2.0). The note's case
-    (x¹ = 2, ρ = 4, t = 0.1, one more column of the batch) must end at the minimizer with |x_K|/c_K
+    oscillates with steps t_k sin ρ_k ≈ 2c_k, hence the factor 3 (measured max 2.0). The case
+    x¹ = 2, ρ = 4, t = 0.1 (one more column of the batch) must end at the minimizer with |x_K|/c_K
     within 10% of 1 (the lag and the phase of the orbit: measured 0.975 at K = 10⁴) — at K = 10⁴ this
-    is the note's |x_K| < 1e-5 (note 7.8e-6; c_K = 7.96e-6).
-    Discrepancy with the note (reported, not a failure): from starts x¹ ≳ 2.3 the vanishing-radius
+    gives |x_K| < 1e-5 (measured 7.8e-6; c_K = 7.96e-6).
+    Finding (reported, not a failure): from starts x¹ ≳ 2.3 the vanishing-radius
     runs converge to the maximizer π of −cos, a stationary point (consistent with Theorem 3.3, which
     promises only stationarity), not to the minimizer 0: in 1-D a strict maximum attracts SAM from
     |x − π| < ρ_k (the ascent step jumps across it), and the trapped oscillation ~t_kρ_k shrinks faster
@@ -873,9 +889,9 @@ def _last_change(values: np.ndarray) -> int:
     statement="The official Diminish 1–3 learning rates satisfy Σt = ∞ and Σt² < ∞ (the exponent 0.5001, not 0.5, "
               "is what keeps Σt² finite), and with them constant-ρ SAM on a convex quadratic converges: its residual "
               "oscillation sits on the closed-form level of the current learning rate, far below the constant-lr plateau",
-    provenance="Khanh et al. 2024, deep-learning experiments [official code: lhchau/fundamental-sam, scheduler/ and "
-               "utils/get_scheduler.py]; Theorem 3.2-type hypotheses [derived]; envelope [derived] — khanh_2024.md "
-               "'Deep learning' and Pitfalls 'Which t_k/ρ_k conditions', 'Diminish 3 indexing'",
+    provenance="Khanh et al. 2024, deep-learning experiments: the Diminish 1–3 schedules, stepped once per epoch, "
+               "Diminish 3's n starting at 3 [official code: lhchau/fundamental-sam, scheduler/ and "
+               "utils/get_scheduler.py]; Theorem 3.2-type hypotheses and the envelope [derived]",
     kind="limit",
     quick={"iters_per_epoch": 100, "epochs": 30, "rho": 0.05, "base": 0.1, "top": 19.0, "dim": 10},
     full={"iters_per_epoch": 352, "epochs": 200, "rho": 0.05, "base": 0.1, "top": 19.0, "dim": 20},
