@@ -20,6 +20,7 @@ from matplotlib.colors import ListedColormap, TwoSlopeNorm
 import samlab as sl
 from samlab import plotting
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.linalg import row_norms
 from samlab.setups import kim_2023 as setup
 from samlab.theory import kim_2023 as K
 
@@ -76,7 +77,7 @@ def plot(paths: dict, out=None) -> Path:
     _axes(ax, mags, "USAM: sharp threshold")
 
     yS = np.abs(sam.iterates[-1, :, 0])
-    nS = np.linalg.norm(sam.iterates[-1], axis=1)
+    nS = row_norms(sam.iterates[-1])
     cat = np.full(yS.shape, 1)  # neither
     cat[nS < 0.1] = 2  # trapped, oscillating around the saddle
     cat[(nS < 0.1) & (yS < 1e-6)] = 3  # trapped on the 2-cycle (unstable coordinate gone)

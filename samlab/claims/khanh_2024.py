@@ -748,7 +748,7 @@ def almost_constant_radius(s, seed):
     """Log-loss (m = n, seed 0), x¹ = 0, constant t = 1/L, K steps: SAM with ρ = C, SAM with ρ_k = C/k^p
     (C = 0.1, p = 0.001) and GD.
 
-    Prediction [derived]: with ta = 1 near x*, constant-step SAM ends on its 2-cycle whose level is
+    Expected [derived]: with ta = 1 near x*, constant-step SAM ends on its 2-cycle whose level is
     f ≈ F + Gρ² with F, G ≥ 0 (the elasticity d ln f/d ln ρ ≤ 2: measured 1.95 at n = 2, 1.5 at n = 20),
     so replacing ρ by ρ_K = C·K^{−p} changes the final f by at most 1 − K^{−2p} relative (1.5% at
     K = 2000, 1.7% at K = 5000). Measured: max over n of |f_K(C/k^p) − f_K(C)|/f_K(C). Tolerance: ≤ 1.1×
