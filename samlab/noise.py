@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Noise", "Gaussian", "Discrete"]
+__all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise"]
 
 
 class Noise:
@@ -113,3 +113,53 @@ class Discrete(Noise):
 
     def describe(self):
         return {"name": self.name, "values": self.values.tolist(), "probs": self.probs.tolist()}
+
+
+class MinibatchNoise(Noise):
+    """Gaussian gradient noise ξ_b ~ N(0, C/B_b) with one batch size B_b per run (model B: σ ∝ 1/√B).
+
+    ``cov``: C (d, d) PSD, the per-sample covariance (e.g. |H|: Kim et al. 2023's C ≈ (1/B)[H]⁺, see
+    :func:`samlab.theory.kim_2023.minibatch_covariance`);
+    ``batch_size``: a float or a (B,) array (then a run must have exactly B runs). With
+    ``same_sample=True`` SAM uses the same ξ at both gradient calls (the engine's paired draw).
+    """
+
+    name = "minibatch_gaussian"
+
+    def __init__(self, cov, batch_size):
+        try:
+            c = np.asarray(cov, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"cov must be a real matrix, got {cov!r}") from exc
+        if not np.all(np.isfinite(c)):
+            raise ValueError("cov must be finite")
+        if c.ndim != 2 or c.shape[0] != c.shape[1] or not np.allclose(c, c.T):
+            raise ValueError("cov must be a symmetric square matrix")
+        w, V = np.linalg.eigh(c)
+        if w[0] < -1e-12 * max(1.0, abs(w[-1])):
+            raise ValueError("cov must be positive semidefinite")
+        self.cov = c
+        self.chol = V * np.sqrt(np.clip(w, 0.0, None))
+        try:
+            b = np.asarray(batch_size, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"batch_size must be a positive number or array, got {batch_size!r}") from exc
+        if not np.all(np.isfinite(b)) or np.any(b <= 0):
+            raise ValueError(f"batch_size must be finite and > 0, got {batch_size!r}")
+        if b.ndim > 1:
+            raise ValueError("batch_size must be a float or a 1-D array (one per run)")
+        self.batch_size = b
+        self._scale = 1.0 / np.sqrt(b)[:, None] if b.ndim == 1 else 1.0 / float(np.sqrt(b))
+
+    def check(self, dim):
+        if self.chol.shape[0] != dim:
+            raise ValueError(f"cov has shape {self.chol.shape} but the problem has dimension {dim}")
+
+    def draw(self, rng, runs, dim):
+        if self.batch_size.ndim == 1 and self.batch_size.shape[0] != runs:
+            raise ValueError(f"batch_size has {self.batch_size.shape[0]} values but the run has {runs} runs")
+        return (rng.standard_normal((runs, dim)) @ self.chol.T) * self._scale
+
+    def describe(self):
+        b = self.batch_size
+        return {"name": self.name, "cov": self.cov.tolist(), "batch_size": b.tolist() if b.ndim else float(b)}
