@@ -209,8 +209,13 @@ def _saddle(eigenvalues=(2.0, -2.0), seed=None):
 
 
 def _expression(expression, x_star=None, f_star=None, L=None):
+    """The text goes through samlab's whitelist parser (never evaluated), like any ``from_expression`` string."""
     known = {k: v for k, v in (("x_star", x_star), ("f_star", f_star), ("L", L)) if v is not None}
-    return _problems.from_expression(expression, name=expression, **known)
+    try:
+        return _problems.from_expression(expression, name=expression, **known)
+    except ValueError as exc:  # the library names its argument ``expr``; here the key is ``expression``
+        text = str(exc)
+        raise ValueError("expression" + text[4:] if re.match(r"expr\b", text) else text) from None
 
 
 def _log_loss(m=10, d=10, seed=0):
