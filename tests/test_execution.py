@@ -109,3 +109,14 @@ def test_executors_give_identical_verdicts():
     assert [r["id"] for r in serial] == ids
     assert _strip_time(serial) == _strip_time(pooled) == _strip_time(dasked)
     assert all(r["passed"] for r in serial)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(seed=1.5), "seed"), (dict(seed=True), "seed"), (dict(seed="1"), "seed"), (dict(seed=-1), "seed"),
+    (dict(quick="no"), "quick"), (dict(quick=1), "quick"), (dict(quick=None), "quick"),
+])
+def test_claim_check_types_are_strict(kwargs, name):
+    """seed is a non-negative integer and quick a bool: neither is truncated nor converted."""
+    c = sl.claims.get("general/gd-linear-rate")
+    with pytest.raises(ValueError, match=name):
+        c.check(**kwargs)
