@@ -57,8 +57,9 @@ def real(value: Any, name: str, *, minimum: float | None = None) -> float:
 def real_array(value: Any, name: str) -> np.ndarray:
     """``value`` (a number or nested sequence of numbers) as a float64 array.
 
-    Only integer and float dtypes pass: strings, bools, complex numbers and mixed objects are a
-    ValueError naming ``name``. Finiteness is left to the caller (some arrays may hold ±inf).
+    Integer and float arrays pass, and sequences of real number objects (sympy numbers, Fractions);
+    strings, bools, complex numbers and other objects are a ValueError naming ``name``. Finiteness
+    is left to the caller (some arrays may hold ±inf).
     """
     if isinstance(value, (str, bytes)):
         raise ValueError(f"{name} must be numbers, got {value!r}")
@@ -66,8 +67,12 @@ def real_array(value: Any, name: str) -> np.ndarray:
         arr = np.asarray(value)
     except (TypeError, ValueError) as exc:  # ragged nesting
         raise ValueError(f"{name} must be a number or an array of numbers, got {value!r}") from exc
-    if arr.dtype.kind not in "iuf" and not (arr.dtype.kind == "O" and arr.size == 0):
+    if arr.dtype.kind == "O" and all(isinstance(v, Real) and not _is_bool(v) for v in arr.flat):
+        return arr.astype(np.float64)  # e.g. sympy numbers, Fractions
+    if arr.dtype.kind not in "iuf":
         raise ValueError(f"{name} must be real numbers, got {_show(value)} (dtype {arr.dtype})")
+    if not isinstance(value, np.ndarray) and arr.size and any(_is_bool(v) for v in np.asarray(value, object).flat):
+        raise ValueError(f"{name} must be real numbers, not booleans, got {_show(value)}")  # [True, 1.0] upcasts
     return arr.astype(np.float64)
 
 
