@@ -123,7 +123,7 @@ def test_claim_check_types_are_strict(kwargs, name):
 
 
 # ----------------------------------------------------------------------------- one BLAS thread everywhere
-MATRIX_CLAIMS = ["oikonomou-loizou-2025/deterministic-usam-exact",
+MATRIX_CLAIMS = ["oikonomou-loizou-2025/deterministic-usam-exact", "oikonomou-loizou-2025/thm32-linear-rate",
                  "oikonomou-loizou-2025/step-size-formulas"]  # rotated quadratics and least squares: BLAS products
 
 
