@@ -833,8 +833,9 @@ def plot_saved(out: str | Path) -> Path:
             ax.set_yscale("linear")
             if plot["x"] == "t":
                 ax.set_xlim(0, max(last_t, 1))
-            ax.text(0.5, 0.5, "nothing to draw: every value is\n0 or not finite on the log axis", ha="center",
-                    va="center", transform=ax.transAxes, fontsize=11)
+            why = "0 or not finite on the log axis" if plot["logy"] or plot["logx"] else "not finite"
+            ax.text(0.5, 0.5, f"nothing to draw: every value is\n{why}", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=11)
         elif plot.get("ylim"):
             ax.set_ylim(*plot["ylim"])
         title = plot.get("title") or exp.get("title") or exp["name"]
