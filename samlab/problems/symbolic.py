@@ -43,9 +43,25 @@ class SymbolicProblem(Problem):
             raise ValueError(f"expr has symbols that are not variables: {sorted(map(str, extra))}")
         if name is not None and not isinstance(name, str):
             raise ValueError(f"name must be a string, got {name!r}")
+        # known constants are checked before the (slower) symbolic derivatives
+        self.L = None if L is None else real(L, "L", minimum=0.0)
+        self.mu = None if mu is None else real(mu, "mu", minimum=0.0)
+        if self.L is not None and self.mu is not None and self.mu > self.L:
+            raise ValueError(f"mu must be <= L, got mu={self.mu!r} > L={self.L!r}")
+        self._pl_mu = None if pl_mu is None else real(pl_mu, "pl_mu", minimum=0.0)
+        if f_star is not None:
+            f_star = real(f_star, "f_star")
+        d = len(variables)
+        if x_star is not None:
+            x_star = real_array(x_star, "x_star")
+            if x_star.shape not in ((d,), (1, d)) and not (x_star.ndim == 0 and d == 1):
+                raise ValueError(f"x_star must have shape ({d},), got {x_star.shape}")
+            x_star = x_star.reshape(-1)
+            if not np.all(np.isfinite(x_star)):
+                raise ValueError(f"x_star must be finite, got {x_star.tolist()}")
         self.expr = expr
         self.variables = variables
-        self.dim = len(self.variables)
+        self.dim = d
         self.name = name or str(expr)
         self.gradient_exprs = [sp.diff(expr, v) for v in self.variables]
         self.hessian_exprs = [[sp.diff(g, v) for v in self.variables] for g in self.gradient_exprs]
@@ -53,25 +69,13 @@ class SymbolicProblem(Problem):
         # one compiled function per derivative order, with common subexpressions shared (cse)
         self._g = sp.lambdify(self.variables, self.gradient_exprs, "numpy", cse=True)
         self._h = sp.lambdify(self.variables, self.hessian_exprs, "numpy", cse=True)
-        self.L = None if L is None else real(L, "L", minimum=0.0)
-        self.mu = None if mu is None else real(mu, "mu", minimum=0.0)
-        if self.L is not None and self.mu is not None and self.mu > self.L:
-            raise ValueError(f"mu must be <= L, got mu={self.mu!r} > L={self.L!r}")
-        self._pl_mu = None if pl_mu is None else real(pl_mu, "pl_mu", minimum=0.0)
-        if x_star is not None:
-            x_star = real_array(x_star, "x_star")
-            if x_star.shape not in ((self.dim,), (1, self.dim)) and not (x_star.ndim == 0 and self.dim == 1):
-                raise ValueError(f"x_star must have shape ({self.dim},), got {x_star.shape}")
-            x_star = x_star.reshape(-1)
-            if not np.all(np.isfinite(x_star)):
-                raise ValueError(f"x_star must be finite, got {x_star.tolist()}")
         self.x_star = x_star
         if f_star is None and x_star is not None:
             with np.errstate(all="ignore"):
                 f_star = float(self.value(x_star)[0])
             if not np.isfinite(f_star):
                 raise ValueError(f"x_star: f(x_star) = {f_star!r} is not finite")
-        self.f_star = None if f_star is None else real(f_star, "f_star")
+        self.f_star = f_star
 
     def _columns(self, X):
         return [X[:, j] for j in range(self.dim)]
