@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import real_array
+
 __all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise"]
 
 
@@ -32,12 +34,12 @@ class Gaussian(Noise):
             raise ValueError("give exactly one of sigma and cov")
         self.sigma = self.chol = None
         if sigma is not None:
-            s = np.asarray(sigma, dtype=float)
+            s = real_array(sigma, "sigma")
             if s.ndim > 1 or not np.all(np.isfinite(s)) or np.any(s < 0):
                 raise ValueError(f"sigma must be >= 0 (a scalar or one value per coordinate), got {sigma!r}")
             self.sigma = float(s) if s.ndim == 0 else s
         else:
-            c = np.asarray(cov, dtype=float)
+            c = real_array(cov, "cov")
             if c.ndim != 2 or c.shape[0] != c.shape[1] or not np.allclose(c, c.T):
                 raise ValueError("cov must be a symmetric square matrix")
             w, v = np.linalg.eigh(c)
@@ -75,8 +77,8 @@ class Discrete(Noise):
     name = "discrete"
 
     def __init__(self, values, probs):
-        v = np.asarray(values, dtype=float)
-        p = np.asarray(probs, dtype=float)
+        v = real_array(values, "values")
+        p = real_array(probs, "probs")
         if v.ndim not in (1, 2) or v.shape[0] == 0:
             raise ValueError("values must have shape (m,) or (m, d)")
         if p.shape != (v.shape[0],):

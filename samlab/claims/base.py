@@ -22,6 +22,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..checks import boolean, integer
+
 __all__ = ["Verdict", "Criterion", "ControlOutcome", "Claim", "claim", "KINDS", "PAPERS", "BUILTIN_PAPERS", "declare_paper", "register", "registry"]
 
 KINDS = ("rate", "linear rate", "plateau", "bound", "limit", "ordering", "worst-case")
@@ -248,8 +250,11 @@ class Claim:
         return dict(self.quick if quick else self.full)
 
     def check(self, quick: bool = False, seed: int = 0) -> Verdict:
+        """Run the measurement (``quick``: the CI settings) with ``seed``, a non-negative integer."""
+        quick = boolean(quick, "quick")
+        seed = integer(seed, "seed", minimum=0)
         started = time.perf_counter()
-        verdict = self.measure(self.settings(quick), int(seed))
+        verdict = self.measure(self.settings(quick), seed)
         if not isinstance(verdict, Verdict):
             raise TypeError(f"claim {self.id} returned {type(verdict).__name__}, not a Verdict")
         verdict.details.setdefault("mode", "quick" if quick else "full")
