@@ -159,31 +159,6 @@ def test_stall_on_the_scaled_cosine_for_a_random_instance():
     np.testing.assert_allclose(res.grad_norm[-1], th.stall_grad_norm(rho, beta), rtol=1e-9)
 
 
-def test_problem_families():
-    from scipy.optimize import check_grad
-
-    rng = np.random.default_rng(1)
-    fc = th.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), [1.0, 2.0])
-    ts = th.TrigSum(rng.normal(size=(3, 2)), rng.normal(size=3), rng.uniform(0, 6, 3))
-    for prob in (fc, ts):
-        for _ in range(3):
-            x = rng.normal(size=prob.dim)
-            err = check_grad(lambda z: prob.value(z[None])[0], lambda z: prob.grad(z[None])[0], x)
-            assert err < 1e-5 * (1 + np.linalg.norm(prob.grad(x[None])))
-    assert fc.value(fc.x_star[None])[0] == 0.0 and fc.mu == 0.0
-    pts = rng.normal(size=(2000, 2)) * 5
-    assert np.all(ts.value(pts) >= ts.f_lower)
-    # the smoothness constants bound the Hessian along random directions (finite differences)
-    for prob in (fc, ts):
-        x, d = rng.normal(size=(200, prob.dim)), rng.normal(size=(200, prob.dim))
-        d /= np.linalg.norm(d, axis=1, keepdims=True)
-        h = 1e-5
-        curv = np.linalg.norm(prob.grad(x + h * d) - prob.grad(x - h * d), axis=1) / (2 * h)
-        assert np.all(curv <= prob.L * (1 + 1e-6))
-    with pytest.raises(ValueError, match="weights"):
-        th.FlatConvex([[1.0]], [0.0], [-1.0])
-
-
 # ----------------------------------------------------------------------------- figure scripts
 
 def _load(path: Path):

@@ -325,8 +325,8 @@ def convex_no_floor(s, seed):
     U3 = rng.normal(size=(2, 3))
     A = rng.normal(size=(3, 5))
     insts = [
-        ("flat 1-D", th.FlatConvex([[1.0]], [rng.uniform(-1, 1)])),
-        ("flat 3-D rank 2", th.FlatConvex(U3, rng.normal(size=3), rng.uniform(0.5, 2.0, 2))),
+        ("flat 1-D", problems.FlatConvex([[1.0]], [rng.uniform(-1, 1)])),
+        ("flat 3-D rank 2", problems.FlatConvex(U3, rng.normal(size=3), rng.uniform(0.5, 2.0, 2))),
         ("least squares 3x5", problems.LeastSquares(A, A @ rng.normal(size=5) + 0.0)),
     ]
     out, ok = {}, True
@@ -1057,12 +1057,12 @@ def det_convex_bound(s, seed):
     for i in range(s["instances"]):
         kind = i % 3
         if kind == 0:
-            q = th.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), rng.uniform(0.5, 2.0, 2))
+            q = problems.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), rng.uniform(0.5, 2.0, 2))
         elif kind == 1:
             A = rng.normal(size=(3, 5))
             q = problems.LeastSquares(A, A @ rng.normal(size=5))
         else:
-            q = th.FlatConvex([[float(rng.uniform(0.5, 2.0))]], [rng.normal()])
+            q = problems.FlatConvex([[float(rng.uniform(0.5, 2.0))]], [rng.normal()])
         B = s["runs"]
         lr = rng.uniform(0.05, 1.0, B) / q.L
         rho = _loguniform(rng, 1e-2, 1.0, B)
@@ -1087,7 +1087,7 @@ def _nonconvex_instances(rng, n):
             p = problems.scaled_cosine(rf, beta)
             out.append((f"scaled cosine (beta={beta:.3g}, rho_f={rf:.3g})", p, p.f_star))
         elif kind == 1:
-            p = th.TrigSum(rng.normal(size=(4, 2)), rng.normal(size=4), rng.uniform(0, 2 * np.pi, 4))
+            p = problems.TrigSum(rng.normal(size=(4, 2)), rng.normal(size=4), rng.uniform(0, 2 * np.pi, 4))
             out.append((f"trig sum#{i}", p, p.f_lower))
         else:
             p = problems.pl_sine()
