@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +32,11 @@ def test_every_prediction_has_a_claim():
     assert {"deterministic-usam-exact", "plateau-rho-lambda-squared", "thm32-linear-rate",
             "stochastic-neighbourhood-shrinks", "interpolation-exact", "decreasing-steps", "importance-speedup",
             "er-constants", "step-size-formulas", "usam-divergence-threshold", "lambda-schedules"} <= slugs
+    for cid in CLAIM_IDS:
+        c = registry()[cid]
+        assert c.provenance.startswith("Oikonomou & Loizou 2025") and re.search(r"\[(paper|official code|derived)",
+                                                                               c.provenance)
+        assert not re.search(r"\.md\b|/work/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
 
 
 # ----------------------------------------------------------------------------- instances

@@ -35,7 +35,7 @@ def test_cycle_forms_match_hand_formulas():
     c = lr * L * rho * lam / D
     assert _rel(th.cycle_amplitude(lr, rho, L, lam), c) < 1e-14
     assert _rel(th.cycle_plateau(lr, rho, L, lam), 0.5 * L * c * c) < 1e-14
-    # SAM (λ = 1): c = γLρ/(2 − γL), si_yun_2023.md E1
+    # SAM (λ = 1): c = γLρ/(2 − γL), the 2-cycle of Si & Yun's construction E1
     assert _rel(th.cycle_amplitude(lr, rho, L), lr * L * rho / (2 - lr * L)) < 1e-14
 
     eig = RNG.uniform(-3.0, 4.0, (200, 6))
@@ -165,7 +165,7 @@ def test_gap_series_converges_to_exact_gap():
 # ----------------------------------------------------------------------------- cycle vs samlab.run
 
 def test_unified_sam_plateau_on_rotated_quadratic():
-    """oikonomou_loizou_2025.md Prediction 2 / si_yun_2023.md P1: final f = (L/2)c² to 1e-8."""
+    """Unified SAM's deterministic plateau (Oikonomou & Loizou 2025) and SAM's 2-cycle (Si & Yun 2023): final f = (L/2)c² to 1e-8."""
     eig = np.concatenate([np.linspace(1.0, 5.0, 19), [10.0]])
     p = sl.problems.Quadratic.from_spectrum(eig, seed=3)
     lr, L = 0.0125, 10.0
@@ -333,3 +333,30 @@ def test_momentum_formula_as_transcribed():
     assert values[0] - first == pytest.approx(th.sam_diffusion_variance(t, lam, lr, rho, B), rel=1e-12)
     other = th.momentum_diffusion_as_transcribed(t, lam, lr, rho, B, 0.0, c2_reading="t/eta")
     assert other != values[0]
+
+
+# ----------------------------------------------------------------------------- layering
+
+@pytest.mark.parametrize("module", ["samlab.theory.si_yun_2023", "samlab.theory.oikonomou_loizou_2025"])
+def test_theory_module_imports_no_engine(module):
+    """A fresh import of a theory module loads no engine, algorithm, result, analysis, claim or setup module.
+
+    The check runs in a subprocess with ``samlab`` replaced by a bare package object, so that it sees what
+    the theory package itself imports (samlab/__init__.py loads the engine to offer ``samlab.run``).
+    """
+    import pathlib
+    import subprocess
+    import sys
+
+    root = pathlib.Path(sl.__file__).resolve().parent
+    code = (
+        "import importlib, sys, types\n"
+        f"pkg = types.ModuleType('samlab'); pkg.__path__ = [{str(root)!r}]; sys.modules['samlab'] = pkg\n"
+        f"importlib.import_module({module!r})\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('samlab'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert module in out
+    forbidden = ("samlab.engine", "samlab.algorithms", "samlab.result", "samlab.analysis", "samlab.claims",
+                 "samlab.setups", "samlab.execution", "samlab.experiment")
+    assert not [m for m in out if m.startswith(forbidden)]
