@@ -19,6 +19,7 @@ and 3.7 are not available to samlab: everything marked [derived] was derived for
 checked by tests/test_claims_oikonomou_loizou_2025.py. The authors' instances are built in
 :mod:`samlab.setups.oikonomou_loizou_2025`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -52,6 +53,7 @@ __all__ = [
     "unified_divergence_threshold",
     "biased_minimizer_gap",
 ]
+
 
 # ----------------------------------------------------------------------------- Theorem 3.2
 

@@ -31,6 +31,7 @@ Contents
 * E4 (nonconvex): the stall gradient 2βρ/(3π) of the ρ-scaled cosine.
 * φ(s) = s⁴/(1 + s²), the profile of the flat-bottomed convex sums (:class:`samlab.problems.FlatConvex`).
 """
+
 from __future__ import annotations
 
 import functools
