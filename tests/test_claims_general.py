@@ -19,7 +19,7 @@ def test_provenance_cites_sources_with_a_tag():
     for cid in CLAIM_IDS:
         c = registry()[cid]
         assert re.search(r"\[(paper|official code|derived)\]", c.provenance)
-        assert not re.search(r"\.md\b|/work/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
+        assert not re.search(r"\.md\b|(^|\s)/[a-z]+/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
     # the claims run the settings the figure scripts read
     for cid, table in (("general/gd-linear-rate", setup.GD_LINEAR_RATE), ("general/usam-exact-convergence", setup.USAM_EXACT),
                        ("general/sam-period-two-cycle", setup.SAM_CYCLE)):

@@ -36,7 +36,7 @@ def test_every_prediction_has_a_claim():
         c = registry()[cid]
         assert c.provenance.startswith("Oikonomou & Loizou 2025") and re.search(r"\[(paper|official code|derived)",
                                                                                c.provenance)
-        assert not re.search(r"\.md\b|/work/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
+        assert not re.search(r"\.md\b|(^|\s)/[a-z]+/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
 
 
 # ----------------------------------------------------------------------------- instances
