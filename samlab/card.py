@@ -41,10 +41,11 @@ text; :data:`ROWS` lists them. Conventions:
   rules are the same.
 
 Sources of the reference closed forms (the ``theory`` entries of a row): the 2-cycle ±c·e_top of
-deterministic SAM on a quadratic, c = γLρ/(2 − γL), plateau (L/2)c² (Si & Yun 2023, Section 4's
-quadratic example [derived]); USAM's step limit γL(1 + ρL) < 2 [derived]; USAM's saddle attraction
-iff ρ|λ₋| > 1 (Kim et al. 2023, Theorem 1 [paper]); SAM's hallucinated fixed point x̂ = 2π − ρ of
-−cos x (Khanh et al. 2024, Section 3 discussion of constant ρ [derived]).
+deterministic SAM on a quadratic, c = γLρ/(2 − γL), plateau (L/2)c² [derived] (cf. Bartlett, Long &
+Bousquet 2022; it is the ρ-neighbourhood of Si & Yun 2023's constant-ρ bounds); USAM's step limit
+γL(1 + ρL) < 2 [derived]; USAM's saddle attraction iff ρ|λ₋| > 1 (Kim et al. 2023, Theorem 1
+[paper]); SAM's fixed point x̂ = 2π − ρ of −cos x [derived], the constant-ρ failure ("hallucinated
+minimizer", Park et al. 2025) that the ρ_k → 0 schedules of Khanh et al. 2024 rule out.
 """
 
 from __future__ import annotations
@@ -665,8 +666,8 @@ def _protocols(S: _Settings) -> dict[str, str]:
                     "the swept value (samlab.analysis.loglog_fit over the grid points whose plateau is finite and "
                     "above 1e-20, geometric mean over starts); ci = hull of the 95% regression interval and the 95% "
                     "bootstrap interval over starts; settled_fraction = share of runs whose plateau moved by < 5% "
-                    f"between the {S.window}-step window ending at T/2 and the last one. Null when "
-                    "exact-convergence is true.")
+                    f"between the {S.window}-step window ending at T/2 and the last one (for a variant with its "
+                    "own noise the two windows also differ by that noise). Null when exact-convergence is true.")
     return {
         "exact-convergence": (
             f"{quad}; {S.starts} starts x* + u, ‖u‖ = 1; lr = lr·L/L, ρ as given; {horizon}. Reaches the minimizer "
@@ -712,9 +713,9 @@ def _protocols(S: _Settings) -> dict[str, str]:
             "normalized SAM has no sharp threshold (it depends on the start and on lr)."),
         "hallucinated-point": (
             "f = −cos x (stationary points kπ), start x0 = 2, ρ = 4 (overrides the card's ρ: constant-ρ SAM has "
-            "an attracting non-stationary fixed point x̂ = 2π − ρ only when ρ mod 2π ∈ (π, 2π); Khanh et al. "
-            f"2024 [derived]), lr = lr·L, T = ⌈{S.cos_units:g}/(lr·L)⌉; measured = the largest distance to the "
-            "nearest kπ over the last 64 steps (0 for a stationary limit, the half-width for a cycle around "
+            "an attracting non-stationary fixed point x̂ = 2π − ρ only when ρ mod 2π ∈ (π, 2π) [derived]; "
+            f"Khanh et al. 2024 need ρ_k → 0 for this reason), lr = lr·L, T = ⌈{S.cos_units:g}/(lr·L)⌉; "
+            "measured = the largest distance to the nearest kπ over the last 64 steps (0 for a stationary limit, the half-width for a cycle around "
             "one); settled: the two halves of that window agree within 1e-9."),
         "max-stable-lr-L": (
             f"{quad}; start x* + u_0, ρ as given; lr·L on a log grid of {S.stab_points} points in [0.05, 8], then "
@@ -738,7 +739,8 @@ def _theory(S: _Settings, lr: float, rho: float) -> dict[str, tuple[dict[str, An
         closed = np.log(cycle_plateau(lr_grid, rho, 1.0))
         lr_slope = float(np.polyfit(np.log(lr_grid), closed, 1)[0])
     xhat = float(neg_cos_hallucinated_point(4.0))
-    two_cycle = "SAM's 2-cycle on a quadratic, f − f* = (L/2)(γLρ/(2 − γL))² (Si & Yun 2023 [derived])"
+    two_cycle = ("SAM's 2-cycle on a quadratic, f − f* = (L/2)(γLρ/(2 − γL))² [derived] "
+                 "(cf. Bartlett, Long & Bousquet 2022; Si & Yun 2023's ρ-neighbourhood)")
     return {
         "exact-convergence": ({"gd": True, "usam": True, "sam": rho == 0.0},
                               "GD and USAM contract linearly to x*; " + two_cycle),
@@ -749,9 +751,10 @@ def _theory(S: _Settings, lr: float, rho: float) -> dict[str, tuple[dict[str, An
                              "USAM attracts the saddle iff ρ|λ₋| > 1 (Kim et al. 2023, Theorem 1 [paper])"),
         "hallucinated-point": ({"gd": 0.0, "sam": abs(xhat - math.pi)},
                                "SAM's fixed point x̂ = 2π − ρ of −cos x at ρ = 4, at distance 4 − π from π "
-                               "(Khanh et al. 2024 [derived])"),
+                               "[derived] (the constant-ρ failure behind Khanh et al. 2024's ρ_k → 0)"),
         "max-stable-lr-L": ({"gd": 2.0, "usam": float(usam_step_limit(rho, 1.0)), "sam": 2.0},
-                            "gd: γL < 2; usam: γL(1 + ρL) < 2 [derived]; sam: the 2-cycle exists for γL < 2 [derived]"),
+                            "gd: γL < 2; usam: γL(1 + ρL) < 2 [derived]; sam: the 2-cycle exists for γL < 2 "
+                            "[derived]"),
     }
 
 
@@ -1076,7 +1079,8 @@ def _grid_ticks(ax, curves, row) -> None:
         return
     ax.xaxis.set_major_locator(FixedLocator(grid))
     ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xticklabels([f"{v:.2g}" for v in grid])
+    step = 1 if grid.size <= 5 else 2  # every other label on a longer grid, so that labels do not touch
+    ax.set_xticklabels([f"{v:.2g}" if (grid.size - 1 - i) % step == 0 else "" for i, v in enumerate(grid)])
 
 
 # ----------------------------------------------------------------------------- sl.card is callable
