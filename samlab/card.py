@@ -96,6 +96,14 @@ ROWS: tuple[tuple[str, str, str | None], ...] = (
 )
 """(id, question, unit) of every row, in card order."""
 ROW_IDS = tuple(r[0] for r in ROWS)
+_CI_KIND = {
+    "plateau-rho-exponent": "fit: hull of the 95% regression and bootstrap intervals",
+    "plateau-lr-exponent": "fit: hull of the 95% regression and bootstrap intervals",
+    "stochastic-floor-rho-exponent": "fit: hull of the 95% regression and bootstrap intervals",
+    "saddle-threshold": "bracket: last non-trapping and first trapping ρ scanned",
+    "max-stable-lr-L": "bracket: largest stable and first unstable lr·L scanned",
+}
+"""What a row's ``ci`` is (rows without one have null)."""
 
 
 # ----------------------------------------------------------------------------- settings
@@ -927,7 +935,8 @@ def card(factory, *, quick: bool = False, seed: int = 0, progress: Callable[[str
         o = variant[row_id]
         row: dict[str, Any] = {"id": row_id, "question": question, "measured": o.measured, "ci": o.ci,
                                "reference": {n: outcomes[n][row_id].measured for n in REFERENCES},
-                               "unit": unit, "protocol": protocols[row_id], "details": o.details,
+                               "unit": unit, "ci_kind": _CI_KIND.get(row_id), "protocol": protocols[row_id],
+                               "details": o.details,
                                "reference_ci": {n: outcomes[n][row_id].ci for n in REFERENCES},
                                "reference_details": {n: outcomes[n][row_id].details for n in REFERENCES}}
         if row_id in theory:
