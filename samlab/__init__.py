@@ -10,10 +10,11 @@ from . import noise, problems, sampling, schedules
 __version__ = "0.1.0"
 
 __all__ = ["algorithms", "noise", "problems", "sampling", "schedules", "run", "Result", "StepView",
-           "default_checkpoints", "claims", "theory", "analysis"]
+           "default_checkpoints", "claims", "theory", "analysis", "card"]
 
 
-_LAZY_NAMES = {"run": "engine", "StepView": "engine", "default_checkpoints": "engine", "Result": "result"}
+_LAZY_NAMES = {"run": "engine", "StepView": "engine", "default_checkpoints": "engine", "Result": "result",
+               "card": "cards"}
 
 
 def __getattr__(name):
@@ -22,7 +23,7 @@ def __getattr__(name):
     # import scipy/sympy-heavy modules.
     import importlib
 
-    if name in ("algorithms", "claims", "theory", "analysis", "plotting", "setups"):
+    if name in ("algorithms", "claims", "theory", "analysis", "plotting", "setups", "pep", "adversary"):
         return importlib.import_module(f".{name}", __name__)
     if name in _LAZY_NAMES:
         return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)

@@ -235,15 +235,30 @@ def cmd_list(args) -> int:
     return 0
 
 
+def _load_modules(args) -> tuple[str, ...]:
+    """Load the users' claims files of ``--module`` here; return their absolute paths for workers."""
+    from . import claims
+
+    paths = []
+    for path in getattr(args, "module", None) or []:
+        try:
+            claims.load_module(path)
+        except ValueError as exc:
+            raise UsageError(f"--module {path}: {exc}") from None
+        paths.append(str(Path(path).resolve()))
+    return tuple(paths)
+
+
 def cmd_verify(args) -> int:
     from .execution import check_claim
     from .report import write_verdicts
 
+    modules = _load_modules(args)
     ids = select_claims(args.paper, args.claim)
     if args.json:
         _writable_file(args.json, "--json")
     started = time.perf_counter()
-    records = _map(partial(check_claim, quick=args.quick, seed=args.seed), ids, args,
+    records = _map(partial(check_claim, quick=args.quick, seed=args.seed, modules=modules), ids, args,
                    _progress(len(ids), _claim_label))
     print(claims_table(records))
     n_pass = sum(bool(r["passed"]) for r in records)
@@ -269,6 +284,7 @@ def cmd_reproduce(args) -> int:
     from .execution import executor_name, run_task
     from .report import ReportInput, discover_scripts, select_scripts, write_report
 
+    modules = _load_modules(args)
     root = _checkout()
     exp_dir = Path(args.experiments) if args.experiments else root / "experiments"
     out = Path(args.out) if args.out else root / "figures"
@@ -298,7 +314,7 @@ def cmd_reproduce(args) -> int:
 
     _writable_dir(out, "--out")
     started = time.perf_counter()
-    records = _map(partial(run_task, quick=args.quick, seed=args.seed, out=str(out)), tasks, args,
+    records = _map(partial(run_task, quick=args.quick, seed=args.seed, out=str(out), modules=modules), tasks, args,
                    _progress(len(tasks), label))
     script_records = list(zip(chosen, records[:len(chosen)]))  # scripts come first in ``tasks``
     claim_records = records[len(chosen):]
@@ -363,6 +379,12 @@ def cmd_run(args) -> int:
 
 
 # ----------------------------------------------------------------------------- parser
+def _add_module(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--module", action="append", metavar="FILE.py",
+                   help="a file of your own claims (samlab.claims.declare_paper + @claim) to load and check too; "
+                        "repeatable")
+
+
 def _add_executor(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="N",
                    help="run independent tasks on N local worker processes (default 1: here, in order)")
@@ -400,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="these claims (e.g. general/gd-linear-rate); combined with --paper as a union")
     p.add_argument("--seed", type=_seed, default=0, help="seed passed to every claim (default 0)")
     p.add_argument("--json", metavar="FILE", type=Path, help="also write the verdicts as a JSON list to FILE")
+    _add_module(p)
     _add_executor(p)
     p.set_defaults(func=cmd_verify)
 
@@ -415,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, help="seed passed to every claim (default 0)")
     p.add_argument("--out", metavar="DIR", help="figures folder (default: ./figures)")
     p.add_argument("--experiments", metavar="DIR", help="folder of figure scripts (default: ./experiments)")
+    _add_module(p)
     _add_executor(p)
     p.set_defaults(func=cmd_reproduce)
 
@@ -427,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: figures/runs/<config stem>/)")
     p.add_argument("--quick", action="store_true", help="fewer steps and runs (the file's [experiment.quick])")
     p.set_defaults(func=cmd_run)
+
+    from .card_cli import add_card_parser
+
+    add_card_parser(sub)
     return parser
 
 

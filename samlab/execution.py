@@ -192,15 +192,18 @@ def _error_line(exc: BaseException) -> str:
     return lines[-1].strip() if lines else type(exc).__name__
 
 
-def check_claim(claim_id: str, quick: bool = False, seed: int = 0) -> dict[str, Any]:
+def check_claim(claim_id: str, quick: bool = False, seed: int = 0, modules: tuple[str, ...] = ()) -> dict[str, Any]:
     """Check one registered claim and return its record (a JSON-ready dict).
 
     Keys: id, paper, statement, provenance, kind, passed, measured, predicted, tolerance, details.
     An exception inside the claim gives ``passed=False`` with the traceback's last line in
-    ``details["error"]`` (and the whole traceback in ``details["traceback"]``).
+    ``details["error"]`` (and the whole traceback in ``details["traceback"]``). ``modules``: users'
+    claims files to load first (a worker process has not loaded them).
     """
     from . import claims
 
+    for path in modules:
+        claims.load_module(path)
     c = claims.get(claim_id)
     record = c.describe()
     started = time.perf_counter()
@@ -255,14 +258,15 @@ def run_script(path: str, quick: bool = False, out: str | None = None) -> dict[s
 
 
 
-def run_task(task: tuple[str, str], quick: bool = False, seed: int = 0, out: str | None = None) -> dict[str, Any]:
+def run_task(task: tuple[str, str], quick: bool = False, seed: int = 0, out: str | None = None,
+             modules: tuple[str, ...] = ()) -> dict[str, Any]:
     """Dispatch ``("claim", claim_id)`` to :func:`check_claim` and ``("script", path)`` to :func:`run_script`.
 
     Lets one pool (or one cluster submission) run figure scripts and claims side by side.
     """
     kind, target = task
     if kind == "claim":
-        return check_claim(target, quick=quick, seed=seed)
+        return check_claim(target, quick=quick, seed=seed, modules=modules)
     if kind == "script":
         return run_script(target, quick=quick, out=out)
     raise ValueError(f"task kind must be 'claim' or 'script', got {kind!r}")

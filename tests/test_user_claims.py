@@ -104,3 +104,21 @@ def test_controls_run_the_claim_under_overrides():
     usam, broken = c.check_controls(quick=True)
     assert usam.discriminates and usam.verdict.measured < 1e-6
     assert not broken.discriminates and "KeyError" in broken.error
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_verify_module_loads_the_users_claims_here_and_in_workers(tmp_path, capsys, jobs):
+    from samlab.cli import main
+
+    path = tmp_path / "my_claims.py"
+    path.write_text(_readme_claim_example(), encoding="utf-8")
+    code = main(["verify", "--quick", "--module", str(path), "--paper", "my-note-2026", "--jobs", jobs])
+    out = capsys.readouterr().out
+    assert code == 0 and "my-note-2026/gd-contraction" in out and "1/1 claims passed" in out
+
+
+def test_verify_module_errors_are_usage_errors(tmp_path, capsys):
+    from samlab.cli import main
+
+    assert main(["verify", "--quick", "--module", str(tmp_path / "nope.py")]) == 2
+    assert "--module" in capsys.readouterr().err

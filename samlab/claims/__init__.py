@@ -57,7 +57,7 @@ def load_module(path: str | Path) -> list[Claim]:
     key = "samlab_user_claims_" + "".join(ch if ch.isalnum() else "_" for ch in str(path.resolve()))
     if key in sys.modules:
         return list(getattr(sys.modules[key], "__samlab_claims__", []))
-    before = set(registry())
+    before = dict(registry())
     spec = importlib.util.spec_from_file_location(key, path)
     if spec is None or spec.loader is None:
         raise ValueError(f"cannot import {str(path)!r}")
@@ -68,7 +68,7 @@ def load_module(path: str | Path) -> list[Claim]:
     except BaseException:
         sys.modules.pop(key, None)
         raise
-    added = [registry()[cid] for cid in registry() if cid not in before]
+    added = [c for cid, c in registry().items() if before.get(cid) is not c]  # new, or registered again
     if not added:
         sys.modules.pop(key, None)
         raise ValueError(f"{str(path)!r} registered no claim (use samlab.claims.declare_paper and @claim)")
