@@ -2,8 +2,11 @@
 
 Plotting reads :class:`samlab.Result` objects and arrays; it never runs an optimizer. Figures are
 :class:`matplotlib.figure.Figure` objects rendered by the Agg canvas, so no pyplot state is created
-and the global backend and ``rcParams`` are left alone. Sizes are set explicitly (labels ≥ 11 pt) so
-that a figure reads the same in a paper and on a slide.
+and the global backend and ``rcParams`` are left alone. Figures are sized for a page: at most
+``MAX_WIDTH`` = 7 in wide (two 3.4-in panels per row; more panels go on more rows), every font at
+least 7 pt at that size, and :func:`save_figure` refuses a wider figure. Legends go beside or below
+the data (:func:`legend` with ``where="right"``/``"below"``) when ``"best"`` would cover it.
+PNG bytes depend only on the figure: no software version or date is written into the file.
 
 Typical use::
 
@@ -59,15 +62,16 @@ __all__ = [
 ]
 
 # ----------------------------------------------------------------------------- sizes
-PANEL_WIDTH = 4.8  # inches per column
-PANEL_HEIGHT = 3.5  # inches per row
-FONT_TICK = 11
-FONT_LABEL = 12
-FONT_TITLE = 12.5
-FONT_LEGEND = 11
-LINE_WIDTH = 2.0
-MARKER_SIZE = 6.5
-DPI = 150
+MAX_WIDTH = 7.0  # inches: a page's text width; save_figure refuses wider figures
+PANEL_WIDTH = 3.4  # inches per column (two panels per row)
+PANEL_HEIGHT = 2.6  # inches per row
+FONT_TICK = 7.5
+FONT_LABEL = 8.5
+FONT_TITLE = 9
+FONT_LEGEND = 7
+LINE_WIDTH = 1.4
+MARKER_SIZE = 4.5
+DPI = 200
 
 # ----------------------------------------------------------------------------- style table
 STYLE: dict[str, dict[str, Any]] = {
@@ -181,17 +185,18 @@ def new_figure(
 ) -> tuple[Figure, Any]:
     """A figure with ``nrows × ncols`` gridded axes and constrained layout.
 
-    ``width``/``height`` are in inches (default 4.8 per column, 3.5 per row). ``axes`` is one
+    ``width``/``height`` are in inches (default 3.4 per column, at most ``MAX_WIDTH`` = 7, and 2.6
+    per row); a wider figure is a ValueError: put more panels on more rows. ``axes`` is one
     :class:`~matplotlib.axes.Axes` for a single panel (when ``squeeze``), else an array of shape
     (nrows, ncols) squeezed like ``pyplot.subplots``.
     """
     for arg, value in (("ncols", ncols), ("nrows", nrows)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{arg} must be a positive integer, got {value!r}")
-    width = PANEL_WIDTH * ncols if width is None else float(width)
+    width = min(PANEL_WIDTH * ncols, MAX_WIDTH) if width is None else float(width)
     height = PANEL_HEIGHT * nrows if height is None else float(height)
-    if not (np.isfinite(width) and width > 0):
-        raise ValueError(f"width must be positive, got {width!r}")
+    if not (np.isfinite(width) and 0 < width <= MAX_WIDTH):
+        raise ValueError(f"width must lie in (0, {MAX_WIDTH}] inches (a page), got {width!r}; use more rows")
     if not (np.isfinite(height) and height > 0):
         raise ValueError(f"height must be positive, got {height!r}")
     fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
@@ -205,10 +210,10 @@ def new_figure(
 
 
 def _style_axes(ax: Axes) -> None:
-    ax.tick_params(which="major", labelsize=FONT_TICK, length=5)
-    ax.tick_params(which="minor", length=2.5)
-    ax.grid(True, which="major", alpha=0.35, linewidth=0.8)
-    ax.grid(True, which="minor", alpha=0.12, linewidth=0.5)
+    ax.tick_params(which="major", labelsize=FONT_TICK, length=3.5)
+    ax.tick_params(which="minor", length=2)
+    ax.grid(True, which="major", alpha=0.35, linewidth=0.6)
+    ax.grid(True, which="minor", alpha=0.12, linewidth=0.4)
     ax.set_axisbelow(True)
 
 
@@ -237,13 +242,28 @@ def label_axes(ax: Axes, xlabel: str | None, ylabel: str | None, title: str | No
         ax.set_title(title, fontsize=FONT_TITLE)
 
 
-def legend(ax: Axes, **kwargs: Any):
-    """A legend at the shared font size (keywords go to ``Axes.legend``); None if nothing is labelled."""
+def legend(ax: Axes, where: str = "best", **kwargs: Any):
+    """A legend at the shared font size; None if nothing is labelled.
+
+    ``where``: ``"best"`` (inside, where it covers least), ``"right"`` (outside, right of the axes)
+    or ``"below"`` (outside, under the axes, in columns), so that it never covers data. Other
+    keywords go to ``Axes.legend``.
+    """
     handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return None
+    if where not in ("best", "right", "below"):
+        raise ValueError(f"where must be 'best', 'right' or 'below', got {where!r}")
     kwargs.setdefault("fontsize", FONT_LEGEND)
     kwargs.setdefault("framealpha", 0.9)
+    if where == "right":
+        kwargs.setdefault("loc", "upper left")
+        kwargs.setdefault("bbox_to_anchor", (1.02, 1.0))
+        kwargs.setdefault("borderaxespad", 0.0)
+    elif where == "below":
+        kwargs.setdefault("loc", "upper center")
+        kwargs.setdefault("bbox_to_anchor", (0.5, -0.22))
+        kwargs.setdefault("ncols", min(len(handles), 4))
     return ax.legend(**kwargs)
 
 
@@ -737,23 +757,34 @@ def plot_phase_portrait(
 
 
 # ----------------------------------------------------------------------------- saving
-def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI, add_legends: bool = True) -> Path:
-    """Write ``fig`` as PNG (dpi 150) atomically, close it and return the path.
+def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI, add_legends: bool = True,
+                quick: bool = False) -> Path:
+    """Write ``fig`` as PNG atomically, close it and return the path.
 
-    With ``add_legends`` every axes that has labelled artists but no legend gets one. A path
-    without suffix gets ``.png``.
+    A figure wider than ``MAX_WIDTH`` inches is a ValueError. With ``add_legends`` every axes that
+    has labelled artists but no legend gets one. ``quick=True`` marks the figure "quick mode (small
+    settings)" in its top corner, so it is never mistaken for the full-mode figure. A path without
+    suffix gets ``.png``. The PNG carries no software version or date: same figure, same bytes.
     """
     path = Path(path)
     if path.suffix == "":
         path = path.with_suffix(".png")
     if path.suffix.lower() != ".png":
         raise ValueError(f"path must name a .png file, got {str(path)!r}")
+    width = float(fig.get_figwidth())
+    if width > MAX_WIDTH + 1e-9:
+        _close(fig)
+        raise ValueError(f"{path.name}: the figure is {width:g} in wide, more than a page ({MAX_WIDTH:g} in); "
+                         "put panels on more rows")
     if add_legends:
         for ax in fig.axes:
             if ax.get_legend() is None:
                 legend(ax)
+    if quick:
+        fig.text(0.995, 0.995, "quick mode (small settings)", ha="right", va="top", fontsize=FONT_LEGEND,
+                 color="#b00000", alpha=0.8)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     atomic_write_bytes(path, buffer.getvalue())
     _close(fig)
     return path
