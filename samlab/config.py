@@ -810,7 +810,8 @@ def plot_saved(out: str | Path) -> Path:
     exps = manifest["experiments"]
     ncols = min(len(exps), 2)
     nrows = math.ceil(len(exps) / ncols)
-    fig, axes = plotting.new_figure(ncols, nrows, width=6.0 * ncols, height=4.6 * nrows, squeeze=False)
+    fig, axes = plotting.new_figure(ncols, nrows, width=min(3.5 * ncols, plotting.MAX_WIDTH), height=2.8 * nrows,
+                                    squeeze=False)
     for ax, exp in zip(axes.flat, exps):
         plot = exp["plot"]
         i = 0

@@ -168,5 +168,7 @@ def test_user_variant_from_a_file_through_the_command_line(sam_card, tmp_path, m
     assert lo <= 1e-3 <= hi
     assert rows["exact-convergence"]["measured"] is False
     png = imread(tmp_path / "cards" / "sign_sam.png")
-    assert png.shape[1] <= 7 * 150 and png.shape[0] <= 10 * 150  # at most 7 in wide at 150 dpi, one page
+    from samlab.plotting import DPI
+
+    assert png.shape[1] <= 7 * DPI and png.shape[0] <= 10 * DPI  # at most 7 in wide at the saved dpi, one page
     assert np.ptp(png[..., :3]) > 0  # not blank
