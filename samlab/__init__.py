@@ -12,12 +12,13 @@ from .result import Result
 __version__ = "0.1.0"
 
 __all__ = ["algorithms", "noise", "problems", "sampling", "schedules", "run", "Result", "StepView",
-           "default_checkpoints", "claims", "theory", "analysis"]
+           "default_checkpoints", "claims", "theory", "analysis", "pep", "adversary"]
 
 
 def __getattr__(name):
-    # claims, theory and analysis import scipy/sympy-heavy modules: load them on first use
-    if name in ("claims", "theory", "analysis", "plotting"):
+    # claims, theory and analysis import scipy/sympy-heavy modules, pep imports PEPit and cvxpy
+    # (about 2 s): load them on first use
+    if name in ("claims", "theory", "analysis", "plotting", "pep", "adversary"):
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
