@@ -81,14 +81,15 @@ FUNCTION_CLASSES = {
 RELAXATIONS = ("ball", "inexact_gradient")
 EXACT_METHODS = "gd, usam, unified_sam with lam = 0, with heavy-ball or Nesterov momentum"
 
-MAX_STEPS = 12
-"""Largest N for methods with a perturbation (two oracle calls per step). Measured on the 2-core
-machine of this project under a load of 4–5 (Clarabel, one thread): sam, vasso, heavy-ball sam
-N = 10: 0.8–1.0 s; N = 12: 1.7–2.6 s; N = 14: 7–10 s; N = 16: 13–15 s (~3N Gram rows and ~(2N)²
-interpolation constraints). 12 keeps one PEP well under 5 s."""
+MAX_STEPS = 10
+"""Largest N for methods with a perturbation (two oracle calls per step; ~3N Gram rows, ~(2N)²
+interpolation constraints). Measured on this project's 2-core machine under a load of 4–5, Clarabel
+on one thread, f_gap of sam / heavy-ball sam: N = 5: 0.3–0.4 s; N = 8: 1.1 s; N = 10: 2.8–3.3 s;
+N = 12: 5.8–7.0 s; N = 14: 7–10 s. 10 is the largest N that stays under 5 s."""
 
 MAX_STEPS_GD = 25
-"""Largest N for gd (one oracle call per step, ~N Gram rows): N = 16 takes 0.7 s, N = 25 1.4 s."""
+"""Largest N for gd (one oracle call per step, ~N Gram rows): N = 10: 0.4 s, N = 16: 1.0 s,
+N = 20: 1.5 s, N = 25: 3.2 s under the same load."""
 
 SOLVER = "CLARABEL"
 SOLVER_ATTEMPTS = (

@@ -55,6 +55,24 @@ def test_huber_family_is_smooth_convex_with_exact_constants(start, mu):
         assert np.allclose(np.diag(prob.hess(1e3 * np.ones(3))[0]), mu)
 
 
+@pytest.mark.parametrize("start", ["distance", "f_gap"])
+def test_cosines_family_is_nonconvex_l_smooth_and_bounded_below(start):
+    fam = adv.Cosines(3, L, start=start, start_value=2.0)
+    rng = np.random.default_rng(2)
+    for p in _params(fam, 6):
+        inst = fam.instance(p)
+        prob = inst.problem
+        assert prob.f_star == 0 and prob.value(np.zeros(3))[0] == 0 and prob.mu is None
+        value = inst.x0 @ inst.x0 if start == "distance" else prob.value(inst.x0)[0]
+        assert value == pytest.approx(2.0, rel=1e-12)
+        x = rng.standard_normal(3)
+        err = optimize.check_grad(lambda z: prob.value(z)[0], lambda z: prob.grad(z)[0], x)
+        assert err < 1e-6 * (1 + np.linalg.norm(prob.grad(x)))
+        assert np.allclose(np.diag(prob.hess(np.zeros(3))[0]), L)  # L attained at x*
+        crest = np.pi / prob.omega[0]
+        assert np.allclose(np.diag(prob.hess(crest)[0]), -L)  # and −L at a crest: nonconvex
+
+
 def test_saddles_family():
     fam = adv.Saddles(3, positive=(0.5, 2.0), negative=(1.0, 3.0), n_negative=1, start_value=0.25)
     for p in _params(fam, 5):
@@ -81,7 +99,7 @@ def test_least_squares_family_has_the_given_er_constants():
 
 
 @pytest.mark.parametrize("family", [
-    adv.Quadratics(3, L, MU), adv.Huber(2, L, MU, start="f_gap"), adv.Saddles(3),
+    adv.Quadratics(3, L, MU), adv.Huber(2, L, MU, start="f_gap"), adv.Saddles(3), adv.Cosines(2, L, start="f_gap"),
     adv.LeastSquaresFamily(4, 2, L_max=1.0, mu=0.1, delta_inf=0.1),
 ], ids=lambda f: f.name)
 def test_batched_rows_are_the_single_instances(family):
@@ -108,6 +126,8 @@ def test_families_reject_bad_input():
         adv.Saddles(2, n_negative=2)
     with pytest.raises(ValueError, match="sampling"):
         adv.LeastSquaresFamily(4, 2, 1.0, 0.1, 0.1, sampling=sl.sampling.Importance())
+    with pytest.raises(ValueError, match="log_omega"):
+        adv.Cosines(2, L, log_omega=(1.0, 1.0))
     with pytest.raises(ValueError, match="box"):
         adv.Quadratics(3, L, MU).instance([2.0, 0.0, 0.0, 0.0])
 
@@ -193,6 +213,15 @@ def test_stochastic_search_reports_a_monte_carlo_mean_with_its_ci():
     band = 3.29 * np.hypot(s.sem, np.std(r2[-1], ddof=1) / np.sqrt(r2.shape[1]))
     assert abs(float(np.mean(r2[-1])) - s.worst_ratio) <= band
     assert s.describe()["er_constants"] == list(fam.er_constants)
+
+
+def test_additive_noise_makes_a_search_stochastic():
+    alg = sl.algorithms.sam(0.3, 0.05, same_sample=False)
+    s = adv.search(alg, adv.Quadratics(2, L, MU), steps=10, bound=1.0, metric="distance", budget=40,
+                   replicas=4, final_replicas=50, noise=sl.noise.Gaussian(0.1))
+    assert s.stochastic and s.replicas == 50 and s.ci[0] < s.worst_ratio < s.ci[1] and s.sem > 0
+    _, r = s.ratios(s.rerun())
+    assert float(np.mean(r[-1])) == s.worst_ratio
 
 
 def test_sample_ratios_are_below_the_search():

@@ -121,6 +121,8 @@ SOUND_CASES = [
     (sl.algorithms.usam(0.5, 0.2), 0.1),
     (sl.algorithms.vasso(0.5, 0.2, 0.4), 0.1),
     (sl.algorithms.fsam(0.5, 0.2), 0.1),
+    (sl.algorithms.rsam(0.5, 0.2, 0.05), 0.1),  # the ball holds for every draw of rsam's noise
+    (sl.algorithms.sam(0.5, 0.1, eps=1e-2), 0.0),  # ‖δ‖ < ρ with ε > 0: inside the ball
     (sl.algorithms.gd(1.0, momentum=0.3), 0.1),
 ]
 
@@ -169,6 +171,18 @@ def test_pep_is_at_least_the_worst_quadratic_and_the_worst_1d_huber():
     hub = sl.adversary.search(gd, sl.adversary.Huber(1, L, 0.0), steps=N, bound=1.0, metric="f_gap", budget=600)
     assert hub.worst_ratio <= w.value * (1 + RTOL)
     assert hub.worst_ratio == pytest.approx(w.value, rel=1e-3)  # DE to 1e-3 with 600 evaluations
+
+
+def test_nonconvex_pep_bounds_the_worst_cosine():
+    """Class "smooth" (nonconvex, inf f = f*): no cosine sum (exactly L-smooth, f* = 0) with
+    f(x_0) − f* = 1 beats the PEP, for gd (where the search reaches the PEP's 2L/N to 1e-2) and sam."""
+    for alg, close in ((sl.algorithms.gd(1.0), True), (sl.algorithms.sam(0.5, 0.1), False)):
+        w = wc(alg, L=L, steps=4, metric="grad_norm_avg", initial="f_gap", function_class="smooth")
+        s = sl.adversary.search(alg, sl.adversary.Cosines(2, L, start="f_gap"), steps=4, bound=1.0,
+                                metric="grad_norm_avg", budget=600)
+        assert s.worst_ratio <= w.value * (1 + RTOL)
+        if close:
+            assert s.worst_ratio == pytest.approx(w.value, rel=1e-2)
 
 
 def test_ball_and_inexact_gradient_relaxations():

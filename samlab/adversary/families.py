@@ -27,9 +27,9 @@ import numpy as np
 
 from ..problems import LeastSquares, Quadratic
 from ..problems.base import Problem
-from .problems import BatchedLeastSquares, DiagonalQuadratics, HuberSum
+from .problems import BatchedLeastSquares, CosineSum, DiagonalQuadratics, HuberSum
 
-__all__ = ["Family", "Quadratics", "Huber", "Saddles", "LeastSquaresFamily"]
+__all__ = ["Family", "Instance", "Quadratics", "Huber", "Saddles", "Cosines", "LeastSquaresFamily"]
 
 
 def _positive(value, name: str) -> float:
@@ -310,6 +310,66 @@ class Huber(Family):
     def _single(self, p):
         delta, X0 = self._parts(p)
         return HuberSum(self.L, self.mu, delta[0], name=self.name), X0, None
+
+
+class Cosines(Family):
+    """Nonconvex, bounded below: f(x) = Σ_j (L/ω_j²)(1 − cos(ω_j x_j)) (:class:`~samlab.adversary.problems.CosineSum`),
+    exactly L-smooth, f* = inf f = 0 at x* = 0 — for the nonconvex bounds, whose Δ = f(x_0) − inf f.
+
+    Parameters: log10(ω_j·r) in ``log_omega`` (default (−1, 2): from almost quadratic wells to ~100
+    wells per start radius r; Si & Yun's stall needs ω = 3π/(2ρ)), the direction of x_0 and the
+    start's size when it is a range. ``start="f_gap"`` puts f(x_0) = start_value on the rising part
+    of the ray (before its first crest); a candidate whose wells are too shallow for that has all ω
+    scaled down until they are deep enough (f scales as 1/ω² at fixed ωx), so every candidate is valid.
+    """
+
+    name = "cosines"
+
+    def __init__(self, dim: int, L: float, *, start: str = "distance", start_value=1.0, log_omega=(-1.0, 2.0)):
+        self.dim = _dim(dim)
+        self.L = _positive(L, "L")
+        self.mu = None
+        self.start = start
+        self.start_value = _start(start, start_value)
+        lo, hi = (float(v) for v in log_omega)
+        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+            raise ValueError(f"log_omega must be a range (low < high), got {log_omega!r}")
+        self.log_omega = (lo, hi)
+        self.box = [self.log_omega] * self.dim + self._start_box()
+
+    def _settings(self):
+        return {"L": self.L, "start": self.start, "start_value": self.start_value, "log_omega": self.log_omega}
+
+    def _parts(self, P):
+        logw, U, size = self._start_columns(P)
+        scale = np.sqrt(size) if self.start == "distance" else np.sqrt(2.0 * size / self.L)
+        omega = 10.0 ** logw / scale[:, None]
+        if self.start == "distance":
+            return omega, U * np.sqrt(size)[:, None]
+        # rising part of the ray r·û: r ≤ r_peak = min_j π/(ω_j|û_j|) (the first crest)
+        with np.errstate(divide="ignore"):
+            r_peak = np.min(np.where(U != 0, np.pi / (omega * np.abs(U)), np.inf), axis=1)
+        peak = CosineSum(self.L, omega).value(U * r_peak[:, None])
+        c = np.minimum(1.0, np.sqrt(peak / size))  # shallow wells: ω → cω gives peaks / c²
+        omega = omega * c[:, None]
+        r_peak = r_peak / c
+        probe = CosineSum(self.L, omega)
+        lo, hi = np.zeros_like(r_peak), r_peak.copy()
+        for _ in range(200):  # bisection of the increasing f(r·û) = size on [0, r_peak], batched
+            mid = 0.5 * (lo + hi)
+            if np.all((mid == lo) | (mid == hi)):
+                break
+            below = probe.value(U * mid[:, None]) < size
+            lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
+        return omega, U * hi[:, None]
+
+    def _build(self, P):
+        omega, X0 = self._parts(P)
+        return CosineSum(self.L, omega, name=self.name), X0, None
+
+    def _single(self, p):
+        omega, X0 = self._parts(p)
+        return CosineSum(self.L, omega[0], name=self.name), X0, None
 
 
 class LeastSquaresFamily(Family):

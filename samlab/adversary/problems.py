@@ -8,6 +8,8 @@ a single problem like any other (that is what a search returns for re-running).
 * :class:`HuberSum` — f(x) = (μ/2)‖x‖² + (L − μ) Σ_j h_{δ_j}(x_j), convex, not quadratic, with
   exact constants: ∇²f = μI + (L − μ)diag(1{|x_j| ≤ δ_j}) takes the value L·I at x* = 0 and μ·I
   outside the box |x_j| ≤ δ_j.
+* :class:`CosineSum` — f(x) = Σ_j (L/ω_j²)(1 − cos(ω_j x_j)), nonconvex, exactly L-smooth
+  (f'' = L cos(ω_j x_j) ∈ [−L, L], L at 0), inf f = f* = 0 at x = 0 (and on the lattice 2πk/ω).
 * :class:`BatchedLeastSquares` — one ridge least-squares finite sum per row (the single-row form is
   :class:`samlab.problems.LeastSquares`).
 """
@@ -18,7 +20,7 @@ import numpy as np
 
 from ..problems.base import FiniteSum, Problem, as_batch
 
-__all__ = ["DiagonalQuadratics", "HuberSum", "BatchedLeastSquares", "huber"]
+__all__ = ["DiagonalQuadratics", "HuberSum", "CosineSum", "BatchedLeastSquares", "huber"]
 
 
 def _rows(X, problem) -> np.ndarray:
@@ -125,6 +127,51 @@ class HuberSum(Problem):
 
     def describe(self):
         return {**_describe(self), "delta": self.delta[0].tolist() if self.rows == 1 else "per row"}
+
+
+class CosineSum(Problem):
+    """f(x) = Σ_j (L/ω_j²)(1 − cos(ω_j x_j)): smooth, nonconvex, bounded below.
+
+    L → ``L``, ω → ``omega``: (d,) for one problem or (B, d) for one instance per row (ω > 0).
+    ∇²f = L·diag(cos(ω_j x_j)): L-smooth with L attained at x* = 0, where f* = 0 = inf f; every
+    point with all ω_j x_j ∈ 2πℤ is a minimizer, and the crests ω_j x_j ∈ π + 2πℤ are saddles or
+    maxima (curvature −L). The ρ-scaled cosine of Si & Yun's stall example is the 1-D member.
+    """
+
+    def __init__(self, L, omega, *, name: str = "cosine_sum"):
+        L = float(L)
+        if not (np.isfinite(L) and L > 0):
+            raise ValueError(f"L must be > 0, got {L!r}")
+        omega = np.array(omega, dtype=float)
+        if omega.ndim == 1:
+            omega = omega[None, :]
+        if omega.ndim != 2 or omega.shape[1] < 1:
+            raise ValueError(f"omega must have shape (d,) or (B, d), got {np.shape(omega)}")
+        if not (np.all(np.isfinite(omega)) and np.all(omega > 0)):
+            raise ValueError("omega must be finite and > 0")
+        self.omega = omega
+        self.rows, self.dim = omega.shape
+        self.L, self.mu, self.name = L, None, name
+        self._pl_mu = None
+        self.x_star = np.zeros(self.dim) if self.rows == 1 else np.zeros((self.rows, self.dim))
+        self.f_star = 0.0 if self.rows == 1 else np.zeros(self.rows)
+
+    def value(self, X):
+        X = _rows(X, self)
+        w = self.omega
+        # 1 − cos(z) = 2 sin²(z/2): no cancellation near the minimizers
+        return (self.L * 2.0 * np.sin(0.5 * w * X) ** 2 / (w * w)).sum(axis=1)
+
+    def grad(self, X):
+        X = _rows(X, self)
+        return self.L * np.sin(self.omega * X) / self.omega
+
+    def hess(self, X):
+        X = _rows(X, self)
+        return np.einsum("bj,jk->bjk", self.L * np.cos(self.omega * X), np.eye(self.dim))
+
+    def describe(self):
+        return {**_describe(self), "omega": self.omega[0].tolist() if self.rows == 1 else "per row"}
 
 
 class BatchedLeastSquares(FiniteSum):
