@@ -215,6 +215,35 @@ def test_stochastic_search_reports_a_monte_carlo_mean_with_its_ci():
     assert s.describe()["er_constants"] == list(fam.er_constants)
 
 
+def test_hyperparameters_are_searched_in_the_same_batched_run():
+    """A theorem's conditions as a box: η ∈ [0.1, 1]/L with the textbook GD rate on smooth convex f,
+    f(x_t) − f* ≤ ‖x_0 − x*‖²/(2ηt). The tight value is L/(4tηL + 2) (Drori & Teboulle), so the ratio
+    2ηLt/(4ηLt + 2) is largest at η = 1/L, t = 5: 5/11. The search finds both (DE to 1e-3)."""
+    def rate(t, lr):
+        return 1.0 / (2.0 * lr * t)
+
+    s = adv.search(lambda lr: sl.algorithms.gd(lr), adv.Huber(1, L, 0.0), steps=5, bound=rate, at="all",
+                   budget=600, hypers={"lr": (0.1, 1.0)})
+    assert set(s.hypers) == {"lr"} and s.hypers["lr"] == pytest.approx(1.0, rel=1e-3) and s.t == 5
+    assert s.algorithm.lr.kind == "float" and s.describe()["hyper_box"] == {"lr": [0.1, 1.0]}
+    assert s.worst_ratio == pytest.approx(5 / 11, rel=1e-3) and s.worst_ratio <= 5 / 11 * (1 + 1e-12)
+    _, r = s.ratios(s.rerun())
+    assert float(r.max()) == pytest.approx(s.worst_ratio, rel=1e-9)
+    with pytest.raises(ValueError, match=r"bound neg must be finite and > 0 .* at t = 5 for lr = 0.55 it is -0.05"):
+        adv.search(lambda lr: sl.algorithms.gd(lr), adv.Huber(1, L, 0.0), steps=5, budget=100,
+                   bound=_named("neg", lambda t, lr: 0.5 - lr + 0 * t),
+                   hypers={"lr": (0.1, 1.0)})
+    with pytest.raises(ValueError, match="factory"):
+        adv.search(sl.algorithms.gd(0.5), adv.Huber(1, L, 0.0), steps=5, bound=rate, hypers={"lr": (0.1, 1.0)})
+    with pytest.raises(ValueError, match="hypers"):
+        adv.search(lambda lr: sl.algorithms.gd(lr), adv.Huber(1, L, 0.0), steps=5, bound=rate, hypers={"lr": (1.0, 0.1)})
+
+
+def _named(name, fn):
+    fn.__name__ = name
+    return fn
+
+
 def test_additive_noise_makes_a_search_stochastic():
     alg = sl.algorithms.sam(0.3, 0.05, same_sample=False)
     s = adv.search(alg, adv.Quadratics(2, L, MU), steps=10, bound=1.0, metric="distance", budget=40,
@@ -246,7 +275,7 @@ def test_bad_bounds_name_the_bound(bound, match):
 def test_bad_search_input():
     fam = adv.Quadratics(3, L, MU)
     gd = sl.algorithms.gd(0.5)
-    with pytest.raises(ValueError, match="per-run arrays"):
+    with pytest.raises(ValueError, match="per-run arrays cannot be searched"):
         adv.search(sl.algorithms.sam(0.5, [0.1, 0.2]), fam, steps=5, bound=1.0)
     with pytest.raises(ValueError, match="budget must allow one population"):
         adv.search(gd, fam, steps=5, bound=1.0, budget=5)
