@@ -152,6 +152,19 @@ def test_pep_value_is_never_below_a_run(alg, mu, metric):
         assert not w.exact and "ascent point" in w.relaxation
 
 
+@pytest.mark.parametrize("metric", ["f_gap", "grad_norm_avg"])
+@pytest.mark.parametrize("mu", [0.0, 0.1])
+def test_pep_with_an_initial_gap_is_never_below_a_run(metric, mu):
+    """initial="f_gap": f(x_0) − f* = 2 on random quadratics and Huber sums (the adversary's families
+    draw them), SAM with heavy ball: every run stays under the PEP."""
+    alg = sl.algorithms.sam(0.4, 0.1, momentum=0.3)
+    w = wc(alg, L=L, mu=mu, steps=4, metric=metric, initial="f_gap", initial_value=2.0)
+    worst = max(float(np.max(sl.adversary.sample_ratios(alg, fam, steps=4, bound=1.0, metric=metric, n=300)))
+                for fam in (sl.adversary.Quadratics(4, L, mu, start="f_gap", start_value=2.0),
+                            sl.adversary.Huber(3, L, mu, start="f_gap", start_value=2.0)))
+    assert 0 < worst <= w.value * (1 + RTOL)
+
+
 def test_pep_is_at_least_the_worst_quadratic_and_the_worst_1d_huber():
     """Cross-check with the adversary: no quadratic of the class and no 1-D Huber-type function beats
     the PEP (SAM, relaxation); for gd the 1-D Huber search reaches the exact PEP (Drori–Teboulle's
