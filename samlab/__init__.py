@@ -5,9 +5,7 @@
     res = sl.run(p, sl.algorithms.sam(lr=0.05, rho=[0.01, 0.1]), x0=[1.0, 1.0, 1.0], steps=2000)
 """
 
-from . import algorithms, noise, problems, sampling, schedules
-from .engine import StepView, default_checkpoints, run
-from .result import Result
+from . import noise, problems, sampling, schedules
 
 __version__ = "0.1.0"
 
@@ -15,11 +13,17 @@ __all__ = ["algorithms", "noise", "problems", "sampling", "schedules", "run", "R
            "default_checkpoints", "claims", "theory", "analysis", "pep", "adversary"]
 
 
-def __getattr__(name):
-    # claims, theory and analysis import scipy/sympy-heavy modules, pep imports PEPit and cvxpy
-    # (about 2 s): load them on first use
-    if name in ("claims", "theory", "analysis", "plotting", "pep", "adversary"):
-        import importlib
+_LAZY_NAMES = {"run": "engine", "StepView": "engine", "default_checkpoints": "engine", "Result": "result"}
 
+
+def __getattr__(name):
+    # The engine and everything above it load on first use, so that importing a lower layer
+    # (samlab.theory, samlab.problems) never loads the engine; claims, theory and analysis also
+    # import scipy/sympy-heavy modules, and pep PEPit and cvxpy when it solves.
+    import importlib
+
+    if name in ("algorithms", "claims", "theory", "analysis", "plotting", "setups", "pep", "adversary"):
         return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY_NAMES:
+        return getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'samlab' has no attribute {name!r}")

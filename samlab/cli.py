@@ -6,7 +6,8 @@
     samlab reproduce --quick general              figure scripts + claims → figures/REPORT.md
     samlab run experiments/configs/constant_vs_decaying_rho.toml
 
-Exit status: 0 success, 1 a claim or a figure script failed, 2 a usage error.
+Exit status: 0 success, 1 a claim or a figure script failed, 2 a usage error (one line on stderr,
+before any work: arguments, names and output locations are checked first), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from functools import partial
@@ -60,6 +62,27 @@ def _int_at_least(minimum: int, what: str):
 
 _positive_int = _int_at_least(1, "a positive integer")
 _seed = _int_at_least(0, "a non-negative integer")
+
+
+def _writable_dir(folder: Path, option: str) -> None:
+    """UsageError unless files can be created in ``folder`` (made if missing), as outputs will be.
+
+    The probe creates and deletes a file there: permission bits alone do not tell (root passes
+    every access check, yet nothing can be created under /proc).
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".samlab-probe-"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"{option}: cannot write in {folder}: {exc.strerror or exc}") from None
+
+
+def _writable_file(path: Path, option: str) -> None:
+    """UsageError unless ``path`` can be written (atomically: a new file in its folder, then a rename)."""
+    if path.is_dir():
+        raise UsageError(f"{option}: {path} is a directory, expected a file name")
+    _writable_dir(path.parent, option)
 
 
 def _did_you_mean(name: str, choices: Sequence[str]) -> str:
@@ -217,6 +240,8 @@ def cmd_verify(args) -> int:
     from .report import write_verdicts
 
     ids = select_claims(args.paper, args.claim)
+    if args.json:
+        _writable_file(args.json, "--json")
     started = time.perf_counter()
     records = _map(partial(check_claim, quick=args.quick, seed=args.seed), ids, args,
                    _progress(len(ids), _claim_label))
@@ -271,8 +296,8 @@ def cmd_reproduce(args) -> int:
         ok = record.get("ok")
         return (_rel(item[1]), "OK" if ok else f"FAIL ({record.get('error')})", float(record.get("seconds", 0.0)))
 
+    _writable_dir(out, "--out")
     started = time.perf_counter()
-    out.mkdir(parents=True, exist_ok=True)
     records = _map(partial(run_task, quick=args.quick, seed=args.seed, out=str(out)), tasks, args,
                    _progress(len(tasks), label))
     script_records = list(zip(chosen, records[:len(chosen)]))  # scripts come first in ``tasks``
@@ -305,13 +330,14 @@ def _rel(path: str | Path) -> str:
 
 
 def cmd_run(args) -> int:
-    from .config import ConfigError, load_config, run_config
+    from .config import ConfigError, load_config, not_drawn_note, run_config
 
     try:
         config = load_config(args.config, quick=args.quick)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     out = Path(args.out) if args.out else _checkout() / "figures" / "runs" / config.path.stem
+    _writable_dir(out, "--out")
 
     def progress(exp, alg, res):
         print(f"[{exp.name}] {alg.name}: {alg.batch} runs × {exp.steps} steps, {res.meta.get('seconds', 0):.1f}s",
@@ -329,6 +355,9 @@ def cmd_run(args) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
+    notes = [note for exp in manifest["experiments"] if (note := not_drawn_note(exp))]
+    if notes:
+        print("\n" + "\n".join(notes))
     print(f"\nfigure: {out / manifest['figure']}\nsummary: {out / 'summary.md'}\ndata: {out / 'data'}")
     return 0
 
@@ -418,8 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"samlab {args.command}: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # workers were stopped by samlab.execution; one line, no traceback
+        print(f"samlab {args.command}: interrupted", file=sys.stderr)
         return 130
 
 

@@ -64,7 +64,7 @@ from . import schedules as _schedules
 from .result import Result, atomic_write_text
 
 __all__ = ["ConfigError", "Config", "Experiment", "AlgorithmSpec", "load_config", "run_config",
-           "plot_saved", "PROBLEMS", "METRICS"]
+           "plot_saved", "not_drawn_note", "PROBLEMS", "METRICS"]
 
 METRICS = ("f_gap", "grad_norm", "dist", "f")
 SYMBOLS = {"lr": "γ", "rho": "ρ", "lam": "λ", "theta": "θ", "sigma": "σ", "beta": "β", "momentum": "momentum"}
@@ -209,8 +209,13 @@ def _saddle(eigenvalues=(2.0, -2.0), seed=None):
 
 
 def _expression(expression, x_star=None, f_star=None, L=None):
+    """The text goes through samlab's whitelist parser (never evaluated), like any ``from_expression`` string."""
     known = {k: v for k, v in (("x_star", x_star), ("f_star", f_star), ("L", L)) if v is not None}
-    return _problems.from_expression(expression, name=expression, **known)
+    try:
+        return _problems.from_expression(expression, name=expression, **known)
+    except ValueError as exc:  # the library names its argument ``expr``; here the key is ``expression``
+        text = str(exc)
+        raise ValueError("expression" + text[4:] if re.match(r"expr\b", text) else text) from None
 
 
 def _log_loss(m=10, d=10, seed=0):
@@ -762,10 +767,12 @@ def run_config(config: Config, out: str | Path, *, progress=None) -> dict[str, A
             finals = [float(np.median(metric[-1, i * alg.runs:(i + 1) * alg.runs])) for i in range(alg.n_configs)]
             diverged = [int(np.sum(res.status[i * alg.runs:(i + 1) * alg.runs] != "ok"))
                         for i in range(alg.n_configs)]
+            not_drawn, points = _not_drawn(res.t, metric, alg.runs, alg.n_configs, exp.plot)
             entry["algorithms"].append({"name": alg.name, "algorithm": alg.kind, "data": data.as_posix(),
                                         "labels": alg.labels, "configs": alg.configs, "runs": alg.runs,
                                         "final": finals, "diverged": diverged, "color": alg.color,
-                                        "linestyle": alg.linestyle, "seconds": res.meta.get("seconds")})
+                                        "linestyle": alg.linestyle, "seconds": res.meta.get("seconds"),
+                                        "not_drawn": not_drawn, "points": points})
             if progress is not None:
                 progress(exp, alg, res)
         manifest["experiments"].append(entry)
@@ -773,6 +780,20 @@ def run_config(config: Config, out: str | Path, *, progress=None) -> dict[str, A
     plot_saved(out)
     atomic_write_text(out / "summary.md", summary_markdown(manifest))
     return manifest
+
+
+def _not_drawn(t: np.ndarray, metric: np.ndarray, runs: int, n_configs: int, plot: Plot) -> tuple[list[int], int]:
+    """Per configuration, how many checkpoints of its curve cannot be drawn, and out of how many.
+
+    A checkpoint is drawn when some run of the configuration has a finite value there (and a
+    positive one on a log y axis: the curve is the median taken in log space). On a log x axis
+    t = 0 is never drawn and is not counted.
+    """
+    rows = t > 0 if plot.logx else np.ones(t.shape, dtype=bool)
+    values = metric[rows]
+    drawable = np.isfinite(values) & (values > 0) if plot.logy else np.isfinite(values)
+    counts = [int(np.sum(~drawable[:, i * runs:(i + 1) * runs].any(axis=1))) for i in range(n_configs)]
+    return counts, int(rows.sum())
 
 
 _PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
@@ -793,8 +814,10 @@ def plot_saved(out: str | Path) -> Path:
     for ax, exp in zip(axes.flat, exps):
         plot = exp["plot"]
         i = 0
+        last_t = 0
         for alg in exp["algorithms"]:
             res = Result.load(out / alg["data"])
+            last_t = max(last_t, int(res.t[-1]))
             R = alg["runs"]
             for c, label in enumerate(alg["labels"]):
                 color = alg.get("color") if len(alg["labels"]) == 1 and alg.get("color") else _PALETTE[i % len(_PALETTE)]
@@ -803,7 +826,17 @@ def plot_saved(out: str | Path) -> Path:
                                      logy=plot["logy"], x=plot["x"], runs=slice(c * R, (c + 1) * R),
                                      marker=_MARKERS[i % len(_MARKERS)], **kw)
                 i += 1
-        if plot.get("ylim"):
+        if not any(len(line.get_xdata()) for line in ax.get_lines()):
+            # every value is 0 or not finite on a log axis (x0 at the minimizer, say): matplotlib
+            # cannot place log ticks without data, so the empty panel is drawn linear, with a note
+            ax.set_xscale("linear")
+            ax.set_yscale("linear")
+            if plot["x"] == "t":
+                ax.set_xlim(0, max(last_t, 1))
+            why = "0 or not finite on the log axis" if plot["logy"] or plot["logx"] else "not finite"
+            ax.text(0.5, 0.5, f"nothing to draw: every value is\n{why}", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=11)
+        elif plot.get("ylim"):
             ax.set_ylim(*plot["ylim"])
         title = plot.get("title") or exp.get("title") or exp["name"]
         plotting.label_axes(ax, None, None, title)
@@ -828,4 +861,17 @@ def summary_markdown(manifest: dict[str, Any]) -> str:
             for label, final, div in zip(alg["labels"], alg["final"], alg["diverged"]):
                 lines.append(f"| {label} | {alg['algorithm']} | {final:.4g} | {div}/{alg['runs']} |")
         lines.append("")
+        note = not_drawn_note(exp)
+        if note:
+            lines += [note, ""]
     return "\n".join(lines)
+
+
+def not_drawn_note(exp: dict[str, Any]) -> str | None:
+    """One sentence naming the curves of a manifest experiment with checkpoints the figure masks, or None."""
+    notes = [f"{label} ({n} of {alg['points']} checkpoints)"
+             for alg in exp["algorithms"] for label, n in zip(alg["labels"], alg.get("not_drawn", [])) if n]
+    if not notes:
+        return None
+    why = "0, negative or not finite on the log y axis" if exp["plot"]["logy"] else "not finite"
+    return f"Not drawn ({why}): {'; '.join(notes)}."

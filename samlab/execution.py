@@ -11,12 +11,22 @@ on which executor ran them::
 
 :func:`check_claim` and :func:`run_script` never raise: an exception inside a claim or a script
 becomes a failed record carrying the traceback (its last line in ``details["error"]``).
+
+Every executor runs its tasks with one BLAS thread (:func:`single_blas_thread`): a matrix product
+split over several threads sums in another order, so a claim checked here with multi-threaded BLAS
+and in a worker with one thread would differ around 1e-10 and verdicts would depend on ``--jobs``.
+With one thread everywhere, records are bit-identical whichever executor ran them.
+
+Ctrl-C: pool workers ignore SIGINT; the parent, on KeyboardInterrupt, cancels what is pending,
+terminates the workers (their running tasks are abandoned) and re-raises, so the caller prints one
+line instead of one traceback per worker.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import multiprocessing
+import signal
 import sys
 import threading
 import time
@@ -25,7 +35,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-__all__ = ["map_tasks", "check_claim", "run_script", "run_task", "load_script", "executor_name", "SchedulerUnavailable"]
+__all__ = ["map_tasks", "check_claim", "run_script", "run_task", "load_script", "executor_name", "SchedulerUnavailable",
+           "single_blas_thread"]
 
 
 class SchedulerUnavailable(RuntimeError):
@@ -53,7 +64,8 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
         (forking a multi-threaded process can deadlock). Tasks are seeded, so the results do not
         depend on the start method.
 
-    An exception raised by ``fn`` propagates (after the pending tasks are cancelled).
+    An exception raised by ``fn`` (or a KeyboardInterrupt here) propagates after the pending tasks
+    are cancelled and the pool's workers stopped. Tasks run with one BLAS thread (module docstring).
     """
     items = list(items)
     if isinstance(jobs, bool) or int(jobs) != jobs or jobs < 1:
@@ -63,36 +75,76 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
     if not items:
         return results
     if scheduler is not None:
-        return _map_dask(fn, items, scheduler, on_done, results)
+        return _map_dask(_WithSingleBlasThread(fn), items, scheduler, on_done, results)
     if jobs == 1 or len(items) == 1:
-        for i, item in enumerate(items):
-            results[i] = fn(item)
-            if on_done is not None:
-                on_done(i, item, results[i])
+        with single_blas_thread():
+            for i, item in enumerate(items):
+                results[i] = fn(item)
+                if on_done is not None:
+                    on_done(i, item, results[i])
         return results
     context = multiprocessing.get_context(mp_context or _default_start_method())
-    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context,
-                             initializer=_single_threaded_blas) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context, initializer=_init_worker)
+    futures: dict[Any, int] = {}
+    try:
         futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
-        try:
-            for future in as_completed(futures):
-                i = futures[future]
-                results[i] = future.result()
-                if on_done is not None:
-                    on_done(i, items[i], results[i])
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+        for future in as_completed(futures):
+            i = futures[future]
+            results[i] = future.result()
+            if on_done is not None:
+                on_done(i, items[i], results[i])
+    except BaseException:
+        _stop(pool, futures)
+        raise
+    pool.shutdown()
     return results
 
 
-def _single_threaded_blas() -> None:
-    """One BLAS thread per worker: N workers × multi-threaded BLAS on N cores oversubscribe, and
-    OpenBLAS's spinning threads then slow a matrix-product-bound run down by 10–100×."""
+def single_blas_thread():
+    """Context manager limiting BLAS to one thread (threadpoolctl), restoring the count on exit.
+
+    Used around every task, serial or parallel, so that results do not depend on the executor; and
+    N workers × multi-threaded BLAS on N cores would oversubscribe (OpenBLAS's spinning threads then
+    slow a matrix-product-bound run down by 10–100×).
+    """
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(limits=1, user_api="blas")
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+class _WithSingleBlasThread:
+    """``fn`` run under :func:`single_blas_thread` (picklable, for dask workers)."""
+
+    def __init__(self, fn: Callable[[Any], Any]):
+        self.fn = fn
+
+    def __call__(self, item: Any) -> Any:
+        with single_blas_thread():
+            return self.fn(item)
+
+
+def _init_worker() -> None:
+    """Pool worker set-up: one BLAS thread for the worker's life, and SIGINT ignored (the parent
+    handles Ctrl-C and stops the workers, so no worker prints a KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    single_blas_thread()
+
+
+def _stop(pool: ProcessPoolExecutor, futures) -> None:
+    """Cancel pending tasks and terminate the workers now (running tasks are abandoned).
+
+    ``shutdown(wait=True)`` would wait for every running task, minutes after a Ctrl-C; Python 3.11
+    has no public call that stops a running worker, hence ``_processes`` (the executor's own table).
+    """
+    for future in futures:
+        future.cancel()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
 
 
 def _default_start_method() -> str:

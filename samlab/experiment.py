@@ -45,10 +45,18 @@ def data_dir(paper: str, out: str | Path | None = None) -> Path:
 
 
 def script_main(main: Callable[..., list[Path]]) -> None:
-    """Command line of a figure script: ``python experiments/<paper>/<name>.py [--quick] [--out DIR]``."""
+    """Command line of a figure script: ``python experiments/<paper>/<name>.py [--quick] [--out DIR]``.
+
+    The script runs with one BLAS thread, as under ``samlab reproduce`` (any ``--jobs``), so a figure
+    and its data are the same bytes whichever way the script was started.
+    """
+    from .execution import single_blas_thread
+
     parser = argparse.ArgumentParser(description=(main.__module__ and __import__(main.__module__).__doc__) or None)
     parser.add_argument("--quick", action="store_true", help="small settings (seconds), for CI")
     parser.add_argument("--out", type=Path, default=None, help="figures folder (default: ./figures)")
     args = parser.parse_args()
-    for path in main(quick=args.quick, out=args.out):
+    with single_blas_thread():
+        paths = main(quick=args.quick, out=args.out)
+    for path in paths:
         print(path)

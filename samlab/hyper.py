@@ -1,15 +1,27 @@
-"""Hyperparameters: a float, one value per run, or a schedule — validated once, read per step."""
+"""Hyperparameters: a float, one value per run, or a schedule — validated when built, and at every
+step when a run binds them.
+
+A :class:`Hyper` holds what the user gave (checked for type and bounds at once, schedules for their
+type); :meth:`Hyper.bind` evaluates a schedule at every step k = 1 … steps of a run (vectorized over
+k, or k by k for a callable that only takes scalars), checks every value against the bounds, and
+returns a :class:`BoundHyper` whose ``at(k)`` the engine reads: the values a run uses are the values
+that were checked.
+"""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .schedules import Schedule
+from .schedules import Schedule, from_callable
 
-__all__ = ["Hyper", "Bounds"]
+__all__ = ["Hyper", "Bounds", "BoundHyper"]
+
+_CHUNK = 1 << 20
+"""Values evaluated per block when a run binds a schedule (bounds the memory of a per-run table)."""
 
 
 @dataclass(frozen=True)
@@ -21,24 +33,54 @@ class Bounds:
     low_open: bool = False
     high_open: bool = False
 
-    def check(self, name: str, values: np.ndarray, where: str = "") -> None:
+    def violations(self, values: np.ndarray) -> np.ndarray:
+        """Boolean mask of the values outside the bounds (NaN and ±inf included)."""
         v = np.asarray(values, dtype=float)
         bad = ~np.isfinite(v)
         bad |= (v <= self.low) if self.low_open else (v < self.low)
         bad |= (v >= self.high) if self.high_open else (v > self.high)
+        return bad
+
+    def text(self) -> str:
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open else "]"
+        return f"{lo}{self.low}, {self.high}{hi}"
+
+    def check(self, name: str, values: np.ndarray, where: str = "") -> None:
+        bad = self.violations(values)
         if np.any(bad):
+            v = np.asarray(values, dtype=float)
             example = v[bad].flat[0] if v.ndim else float(v)
-            lo = "(" if self.low_open else "["
-            hi = ")" if self.high_open else "]"
-            raise ValueError(f"{name} must lie in {lo}{self.low}, {self.high}{hi}{where}, got {example!r}")
+            raise ValueError(f"{name} must lie in {self.text()}{where}, got {example!r}")
+
+
+def _is_real_scalar(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _real_array(name: str, value: Any) -> np.ndarray:
+    """``value`` as a float64 array if it is a real number or a sequence/array of real numbers."""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "fiu":
+            raise ValueError(f"{name} must hold real numbers, got an array of dtype {value.dtype}")
+        return value.astype(float)
+    if _is_real_scalar(value):
+        return np.asarray(float(value))
+    if isinstance(value, (list, tuple)):
+        if not all(_is_real_scalar(v) for v in value):
+            bad = next(v for v in value if not _is_real_scalar(v))
+            raise ValueError(f"{name} must hold real numbers, got {bad!r} in {value!r}")
+        return np.asarray(value, dtype=float)
+    raise ValueError(f"{name} must be a real number, a 1-D array of one value per run, a schedule or a "
+                     f"callable k ↦ value, got {type(value).__name__} {value!r}")
 
 
 class Hyper:
-    """One hyperparameter of an algorithm.
+    """One hyperparameter of an algorithm (``kind``: ``"float"``, ``"array"`` or ``"schedule"``).
 
-    ``at(k)`` gives the value for step k (1-based) as a Python float or a (B, 1) column that
-    broadcasts against (B, d) arrays. Floats and per-run arrays are checked when the algorithm is
-    built; schedules when a run binds them to its number of steps.
+    ``value`` is what the run reads: a float, the (B,) per-run array, or the :class:`Schedule` (a
+    plain callable is wrapped in one, as optax does). Floats and arrays are checked against the
+    bounds now; schedules when a run binds them (:meth:`bind`).
     """
 
     __slots__ = ("name", "raw", "bounds", "kind", "_value")
@@ -49,10 +91,12 @@ class Hyper:
             self.kind, self._value = "schedule", value
             return
         if callable(value):
-            raise ValueError(f"{name}: wrap callables with samlab.schedules.from_callable")
-        arr = np.asarray(value, dtype=float)
+            self.kind, self._value = "schedule", from_callable(value)
+            return
+        arr = _real_array(name, value)
         if arr.ndim > 1:
-            raise ValueError(f"{name} must be a float, a 1-D array of one value per run, or a schedule")
+            raise ValueError(f"{name} must be a float, a 1-D array of one value per run, or a schedule, "
+                             f"got an array of shape {arr.shape}")
         bounds.check(name, arr)
         if arr.ndim == 0:
             self.kind, self._value = "float", float(arr)
@@ -62,12 +106,17 @@ class Hyper:
             self.kind, self._value = "array", arr[:, None].copy()
 
     @property
+    def value(self):
+        """A float, the (B,) per-run values, or the Schedule."""
+        return self._value[:, 0].copy() if self.kind == "array" else self._value
+
+    @property
     def runs(self) -> int | None:
         """Number of runs a per-run array (or a schedule with per-run parameters) fixes, else None."""
         if self.kind == "array":
             return self._value.shape[0]
         if self.kind == "schedule":
-            first = np.asarray(self._value(1.0))
+            first = np.asarray(self._value(1))
             return first.size if first.ndim == 1 else None
         return None
 
@@ -75,30 +124,17 @@ class Hyper:
     def is_zero(self) -> bool:
         return self.kind == "float" and self._value == 0.0
 
-    def bind(self, runs: int, steps: int) -> None:
-        """Check per-run sizes and the values of a schedule over k = 1 … steps."""
+    def bind(self, runs: int, steps: int) -> "BoundHyper":
+        """Check per-run sizes and every value at k = 1 … steps; return what the run reads."""
         if self.runs is not None and self.runs != runs:
             raise ValueError(f"{self.name} has {self.runs} values per step but the run has {runs} runs")
-        if self.kind == "schedule":
-            probe = np.unique(np.concatenate([np.arange(1, min(steps, 10_000) + 1),
-                                              np.geomspace(1, steps, 200).astype(int), [steps]]))
-            try:
-                values = np.asarray(self._value(probe.astype(float)), dtype=float)
-                np.broadcast_to(values, probe.shape)
-                self.bounds.check(self.name, values, " for every step")
-            except ValueError as exc:
-                if "must lie in" in str(exc):
-                    raise
-                for k in (1, steps):  # schedules with per-run parameters: check the ends
-                    self.bounds.check(self.name, np.asarray(self._value(float(k))), f" at step {k}")
+        return BoundHyper(self, runs, steps)
 
     def at(self, k: int):
+        """The value at step k without binding (floats, arrays; schedules evaluated directly)."""
         if self.kind != "schedule":
             return self._value
-        v = self._value(k)
-        if np.ndim(v) == 0:
-            return float(v)
-        return np.asarray(v, dtype=float).reshape(-1, 1)
+        return _column(self.name, np.asarray(self._value(k)), k)
 
     def describe(self):
         if self.kind == "schedule":
@@ -106,3 +142,96 @@ class Hyper:
         if self.kind == "array":
             return self._value[:, 0].tolist()
         return self._value
+
+    def __repr__(self) -> str:
+        return f"Hyper({self.name}={self.describe()!r})"
+
+
+def _column(name: str, v: np.ndarray, k):
+    if v.dtype.kind not in "fiu":
+        raise ValueError(f"{name} must be real at step {k}, got {v!r}")
+    if v.ndim == 0:
+        return float(v)
+    return v.astype(float).reshape(-1, 1)
+
+
+class BoundHyper:
+    """A hyperparameter bound to a run of B runs and ``steps`` steps; ``at(k)`` is a float or (B, 1).
+
+    A schedule is evaluated once per block of steps, vectorized over k when it accepts arrays (a
+    per-run schedule, whose value at k = 1 is a (B,) array, is evaluated on a (K, 1) column of steps),
+    else k by k; every block is checked against the bounds (the first pass at bind time checks all of
+    k = 1 … steps, so a bad value anywhere fails before the run starts).
+    """
+
+    __slots__ = ("name", "bounds", "constant", "_value", "_fn", "_per_run", "_vectorized", "_steps", "_runs",
+                 "_lo", "_block")
+
+    def __init__(self, hyper: Hyper, runs: int, steps: int):
+        self.name, self.bounds = hyper.name, hyper.bounds
+        self._steps, self._runs = int(steps), int(runs)
+        self.constant = hyper.kind != "schedule"
+        self._value = hyper._value
+        if self.constant:
+            return
+        self._fn = hyper._value
+        first = np.asarray(self._fn(1))
+        if first.dtype.kind not in "fiu":
+            raise ValueError(f"{self.name} must be real at step 1, got {first!r}")
+        if first.ndim > 1:
+            raise ValueError(f"{self.name} must be a scalar or one value per run at every step, "
+                             f"got shape {first.shape} at step 1")
+        self._per_run = first.ndim == 1
+        self._vectorized = True
+        width = self._runs if self._per_run else 1
+        self._block = max(1, min(self._steps, _CHUNK // width))
+        self._lo = None
+        for lo in range(1, self._steps + 1, self._block):  # check everything now
+            self._load(lo)
+
+    def _evaluate(self, lo: int, hi: int) -> np.ndarray:
+        """Values at k = lo … hi − 1: (K,) or (K, B) for per-run schedules."""
+        shape = (hi - lo, self._runs) if self._per_run else (hi - lo,)
+        if self._vectorized:
+            k = np.arange(lo, hi, dtype=np.int64)
+            try:
+                with np.errstate(all="ignore"):
+                    v = np.asarray(self._fn(k[:, None] if self._per_run else k))
+                if v.dtype.kind in "fiu":
+                    return np.broadcast_to(v.astype(float), shape).reshape(shape)
+            except Exception:  # a callable written for scalars: fall back to k by k
+                pass
+            self._vectorized = False
+        out = np.empty(shape)
+        for i, k in enumerate(range(lo, hi)):
+            v = np.asarray(self._fn(k))
+            if v.dtype.kind not in "fiu":
+                raise ValueError(f"{self.name} must be real at step {k}, got {v!r}")
+            try:
+                out[i] = v
+            except ValueError:
+                raise ValueError(f"{self.name} must be a scalar{' or one value per run' if self._per_run else ''}"
+                                 f" at every step, got shape {v.shape} at step {k}") from None
+        return out
+
+    def _load(self, lo: int) -> None:
+        hi = min(lo + self._block, self._steps + 1)
+        values = self._evaluate(lo, hi)
+        bad = self.bounds.violations(values)
+        if np.any(bad):
+            i = int(np.argmax(bad.any(axis=1) if values.ndim == 2 else bad))
+            row = values[i]
+            example = float(row[bad[i]].flat[0]) if values.ndim == 2 else float(row)
+            raise ValueError(f"{self.name} must lie in {self.bounds.text()} for every step, got {example!r} at "
+                             f"step {lo + i}")
+        self._value, self._lo = values, lo
+
+    def at(self, k: int):
+        if self.constant:
+            return self._value
+        i = k - self._lo
+        if not 0 <= i < self._value.shape[0]:
+            self._load(k)
+            i = 0
+        v = self._value[i]
+        return v[:, None] if self._per_run else float(v)

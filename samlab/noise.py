@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Noise", "Gaussian", "Discrete"]
+from .checks import real_array
+
+__all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise"]
 
 
 class Noise:
@@ -32,12 +34,12 @@ class Gaussian(Noise):
             raise ValueError("give exactly one of sigma and cov")
         self.sigma = self.chol = None
         if sigma is not None:
-            s = np.asarray(sigma, dtype=float)
+            s = real_array(sigma, "sigma")
             if s.ndim > 1 or not np.all(np.isfinite(s)) or np.any(s < 0):
                 raise ValueError(f"sigma must be >= 0 (a scalar or one value per coordinate), got {sigma!r}")
             self.sigma = float(s) if s.ndim == 0 else s
         else:
-            c = np.asarray(cov, dtype=float)
+            c = real_array(cov, "cov")
             if c.ndim != 2 or c.shape[0] != c.shape[1] or not np.allclose(c, c.T):
                 raise ValueError("cov must be a symmetric square matrix")
             w, v = np.linalg.eigh(c)
@@ -75,8 +77,8 @@ class Discrete(Noise):
     name = "discrete"
 
     def __init__(self, values, probs):
-        v = np.asarray(values, dtype=float)
-        p = np.asarray(probs, dtype=float)
+        v = real_array(values, "values")
+        p = real_array(probs, "probs")
         if v.ndim not in (1, 2) or v.shape[0] == 0:
             raise ValueError("values must have shape (m,) or (m, d)")
         if p.shape != (v.shape[0],):
@@ -113,3 +115,53 @@ class Discrete(Noise):
 
     def describe(self):
         return {"name": self.name, "values": self.values.tolist(), "probs": self.probs.tolist()}
+
+
+class MinibatchNoise(Noise):
+    """Gaussian gradient noise ξ_b ~ N(0, C/B_b) with one batch size B_b per run (model B: σ ∝ 1/√B).
+
+    ``cov``: C (d, d) PSD, the per-sample covariance (e.g. |H|: Kim et al. 2023's C ≈ (1/B)[H]⁺, see
+    :func:`samlab.theory.kim_2023.minibatch_covariance`);
+    ``batch_size``: a float or a (B,) array (then a run must have exactly B runs). With
+    ``same_sample=True`` SAM uses the same ξ at both gradient calls (the engine's paired draw).
+    """
+
+    name = "minibatch_gaussian"
+
+    def __init__(self, cov, batch_size):
+        try:
+            c = np.asarray(cov, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"cov must be a real matrix, got {cov!r}") from exc
+        if not np.all(np.isfinite(c)):
+            raise ValueError("cov must be finite")
+        if c.ndim != 2 or c.shape[0] != c.shape[1] or not np.allclose(c, c.T):
+            raise ValueError("cov must be a symmetric square matrix")
+        w, V = np.linalg.eigh(c)
+        if w[0] < -1e-12 * max(1.0, abs(w[-1])):
+            raise ValueError("cov must be positive semidefinite")
+        self.cov = c
+        self.chol = V * np.sqrt(np.clip(w, 0.0, None))
+        try:
+            b = np.asarray(batch_size, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"batch_size must be a positive number or array, got {batch_size!r}") from exc
+        if not np.all(np.isfinite(b)) or np.any(b <= 0):
+            raise ValueError(f"batch_size must be finite and > 0, got {batch_size!r}")
+        if b.ndim > 1:
+            raise ValueError("batch_size must be a float or a 1-D array (one per run)")
+        self.batch_size = b
+        self._scale = 1.0 / np.sqrt(b)[:, None] if b.ndim == 1 else 1.0 / float(np.sqrt(b))
+
+    def check(self, dim):
+        if self.chol.shape[0] != dim:
+            raise ValueError(f"cov has shape {self.chol.shape} but the problem has dimension {dim}")
+
+    def draw(self, rng, runs, dim):
+        if self.batch_size.ndim == 1 and self.batch_size.shape[0] != runs:
+            raise ValueError(f"batch_size has {self.batch_size.shape[0]} values but the run has {runs} runs")
+        return (rng.standard_normal((runs, dim)) @ self.chol.T) * self._scale
+
+    def describe(self):
+        b = self.batch_size
+        return {"name": self.name, "cov": self.cov.tolist(), "batch_size": b.tolist() if b.ndim else float(b)}

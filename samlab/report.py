@@ -1,7 +1,8 @@
 """Figure scripts and the report: find the scripts under ``experiments/``, write ``REPORT.md``.
 
-A figure script (see :mod:`samlab.experiment`) is read without being executed: its docstring's first
-line is the figure's title and ``PAPER``, ``FIGURES``, ``CLAIMS`` are literal assignments. The report
+A figure script (see :mod:`samlab.experiment`) is read without being executed (``ast`` only, no
+import, no ``eval``): its docstring's first line is the figure's title and ``PAPER``, ``FIGURES``,
+``CLAIMS`` are literal assignments. The report
 lists, per paper, the claims with measured beside predicted and the verdict, the figures inline,
 each followed by the verdicts of the claims it illustrates, and every markdown table that a script
 wrote in the paper's figure folder.
@@ -52,69 +53,103 @@ class ScriptInfo:
         return any(fnmatch.fnmatchcase(n.lower(), pat) for n in names)
 
 
-_SAFE_NODES = (ast.Expression, ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.Name, ast.Load,
-               ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.Add, ast.UnaryOp, ast.USub)
+_DECLARED = ("PAPER", "FIGURES", "CLAIMS")
 
 
-def _evaluate(node: ast.expr, namespace: dict[str, Any]) -> Any:
-    """Value of a declaration built from literals, earlier constants, ``+`` and f-strings (no calls)."""
-    expr = ast.Expression(node)
-    if not all(isinstance(n, _SAFE_NODES) for n in ast.walk(expr)):
-        raise ValueError("not a plain declaration")
-    return eval(compile(expr, "<declaration>", "eval"), {"__builtins__": {}}, dict(namespace))  # noqa: S307
+class _NotLiteral(Exception):
+    """A declaration that can only be known by running the script."""
 
 
-def _declarations(tree: ast.Module) -> tuple[dict[str, Any], list[str]]:
-    """Module-level constants that evaluate without running code, and the names among PAPER, FIGURES,
-    CLAIMS that do not."""
+def _literal(node: ast.expr, namespace: dict[str, Any]) -> Any:
+    """The value of a declaration made of literals, names of earlier declarations, ``+`` and f-strings.
+
+    Read from the syntax tree alone: nothing is called, imported or evaluated, so a hostile script
+    cannot act through its declarations. Anything else raises :class:`_NotLiteral`.
+    """
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int, float, bool, type(None))):
+        return node.value
+    if isinstance(node, (ast.List, ast.Tuple)):
+        items = [_literal(item, namespace) for item in node.elts]
+        return items if isinstance(node, ast.List) else tuple(items)
+    if isinstance(node, ast.Name):
+        if node.id not in namespace:
+            raise _NotLiteral(f"name {node.id!r} is not an earlier literal declaration")
+        return namespace[node.id]
+    if isinstance(node, ast.JoinedStr):  # f"{PAPER}/rate": plain fields, no conversion or format spec
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and value.conversion == -1 and value.format_spec is None:
+                field = _literal(value.value, namespace)
+                if not isinstance(field, (str, int)) or isinstance(field, bool):
+                    raise _NotLiteral("f-string fields must be strings or integers")
+                parts.append(str(field))
+            else:
+                raise _NotLiteral("f-string with a conversion or a format spec")
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _literal(node.left, namespace), _literal(node.right, namespace)
+        if type(left) is not type(right) or not isinstance(left, (str, list, tuple)):
+            raise _NotLiteral("+ joins two strings, lists or tuples")
+        return left + right
+    raise _NotLiteral(f"{type(node).__name__} is not a literal")
+
+
+def _declarations(tree: ast.Module) -> tuple[dict[str, Any], dict[str, str]]:
+    """Module-level constants readable from the syntax tree, and why PAPER, FIGURES or CLAIMS were not."""
     namespace: dict[str, Any] = {}
-    failed: list[str] = []
+    failed: dict[str, str] = {}
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             key = node.targets[0].id
             try:
-                namespace[key] = _evaluate(node.value, namespace)
-            except Exception:  # anything not plain: left to the import fallback
-                if key in ("PAPER", "FIGURES", "CLAIMS"):
-                    failed.append(key)
+                namespace[key] = _literal(node.value, namespace)
+                failed.pop(key, None)
+            except _NotLiteral as exc:
+                namespace.pop(key, None)
+                if key in _DECLARED:
+                    failed[key] = str(exc)
     return namespace, failed
 
 
 def read_script_info(path: str | Path) -> ScriptInfo:
-    """A script's declarations, read with ``ast`` (no import, so listing is instant and safe).
+    """A script's declarations, read with ``ast`` only: the script is never imported nor run.
 
-    Literals, earlier constants and f-strings such as ``CLAIMS = [f"{PAPER}/rate"]`` are evaluated
-    without running the script; anything else falls back to importing it.
+    Literals, earlier constants, ``+`` and f-strings such as ``CLAIMS = [f"{PAPER}/rate"]`` are read
+    from the syntax tree. A declaration built any other way (a call, a comprehension …) is left
+    out and ``problem`` says so; listing never runs a script's code.
     """
     path = Path(path)
     folder = path.parent.name
     default_paper = folder.replace("_", "-")
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    except (SyntaxError, UnicodeDecodeError, OSError) as exc:
+    except (SyntaxError, UnicodeDecodeError, OSError, ValueError, RecursionError) as exc:
         return ScriptInfo(path, folder, default_paper, path.stem, problem=f"cannot parse: {exc}")
     doc = (ast.get_docstring(tree) or "").strip()
     title = doc.splitlines()[0].strip().rstrip(".") if doc else path.stem
     found, failed = _declarations(tree)
-    problem = None
-    if failed:
-        from .execution import load_script
-
-        try:
-            module = load_script(path)
-            found.update({k: getattr(module, k) for k in failed if hasattr(module, k)})
-        except Exception as exc:
-            problem = f"cannot read {', '.join(failed)}: {type(exc).__name__}: {exc}"
+    problems = [f"{key} is not a literal ({why}); samlab list reads declarations without running the script"
+                for key, why in failed.items()]
     paper = found.get("PAPER", default_paper)
     figures = found.get("FIGURES", ())
     claims = found.get("CLAIMS", ())
     if not isinstance(paper, str):
-        problem, paper = "PAPER must be a string", default_paper
+        problems.append("PAPER must be a string")
+        paper = default_paper
     if isinstance(figures, str):
         figures = (figures,)
     if isinstance(claims, str):
         claims = (claims,)
-    return ScriptInfo(path, folder, paper, title, tuple(map(str, figures)), tuple(map(str, claims)), problem)
+    if not isinstance(figures, (list, tuple)):
+        problems.append("FIGURES must be a list of names")
+        figures = ()
+    if not isinstance(claims, (list, tuple)):
+        problems.append("CLAIMS must be a list of claim ids")
+        claims = ()
+    return ScriptInfo(path, folder, paper, title, tuple(map(str, figures)), tuple(map(str, claims)),
+                      "; ".join(problems) or None)
 
 
 def discover_scripts(experiments: str | Path) -> list[ScriptInfo]:

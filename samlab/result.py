@@ -1,15 +1,23 @@
 """The outcome of one batched run: recorded metrics, final iterates, statuses and counters.
 
 Arrays are indexed ``[checkpoint, run]`` (and ``[checkpoint, run, coordinate]`` for iterates).
-A result saves to ``<path>.npz`` (arrays) plus ``<path>.json`` (meta), each written atomically,
-and loads back bit for bit.
+
+A result saves to one file, ``<path>.npz``: the arrays and a JSON header (format, n_grad, meta)
+stored as one more member of the archive, written atomically (a temporary file, then a rename).
+One file with one rename is what makes a save all old or all new: a process killed at any point
+leaves either the previous file or the new one, never new arrays beside old metadata (a pair of
+files renamed one after the other cannot promise that; a shared checksum could only detect the mix,
+losing the old result too). ``load`` checks what it reads (members, dtypes, shapes against each
+other and against the header) and raises ValueError naming the file and the problem, so a truncated,
+foreign or inconsistent file never becomes a Result. Results load back bit for bit.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,16 +28,28 @@ __all__ = ["Result", "atomic_write_bytes", "atomic_write_text"]
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Readers see the old file or the new one, never a part. The file is created with mode 0666
+    masked by the process umask (0644 under umask 022), like ``open(path, "wb")`` would, not with
+    the 0600 of ``tempfile.mkstemp``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask
+            break
+        except FileExistsError:  # pragma: no cover - 48 random bits collide
+            continue
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -39,6 +59,10 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
 
 
 _ARRAYS = ("t", "f", "f_gap", "grad_norm", "dist", "perturbation", "x", "status", "n_zero_grad")
+STATUSES = ("ok", "diverged", "nonfinite", "stopped")
+_FORMAT = "samlab.result"
+_VERSION = 2
+_HEADER = "header"  # the archive member holding the JSON header
 
 
 @dataclass
@@ -125,7 +149,11 @@ class Result:
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | os.PathLike) -> Path:
-        """Write ``<path>.npz`` and ``<path>.json`` atomically; returns the npz path."""
+        """Write ``<path>.npz`` (arrays and header) atomically; returns its path.
+
+        A ``<path>.json`` left by samlab's former two-file format is removed once the new file
+        is in place (``load`` never reads it).
+        """
         npz, js = _paths(path)
         arrays: dict[str, np.ndarray] = {}
         for name in _ARRAYS + ("diverged_at", "stopped_at"):
@@ -137,19 +165,32 @@ class Result:
             arrays["iterates"] = self.iterates
         for name, value in self.observed.items():
             arrays[f"observed:{name}"] = value
-        buffer = _npz_bytes(arrays)
-        atomic_write_bytes(npz, buffer)
-        meta = {"n_grad": int(self.n_grad), "meta": self.meta}
-        atomic_write_text(js, json.dumps(meta, indent=2, default=_json_default))
+        header = {"format": _FORMAT, "version": _VERSION, "n_grad": int(self.n_grad), "meta": self.meta}
+        arrays[_HEADER] = np.array(json.dumps(header, default=_json_default))
+        atomic_write_bytes(npz, _npz_bytes(arrays))
+        if _is_old_sidecar(js):
+            js.unlink(missing_ok=True)
         return npz
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Result":
-        """Read a result written by :meth:`save` (give the path with or without suffix)."""
+        """Read a result written by :meth:`save` (give the path with or without suffix).
+
+        Raises FileNotFoundError when there is no file, and ValueError naming the file when it is
+        not a complete samlab result: not an npz archive, truncated, missing members, wrong dtypes,
+        shapes that disagree (t (K,); f, f_gap, grad_norm, dist, perturbation (K, B); x (B, d);
+        status, n_zero_grad, diverged_at, stopped_at (B,); iterates (K, B, d); observed (K − 1, B))
+        or that disagree with the header (runs, problem dimension).
+        """
         npz, js = _paths(path)
-        with np.load(npz, allow_pickle=False) as data:
-            arrays = {name: data[name] for name in data.files}
-        info = json.loads(js.read_text())
+        arrays = _read_npz(npz)
+        if _HEADER not in arrays:
+            if _is_old_sidecar(js):
+                raise ValueError(f"{npz}: written in samlab's former two-file format (.npz + .json); "
+                                 "regenerate it (re-run the script or config that wrote it)")
+            raise ValueError(f"{npz}: not a samlab result (no {_HEADER!r} member)")
+        header = _read_header(npz, arrays.pop(_HEADER))
+        _check_arrays(npz, arrays, header)
         observed = {k.split(":", 1)[1]: v for k, v in arrays.items() if k.startswith("observed:")}
         return cls(
             t=arrays["t"],
@@ -160,13 +201,13 @@ class Result:
             perturbation=arrays["perturbation"],
             x=arrays["x"],
             status=arrays["status"].astype(object),
-            n_grad=int(info["n_grad"]),
+            n_grad=header["n_grad"],
             n_zero_grad=arrays["n_zero_grad"],
             diverged_at=arrays["diverged_at"],
-            stopped_at=arrays.get("stopped_at"),
+            stopped_at=arrays["stopped_at"],
             iterates=arrays.get("iterates"),
             observed=observed,
-            meta=info["meta"],
+            meta=header["meta"],
         )
 
 
@@ -178,9 +219,115 @@ def _paths(path: str | os.PathLike) -> tuple[Path, Path]:
     return base.with_name(base.name + ".npz"), base.with_name(base.name + ".json")
 
 
-def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    import io
+def _is_old_sidecar(js: Path) -> bool:
+    """True when ``js`` is the meta file of samlab's former format: a JSON object {"n_grad", "meta"}."""
+    try:
+        if js.stat().st_size > 50_000_000:
+            return False
+        info = json.loads(js.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(info, dict) and set(info) == {"n_grad", "meta"}
 
+
+def _read_npz(npz: Path) -> dict[str, np.ndarray]:
+    """Every member of the archive, read in full (so a truncated member fails here, not later)."""
+    try:
+        data = np.load(npz, allow_pickle=False)
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # not a zip, pickled objects, unreadable: all mean "not a result"
+        raise ValueError(f"{npz}: not a samlab result ({type(exc).__name__}: {exc})") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise ValueError(f"{npz}: not a samlab result (a single .npy array, not an .npz archive)")
+    try:
+        with data:
+            return {name: data[name] for name in data.files}
+    except Exception as exc:  # truncated or corrupted members (BadZipFile, zlib.error, EOFError …)
+        raise ValueError(f"{npz}: truncated or corrupted ({type(exc).__name__}: {exc})") from None
+
+
+def _read_header(npz: Path, raw: np.ndarray) -> dict[str, Any]:
+    if raw.shape != () or raw.dtype.kind != "U":
+        raise ValueError(f"{npz}: the {_HEADER!r} member is not a JSON text")
+    try:
+        header = json.loads(str(raw))
+    except ValueError as exc:
+        raise ValueError(f"{npz}: the header is not valid JSON ({exc})") from None
+    if not isinstance(header, dict) or header.get("format") != _FORMAT:
+        raise ValueError(f"{npz}: not a samlab result (header format {_show(header)})")
+    if header.get("version") != _VERSION:
+        raise ValueError(f"{npz}: result format version {header.get('version')!r}, this samlab reads {_VERSION}")
+    n_grad = header.get("n_grad")
+    if isinstance(n_grad, bool) or not isinstance(n_grad, int) or n_grad < 0:
+        raise ValueError(f"{npz}: header n_grad must be a non-negative integer, got {n_grad!r}")
+    if not isinstance(header.get("meta"), dict):
+        raise ValueError(f"{npz}: header meta must be a JSON object")
+    return header
+
+
+def _check_arrays(npz: Path, arrays: dict[str, np.ndarray], header: dict[str, Any]) -> None:
+    """Members, dtypes and shapes of a result file; ValueError naming the file and the first problem."""
+
+    def fail(what: str) -> ValueError:
+        return ValueError(f"{npz}: {what}")
+
+    required = ("t", "f", "f_gap", "grad_norm", "perturbation", "x", "status", "n_zero_grad", "diverged_at",
+                "stopped_at")
+    missing = [name for name in required if name not in arrays]
+    if missing:
+        raise fail(f"missing array(s) {', '.join(missing)}")
+    known = set(required) | {"dist", "iterates"}
+    for name in arrays:
+        if name not in known and not name.startswith("observed:"):
+            raise fail(f"unexpected array {name!r}")
+
+    def kind(name: str, kinds: str, what: str) -> None:
+        if arrays[name].dtype.kind not in kinds:
+            raise fail(f"{name} must hold {what}, got dtype {arrays[name].dtype}")
+
+    t, x = arrays["t"], arrays["x"]
+    if t.ndim != 1 or t.size == 0:
+        raise fail(f"t must have shape (K,) with K >= 1, got {t.shape}")
+    kind("t", "iu", "integers")
+    if x.ndim != 2:
+        raise fail(f"x must have shape (B, d), got {x.shape}")
+    kind("x", "f", "floats")
+    K, (B, d) = t.shape[0], x.shape
+    expected = {name: (K, B) for name in ("f", "f_gap", "grad_norm", "perturbation", "dist")}
+    expected.update({name: (B,) for name in ("status", "n_zero_grad", "diverged_at", "stopped_at")})
+    expected["iterates"] = (K, B, d)
+    expected.update({name: (K - 1, B) for name in arrays if name.startswith("observed:")})
+    for name, shape in expected.items():
+        if name not in arrays:
+            continue
+        if arrays[name].shape != shape:
+            raise fail(f"{name} has shape {arrays[name].shape}, but t and x (K = {K}, B = {B}, d = {d}) "
+                       f"make it {shape}")
+        if name == "status":
+            kind(name, "U", "strings")
+        elif name in ("n_zero_grad", "diverged_at", "stopped_at"):
+            kind(name, "iu", "integers")
+        else:
+            kind(name, "f", "floats")
+    bad = sorted(set(arrays["status"].tolist()) - set(STATUSES))
+    if bad:
+        raise fail(f"status holds {bad[0]!r}; statuses are {', '.join(STATUSES)}")
+    meta = header["meta"]
+    runs = meta.get("runs")
+    if isinstance(runs, int) and not isinstance(runs, bool) and runs != B:
+        raise fail(f"the header says {runs} runs, the arrays hold {B}")
+    dim = (meta.get("problem") or {}).get("dim") if isinstance(meta.get("problem"), dict) else None
+    if isinstance(dim, int) and not isinstance(dim, bool) and dim != d:
+        raise fail(f"the header's problem has dimension {dim}, x has {d} columns")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
     return buffer.getvalue()

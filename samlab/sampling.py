@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .checks import boolean, integer
 from .problems.base import FiniteSum
 
 __all__ = ["Sampling", "Uniform", "Nice", "Importance", "FullBatch", "RunwiseSampling", "PairedSampling"]
@@ -65,8 +66,8 @@ class Uniform(Sampling):
     replace: bool = False
 
     def __post_init__(self):
-        if int(self.batch_size) != self.batch_size or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        integer(self.batch_size, "batch_size", minimum=1)
+        boolean(self.replace, "replace")
 
     @property
     def name(self):
@@ -116,7 +117,7 @@ class Uniform(Sampling):
 
 def Nice(tau: int) -> Uniform:
     """τ-nice sampling: a uniformly random subset of τ components (no replacement)."""
-    return Uniform(batch_size=tau, replace=False)
+    return Uniform(batch_size=integer(tau, "tau", minimum=1), replace=False)
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,9 @@ class Importance(Sampling):
     """
 
     reweight: bool = True
+
+    def __post_init__(self):
+        boolean(self.reweight, "reweight")
 
     @property
     def name(self):
@@ -213,8 +217,7 @@ class RunwiseSampling(Sampling):
         for s, c in blocks:
             if not isinstance(s, Sampling):
                 raise ValueError(f"blocks: {s!r} is not a samlab sampling")
-            if int(c) != c or c < 1:
-                raise ValueError(f"blocks: counts must be positive integers, got {c!r}")
+            integer(c, "blocks: counts", minimum=1)
         self.blocks = [(s, int(c)) for s, c in blocks]
         self.runs = sum(c for _, c in self.blocks)
 
@@ -253,10 +256,8 @@ class PairedSampling(Sampling):
     def __init__(self, sampling: Sampling, runs: int, copies: int):
         if not isinstance(sampling, Sampling):
             raise ValueError(f"sampling must be a samlab sampling, got {sampling!r}")
-        if int(runs) != runs or runs < 1:
-            raise ValueError(f"runs must be a positive integer, got {runs!r}")
-        if int(copies) != copies or copies < 1:
-            raise ValueError(f"copies must be a positive integer, got {copies!r}")
+        integer(runs, "runs", minimum=1)
+        integer(copies, "copies", minimum=1)
         self.sampling, self.base_runs, self.copies = sampling, int(runs), int(copies)
         self.runs = self.base_runs * self.copies
 

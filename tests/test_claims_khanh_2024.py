@@ -11,6 +11,7 @@ import pytest
 from scipy import optimize
 
 import samlab as sl
+from samlab.setups import khanh_2024 as setup
 from samlab.theory import khanh_2024 as T
 
 PAPER = "khanh-2024"
@@ -139,7 +140,7 @@ def test_usam_descent_region():
     # on ½Lx² USAM contracts iff t < 2/(L(1 + ρL)): the derived region lies inside
     assert T.usam_descent_step_limit(L, rho) < 2 / (L * (1 + rho * L))
     # simulated: monotone, with at least the guaranteed decrease
-    p = T.log_loss_instance(3, seed=2)
+    p = setup.log_loss_instance(3, seed=2)
     rho = 0.4 / p.L
     t = 0.9 * T.usam_descent_step_limit(p.L, rho)
     r = sl.run(p, sl.algorithms.usam(t, rho), np.zeros(3), 300, checkpoints=np.arange(301))
@@ -171,7 +172,7 @@ def test_neg_cos_hallucinated_point():
 
 
 def test_log_loss_instance():
-    p = T.log_loss_instance(4, seed=0)
+    p = setup.log_loss_instance(4, seed=0)
     assert p.L == pytest.approx(2 * np.linalg.norm(p.A, 2) ** 2)
     assert p.f_star == 0.0 and p.value(p.x_star)[0] == pytest.approx(0.0, abs=1e-25)
     assert np.linalg.eigvalsh(p.hess(p.x_star[None])[0])[-1] == pytest.approx(p.L, rel=1e-12)
@@ -179,7 +180,7 @@ def test_log_loss_instance():
     err = optimize.check_grad(lambda z: p.value(z)[0], lambda z: p.grad(z[None])[0], x)
     assert err < 1e-5
     with pytest.raises(ValueError, match="n"):
-        T.log_loss_instance(0)
+        setup.log_loss_instance(0)
 
 
 # ----------------------------------------------------------------------------- figure scripts

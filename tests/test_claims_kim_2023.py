@@ -10,6 +10,7 @@ import pytest
 from scipy.optimize import check_grad
 
 import samlab as sl
+from samlab.setups import kim_2023 as setup
 from samlab.theory import kim_2023 as K
 from samlab.theory import cycle_amplitude, model_sde_em_variance, usam_multipliers
 
@@ -35,7 +36,7 @@ def test_claim_quick(claim_id):
 def test_saddle_family_matches_members():
     rng = np.random.default_rng(1)
     eig = np.array([[-1.0, 0.5, 2.0], [-0.3, -2.0, 1.0]])
-    fam = K.SaddleFamily.from_spectra(eig, seed=3, center=[0.1, -0.2, 0.3])
+    fam = sl.problems.SaddleFamily.from_spectra(eig, seed=3, center=[0.1, -0.2, 0.3])
     X = rng.standard_normal((2, 3))
     for b in range(2):
         q = sl.problems.Quadratic(fam.H[b], x_star=fam.center[b])
@@ -48,11 +49,11 @@ def test_saddle_family_matches_members():
     with pytest.raises(ValueError, match="one point per family member"):
         fam.grad(X[:1])
     with pytest.raises(ValueError, match="H"):
-        K.SaddleFamily(np.ones((2, 3)))
+        sl.problems.SaddleFamily(np.ones((2, 3)))
 
 
 def test_saddle_family_runs_one_problem_per_run():
-    fam = K.SaddleFamily.from_spectra(np.array([[-2.0, 2.0], [-1.0, 1.0]]))
+    fam = sl.problems.SaddleFamily.from_spectra(np.array([[-2.0, 2.0], [-1.0, 1.0]]))
     res = sl.run(fam, sl.algorithms.usam(0.01, np.array([1.0, 1.0])), [0.1, 0.1], 50, runs=2, checkpoints=2)
     m = usam_multipliers(0.01, 1.0, np.array([[-2.0, 2.0], [-1.0, 1.0]]))
     assert np.allclose(res.x, 0.1 * m ** 50, rtol=1e-12)
@@ -63,23 +64,23 @@ def test_minibatch_noise_covariance_per_run():
     C = K.minibatch_covariance(H, 1.0)
     assert np.allclose(C, 2 * np.eye(2))  # |H| of a ±2 saddle
     B = np.repeat([1.0, 16.0], 20000)
-    xi = K.MinibatchNoise(C, B).draw(np.random.default_rng(0), B.size, 2)
+    xi = sl.noise.MinibatchNoise(C, B).draw(np.random.default_rng(0), B.size, 2)
     for b in (1.0, 16.0):
         emp = np.cov(xi[B == b].T)
         assert np.allclose(emp, C / b, atol=5 * np.sqrt(2 / 20000) * 2 / b)
     with pytest.raises(ValueError, match="batch_size"):
-        K.MinibatchNoise(C, B).draw(np.random.default_rng(0), 3, 2)
+        sl.noise.MinibatchNoise(C, B).draw(np.random.default_rng(0), 3, 2)
     with pytest.raises(ValueError, match="batch_size"):
-        K.MinibatchNoise(C, 0.0)
+        sl.noise.MinibatchNoise(C, 0.0)
 
 
 def test_isotropic_quadratic_msd_is_mean_square():
-    iso = K.IsotropicQuadratic(-1.0, 500)
+    iso = sl.problems.IsotropicQuadratic(-1.0, 500)
     res = sl.run(iso, sl.algorithms.usam(0.01, 0.2), np.zeros(500), 100, noise=sl.noise.Gaussian(0.3), seed=2,
                  checkpoints=[50, 100], keep_iterates=True)
     assert np.allclose(iso.msd(res.f[:, 0]), np.mean(res.iterates[:, 0, :] ** 2, axis=1))
     with pytest.raises(ValueError, match="curvature"):
-        K.IsotropicQuadratic(0.0, 3)
+        sl.problems.IsotropicQuadratic(0.0, 3)
 
 
 # ----------------------------------------------------------------------------- closed forms vs simulation
@@ -110,10 +111,10 @@ def test_sam_saddle_cycle_multiplier_matches_simulation():
 
 def test_escape_steps_are_exact_first_passages():
     p = sl.problems.quadratic_saddle((1.0, -1.0, 0.5), seed=4)
-    noise = K.MinibatchNoise(K.minibatch_covariance(p.H), 8.0)
+    noise = sl.noise.MinibatchNoise(K.minibatch_covariance(p.H), 8.0)
     alg = sl.algorithms.usam(0.01, 0.2, momentum=0.5)
-    steps, early, res = K.escape_steps(p, alg, 1.0, 800, runs=40, noise=noise, seed=1, name="esc")
-    region = K.EscapeRegion(p, np.linalg.eigh(p.H)[1][:, 0], 1.0)
+    steps, early, res = setup.escape_steps(p, alg, 1.0, 800, runs=40, noise=noise, seed=1, name="esc")
+    region = setup._EscapeRegion(p, np.linalg.eigh(p.H)[1][:, 0], 1.0)
     dense = sl.run(p, alg, np.zeros(3), 800, runs=40, noise=noise, seed=1, name="esc",
                    checkpoints=np.arange(801), keep_iterates=True)
     z = np.abs(region.coordinate(dense.iterates.reshape(-1, 3)).reshape(801, 40))
@@ -126,7 +127,7 @@ def test_escape_steps_are_exact_first_passages():
 
 
 def test_model_sde_simulation_matches_em_variance():
-    prob, noise = K.model_sde_problem([1.0, -1.0], 0.2, 8.0, seed=5)
+    prob, noise = setup.model_sde_problem([1.0, -1.0], 0.2, 8.0, seed=5)
     res = sl.run(prob, sl.algorithms.gd(0.01), np.zeros(2), 100, runs=20000, noise=noise, seed=3, checkpoints=2)
     w, V = np.linalg.eigh(prob.H)
     for lam in (1.0, -1.0):
@@ -139,7 +140,7 @@ def test_model_sde_simulation_matches_em_variance():
 def test_heavy_ball_model_msd():
     em = model_sde_em_variance(-1.0, 0.01, 0.3, 16.0, 150)
     assert np.allclose(K.heavy_ball_model_msd(-1.0, 0.01, 0.3, 16.0, 0.0, 150), em, rtol=1e-12)
-    prob, noise = K.model_sde_problem([-1.0], 0.3, 16.0)
+    prob, noise = setup.model_sde_problem([-1.0], 0.3, 16.0)
     res = sl.run(prob, sl.algorithms.gd(0.01, momentum=0.8), np.zeros(1), 150, runs=20000, noise=noise, seed=4,
                  checkpoints=2)
     z2 = res.x[:, 0] ** 2
@@ -171,16 +172,16 @@ def test_official_gd_stop_rules():
     f = np.linspace(10, 1, n + 1)
     moves = np.full(n, 1e-3)
     dist = np.linspace(3, 0.1, n + 1)
-    t, rule = K.official_gd_stop(dist, moves, f)
+    t, rule = setup.official_gd_stop(dist, moves, f)
     assert rule == "a" and dist[t] < 0.15 <= dist[t - 1]
     moves[:] = 1e-6
-    t, rule = K.official_gd_stop(np.full(n + 1, 0.5), moves, f)
+    t, rule = setup.official_gd_stop(np.full(n + 1, 0.5), moves, f)
     assert (t, rule) == (500, "b")
     f2 = np.full(n + 1, 1.0)
     f2[:100] = np.linspace(2, 1, 100)
-    t, rule = K.official_gd_stop(np.full(n + 1, 1.0), np.full(n, 1e-3), f2)
+    t, rule = setup.official_gd_stop(np.full(n + 1, 1.0), np.full(n, 1e-3), f2)
     assert rule == "c" and t == 99 + 80
-    t, rule = K.official_gd_stop(np.full(n + 1, 1.0), np.full(n, 1e-3), f, max_steps=1500)
+    t, rule = setup.official_gd_stop(np.full(n + 1, 1.0), np.full(n, 1e-3), f, max_steps=1500)
     assert (t, rule) == (1500, "d")
 
 
@@ -192,13 +193,13 @@ def test_bisect_batched():
         calls.append(mid.copy())
         return mid >= target
 
-    lo, hi, it = K.bisect_batched(decide, np.zeros(3), np.full(3, 10.0), rtol=1e-4)
+    lo, hi, it = setup.bisect_batched(decide, np.zeros(3), np.full(3, 10.0), rtol=1e-4)
     assert np.all((lo <= target) & (target <= hi)) and np.all(hi - lo <= 1e-4 * hi)
     assert len(calls) == it and all(c.shape == (3,) for c in calls)
-    lo, hi, _ = K.bisect_batched(decide, np.full(3, 0.01), np.full(3, 10.0), rtol=1e-4, geometric=True)
+    lo, hi, _ = setup.bisect_batched(decide, np.full(3, 0.01), np.full(3, 10.0), rtol=1e-4, geometric=True)
     assert np.all((lo <= target) & (target <= hi))
     with pytest.raises(ValueError, match="hi"):
-        K.bisect_batched(decide, np.ones(3), np.ones(3))
+        setup.bisect_batched(decide, np.ones(3), np.ones(3))
 
 
 # ----------------------------------------------------------------------------- figure scripts

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -167,3 +172,131 @@ def test_run_tiny_config(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "SAM, γ = 0.1, ρ = 0.01" in out and "0/2" in out
     assert (tmp_path / "o" / "tiny.png").is_file() and (tmp_path / "o" / "summary.md").is_file()
+
+
+# ----------------------------------------------------------------------------- usage errors before any work
+def _unwritable(tmp_path):
+    """Output locations nothing can be written to: under a regular file, and under /proc (Linux)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    places = [blocker / "sub"]
+    if Path("/proc/self").is_dir():
+        places.append(Path("/proc/samlab-nowhere"))
+    return places
+
+
+@pytest.fixture
+def counted_claim(monkeypatch):
+    calls = []
+
+    def measure(settings, seed):
+        """Counts its calls (test-only claim)."""
+        calls.append(seed)
+        return Verdict(passed=False, measured=1.0, predicted=0.0, tolerance="none", details={})
+
+    c = Claim(id="general/counted", paper="general", statement="counted", provenance="test", kind="bound",
+              measure=measure, quick={}, full={})
+    monkeypatch.setitem(_REGISTRY, c.id, c)
+    return calls
+
+
+def _one_line_error(captured, command):
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"samlab {command}: error: "), captured.err
+    assert "Traceback" not in captured.err and captured.out == ""
+    return lines[0]
+
+
+def test_unwritable_json_is_a_usage_error_before_any_claim_runs(tmp_path, capsys, counted_claim):
+    for place in _unwritable(tmp_path):
+        assert main(["verify", "--quick", "--claim", "general/counted", "--json", str(place / "v.json")]) == 2
+        assert "--json: cannot write in" in _one_line_error(capsys.readouterr(), "verify")
+    assert main(["verify", "--quick", "--claim", "general/counted", "--json", str(tmp_path)]) == 2
+    assert "is a directory" in _one_line_error(capsys.readouterr(), "verify")
+    assert counted_claim == []  # the failing claim (exit 1 otherwise) never ran
+
+
+def test_unwritable_out_is_a_usage_error_before_any_work(tmp_path, capsys, counted_claim):
+    cfg = tmp_path / "good.toml"
+    cfg.write_text('[[experiment]]\nname = "q"\nproblem = {kind = "quadratic", eigenvalues = [1.0, 4.0]}\n'
+                   'steps = 20\n[[experiment.algorithms]]\nalgorithm = "gd"\nlr = 0.1\n')
+    for place in _unwritable(tmp_path):
+        assert main(["run", str(cfg), "--out", str(place)]) == 2
+        assert "--out: cannot write in" in _one_line_error(capsys.readouterr(), "run")
+        assert main(["reproduce", "--quick", "general", "--out", str(place), "--experiments", str(EXPERIMENTS)]) == 2
+        assert "--out: cannot write in" in _one_line_error(capsys.readouterr(), "reproduce")
+    assert counted_claim == []
+
+
+def test_run_with_curves_at_zero_on_log_axes_masks_them_and_says_so(tmp_path, capsys):
+    """x0 at the minimizer: f − f* is 0 at every checkpoint, which a log axis cannot show."""
+    cfg = tmp_path / "at_min.toml"
+    cfg.write_text('[[experiment]]\nname = "at-min"\nproblem = {kind = "quadratic", eigenvalues = [1.0, 4.0]}\n'
+                   'steps = 20\nx0 = [0.0, 0.0]\n[[experiment.algorithms]]\nalgorithm = "gd"\nlr = 0.1\n'
+                   '[[experiment]]\nname = "nan-free-but-partly-zero"\n'
+                   'problem = {kind = "quadratic", eigenvalues = [1.0]}\nsteps = 20\nx0 = [1.0]\n'
+                   '[[experiment.algorithms]]\nname = "GD exact"\nalgorithm = "gd"\nlr = 1.0\n')
+    out = tmp_path / "o"
+    assert main(["run", str(cfg), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    summary = (out / "summary.md").read_text()
+    # gd from x0 = x* stays there: all 20 logged checkpoints after t = 0 are 0; lr = 1/L reaches x* in one step
+    assert "Not drawn (0, negative or not finite on the log y axis): GD, γ = 0.1 (20 of 20 checkpoints)." in summary
+    assert "GD exact (20 of 20 checkpoints)" in summary
+    assert "Not drawn" in captured.out
+    assert (out / "at_min.png").stat().st_size > 10_000
+
+
+INTERRUPTED = '''
+import os, sys, time
+from pathlib import Path
+from samlab.claims import Claim, Verdict
+from samlab.claims.base import register
+from samlab.cli import main
+
+marks = Path(sys.argv[1])
+
+def slow(settings, seed):
+    """Sleeps far longer than the test waits (test-only claim)."""
+    (marks / f"slow-{os.getpid()}").touch()
+    time.sleep(120)
+    return Verdict(True, 0.0, 0.0, "none")
+
+def fast(settings, seed):
+    """Returns at once, leaving its worker idle (test-only claim)."""
+    (marks / f"fast-{os.getpid()}").touch()
+    return Verdict(True, 0.0, 0.0, "none")
+
+register(Claim(id="general/slow", paper="general", statement="s", provenance="test", kind="bound",
+               measure=slow, quick={}, full={}))
+register(Claim(id="general/fast", paper="general", statement="f", provenance="test", kind="bound",
+               measure=fast, quick={}, full={}))
+sys.exit(main(["verify", "--quick", "--jobs", "2", "--claim", "general/slow", "general/fast"]))
+'''
+
+
+@pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX process groups")
+def test_ctrl_c_with_two_jobs_exits_130_with_one_line(tmp_path):
+    """SIGINT to the whole process group, as a terminal's Ctrl-C sends it: one busy worker, one idle."""
+    script = tmp_path / "interrupted.py"
+    script.write_text(INTERRUPTED)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (list(tmp_path.glob("slow-*")) and list(tmp_path.glob("fast-*"))):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        time.sleep(1.0)  # the fast task's worker is idle again, the slow one sleeps
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)  # not the slow task's 120 s: the workers were stopped
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+    lines = [line for line in err.splitlines() if not line.startswith("[1/2] general/fast PASS")]
+    assert lines == ["samlab verify: interrupted"], err

@@ -154,7 +154,7 @@ BAD = [
     ('reg = 0.01}', 'reg = 0.01, size = 3}', "experiment[0].problem.size: unknown key in a least_squares problem"),
     ('reg = 0.01}', 'reg = -1.0}', "experiment[0].problem.reg: reg must be >= 0"),
     ('problem = {kind = "pl_sine"}', 'problem = {kind = "scaled_cosine"}', "experiment[1].problem: a scaled_cosine problem needs 'rho'"),
-    ('problem = {kind = "pl_sine"}', 'problem = {expression = "x**2 +"}', "experiment[1].problem: expr could not be parsed"),
+    ('problem = {kind = "pl_sine"}', 'problem = {expression = "x**2 +"}', "experiment[1].problem.expression: expression could not be parsed"),
     ('sampling = {kind = "uniform", batch_size = 1}', 'sampling = {kind = "uniform", batch_size = 0}',
      "experiment[0].sampling.batch_size: expected an integer >= 1"),
     ('noise = {kind = "gaussian", sigma = 0.1}', 'sampling = {kind = "uniform"}', "experiment[1].sampling: sampling needs a finite-sum"),

@@ -411,3 +411,74 @@ def test_noise_is_paired_across_algorithms():
     assert np.std(ref) > 0.3
     for alg in (al.sam(0.05, 0.1), al.usam(0.05, 0.1), al.unified_sam(0.05, 0.1, 0.3)):
         np.testing.assert_allclose(xi(alg), ref, rtol=0, atol=1e-14)
+
+
+# ----------------------------------------------------------------------------- stop events and statuses
+def test_stop_event_first_passage_on_saddle():
+    """GD (γ = 0.1) on x² − y² multiplies y by 1.2 per step: |y| ≥ 1 from y0 = 1e-3 first at k = 38."""
+    p = sl.problems.from_expression("x**2 - y**2")
+    res = sl.run(p, al.gd(0.1), [1.0, 1e-3], 200, stop=lambda v: np.abs(v.x[:, 1]) >= 1.0)
+    assert res.status.tolist() == ["stopped"] and res.stopped_at.tolist() == [38]
+    assert res.diverged_at.tolist() == [-1]
+    y38 = 1e-3 * 1.2**38
+    assert res.x[0, 1] == pytest.approx(y38, rel=1e-12)  # frozen at the iterate that fired the event
+    assert np.all(res.f[-1] == res.f[res.t >= 38][0])  # later checkpoints repeat the frozen values
+
+
+def test_stop_freezes_only_the_runs_it_fires_for():
+    p = sl.problems.from_expression("x**2 - y**2")
+    x0 = np.array([[1.0, 1e-3], [1.0, 1e-6], [1.0, 0.0]])
+    res = sl.run(p, al.gd(0.1), x0, 100, stop=lambda v: np.abs(v.x[:, 1]) >= 1.0)
+    assert res.status.tolist() == ["stopped", "stopped", "ok"]
+    assert res.stopped_at.tolist() == [38, 76, -1]
+
+
+@pytest.mark.parametrize("bad", [lambda v: np.ones(3, dtype=bool), lambda v: np.zeros(2), "not callable"])
+def test_stop_must_return_one_bool_per_run(bad):
+    with pytest.raises(ValueError, match="stop"):
+        sl.run(DIAG, al.gd(0.1), np.zeros((2, 3)), 5, stop=bad)
+
+
+def test_nan_objective_with_finite_iterate_is_nonfinite():
+    """log x from x0 = −1: x stays finite (∇ = 1/x), f is NaN from the start: status at step 0."""
+    p = sl.problems.from_expression("log(x)")
+    res = sl.run(p, al.gd(0.1), [[-1.0], [2.0]], 10)
+    assert res.status.tolist() == ["nonfinite", "ok"] and res.diverged_at.tolist() == [0, -1]
+    assert np.all(np.isfinite(res.f_gap[:, res.ok])) and np.all(np.isfinite(res.grad_norm[:, res.ok]))
+
+
+def test_overflowing_objective_is_diverged_at_step_zero():
+    """x⁴ from 1e78 overflows f to inf while x is finite (< the 1e100 threshold)."""
+    p = sl.problems.from_expression("x**4")
+    res = sl.run(p, al.gd(1e-3), [[1e78], [1.0]], 5)
+    assert res.status.tolist() == ["diverged", "ok"] and res.diverged_at.tolist() == [0, -1]
+
+
+def test_nonfinite_found_mid_run_freezes_at_that_checkpoint():
+    """sqrt(x) + x²: GD with a large step jumps to x < 0 where f is NaN but x is finite."""
+    p = sl.problems.from_expression("sqrt(x) + x**2")
+    res = sl.run(p, al.gd(2.0), [[1.0]], 10, checkpoints=np.arange(11))
+    assert res.status.tolist() == ["nonfinite"] and res.diverged_at.tolist() == [1]
+    assert res.x[0, 0] < 0  # frozen where the NaN was seen
+
+
+def test_early_exit_when_every_run_is_frozen_matches_a_batch_that_keeps_stepping():
+    """A diverging run alone (stepping ends early) equals its row in a batch with a live run."""
+    p = sl.problems.Quadratic(np.diag([1.0, 4.0]))
+    alone = sl.run(p, al.gd(1.0), [[3.0, 1.0]], 400, checkpoints=20)  # |1 − γL| = 3: diverges by k ≈ 210
+    both = sl.run(p, al.gd(np.array([1.0, 0.1])), [[3.0, 1.0], [3.0, 1.0]], 400, checkpoints=20)
+    assert alone.status.tolist() == ["diverged"] and both.status.tolist() == ["diverged", "ok"]
+    for field in ("f", "f_gap", "grad_norm", "dist", "perturbation"):
+        assert np.array_equal(getattr(alone, field)[:, 0], getattr(both, field)[:, 0]), field
+    assert alone.diverged_at[0] == both.diverged_at[0]
+
+
+@pytest.mark.parametrize("x0, message", [
+    (np.array([1 + 1j, 0.0, 0.0]), "x0 must hold real numbers"),
+    (np.zeros((0, 3)), "x0 must have at least one row"),
+    (np.array(["1", "2", "3"]), "x0 must hold real numbers"),
+    ([True, False, True], "x0 must hold real numbers"),
+])
+def test_x0_types_are_strict(x0, message):
+    with pytest.raises(ValueError, match=message):
+        sl.run(DIAG, al.gd(0.1), x0, 5)

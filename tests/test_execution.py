@@ -109,3 +109,47 @@ def test_executors_give_identical_verdicts():
     assert [r["id"] for r in serial] == ids
     assert _strip_time(serial) == _strip_time(pooled) == _strip_time(dasked)
     assert all(r["passed"] for r in serial)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(seed=1.5), "seed"), (dict(seed=True), "seed"), (dict(seed="1"), "seed"), (dict(seed=-1), "seed"),
+    (dict(quick="no"), "quick"), (dict(quick=1), "quick"), (dict(quick=None), "quick"),
+])
+def test_claim_check_types_are_strict(kwargs, name):
+    """seed is a non-negative integer and quick a bool: neither is truncated nor converted."""
+    c = sl.claims.get("general/gd-linear-rate")
+    with pytest.raises(ValueError, match=name):
+        c.check(**kwargs)
+
+
+# ----------------------------------------------------------------------------- one BLAS thread everywhere
+MATRIX_CLAIMS = ["oikonomou-loizou-2025/deterministic-usam-exact", "oikonomou-loizou-2025/thm32-linear-rate",
+                 "oikonomou-loizou-2025/step-size-formulas"]  # rotated quadratics and least squares: BLAS products
+
+
+def test_verify_records_are_bit_identical_with_one_or_two_jobs(tmp_path):
+    """The serial path pins BLAS to one thread like the workers, so every value (not just every verdict)
+    is the same bytes whatever --jobs is; with several BLAS threads here they differed around 1e-10."""
+    from samlab.cli import main
+
+    texts = {}
+    for jobs in (1, 2):
+        path = tmp_path / f"jobs{jobs}.json"
+        assert main(["verify", "--quick", "--claim", *MATRIX_CLAIMS, "--jobs", str(jobs), "--json", str(path)]) == 0
+        texts[jobs] = _strip_time(__import__("json").loads(path.read_text()))
+    assert texts[1] == texts[2]
+
+
+def test_serial_tasks_and_figure_scripts_run_with_one_blas_thread(monkeypatch):
+    from threadpoolctl import threadpool_info
+
+    from samlab.experiment import script_main
+
+    def blas_threads(_=None):  # NumPy's and SciPy's BLAS libraries
+        return {m["num_threads"] for m in threadpool_info() if m["user_api"] == "blas"}
+
+    assert map_tasks(blas_threads, [0, 1]) == [{1}, {1}]
+    seen = []
+    monkeypatch.setattr("sys.argv", ["script.py", "--quick"])
+    script_main(lambda quick, out: seen.append(blas_threads()) or [])
+    assert seen == [{1}]

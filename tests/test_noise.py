@@ -138,3 +138,21 @@ def test_discrete_noise_in_a_run_makes_sam_drift():
     mean_x = res.x.mean()
     assert np.all(np.isfinite(res.x))
     assert abs(mean_x - rho / 3) < 0.03  # run-to-run sd ≈ 0.13, so the mean of 200 has sd ≈ 0.01
+
+
+@pytest.mark.parametrize("build, name", [
+    (lambda: nz.Gaussian("0.1"), "sigma"),
+    (lambda: nz.Gaussian(["0.1", "0.2"]), "sigma"),
+    (lambda: nz.Gaussian(0.1 + 0.2j), "sigma"),
+    (lambda: nz.Gaussian(True), "sigma"),
+    (lambda: nz.Gaussian(cov=[["1", "0"], ["0", "1"]]), "cov"),
+    (lambda: nz.Gaussian(cov=np.eye(2) * 1j), "cov"),
+    (lambda: nz.Discrete(["1", "-1"], [0.5, 0.5]), "values"),
+    (lambda: nz.Discrete([1j, -1j], [0.5, 0.5]), "values"),
+    (lambda: nz.Discrete([1.0, -1.0], ["0.5", "0.5"]), "probs"),
+    (lambda: nz.Discrete([True, False], [0.5, 0.5]), "values"),
+])
+def test_noise_types_are_strict(build, name):
+    """Strings, complex numbers and booleans are refused, not converted."""
+    with pytest.raises(ValueError, match=name):
+        build()

@@ -51,10 +51,48 @@ def test_discovery_reads_declarations_without_importing(tmp_path):
                                                                     ("general/one",), None)
     rates = read_script_info(tmp_path / "experiments" / "si_yun_2023" / "rates.py")
     assert rates.paper == "si-yun-2023" and rates.figures == ("rates",)  # PAPER defaults to the folder
-    dynamic = scripts[1]  # f-strings are evaluated; the comprehension needs the import fallback
-    assert dynamic.figures == ("si-yun-2023-fig", "b") and dynamic.claims == ("a", "b") and dynamic.problem is None
-    assert scripts[3].problem == "cannot read CLAIMS: NameError: name 'missing_name' is not defined"
+    dynamic = scripts[1]  # f-strings and + are read from the tree; a comprehension is not a literal
+    assert dynamic.figures == ("si-yun-2023-fig", "b") and dynamic.claims == ()
+    assert dynamic.problem == ("CLAIMS is not a literal (ListComp is not a literal); samlab list reads declarations"
+                               " without running the script")
+    assert scripts[3].problem.startswith("CLAIMS is not a literal (name 'missing_name' is not an earlier literal")
     assert discover_scripts(tmp_path / "nowhere") == []
+
+
+HOSTILE = '''"""Writes a file when imported."""
+from pathlib import Path
+Path({marker!r}).write_text("ran")
+PAPER = "general"
+FIGURES = [str(Path({marker!r}).write_text("ran again"))]
+CLAIMS = [c for c in ["general/one"] if Path({marker!r}).touch() is None]
+TITLE_PART = "{{0}}".format("x")
+'''
+
+
+def test_listing_never_runs_a_script(tmp_path, capsys):
+    """Declarations that are not literals are listed with a note; the script's top level never runs."""
+    from samlab.cli import main
+
+    exp = tmp_path / "experiments" / "general"
+    exp.mkdir(parents=True)
+    marker = tmp_path / "ran.txt"
+    (exp / "hostile.py").write_text(HOSTILE.format(marker=str(marker)))
+    (info,) = discover_scripts(tmp_path / "experiments")
+    assert (info.paper, info.figures, info.claims) == ("general", (), ())
+    assert "FIGURES is not a literal (Call is not a literal)" in info.problem
+    assert "CLAIMS is not a literal (ListComp is not a literal)" in info.problem
+    assert main(["list", "--paper", "general", "--experiments", str(tmp_path / "experiments")]) == 0
+    out = capsys.readouterr().out
+    assert "general/hostile.py  Writes a file when imported" in out and "problem: FIGURES is not a literal" in out
+    assert not marker.exists()
+
+
+def test_f_strings_with_calls_or_format_specs_are_not_literals(tmp_path):
+    path = tmp_path / "general" / "s.py"
+    path.parent.mkdir()
+    path.write_text('PAPER = "general"\nFIGURES = [f"{PAPER!r}", f"{PAPER:>9}"]\nCLAIMS = [f"{len(PAPER)}"]\n')
+    info = read_script_info(path)
+    assert info.figures == () and info.claims == () and "FIGURES is not a literal" in info.problem
 
 
 def test_selection_by_paper_folder_script_figure_and_glob(tmp_path):

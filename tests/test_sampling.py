@@ -221,7 +221,7 @@ def test_sampling_validation():
         sm.Uniform(0)
     with pytest.raises(ValueError, match="batch_size"):
         sm.Uniform(1.5)
-    with pytest.raises(ValueError, match="batch_size"):
+    with pytest.raises(ValueError, match="tau"):
         sm.Nice(-2)
     p = _ls(5)
     with pytest.raises(ValueError, match="batch_size"):
@@ -249,3 +249,27 @@ def test_sampling_meta():
     assert res.meta["noise"] == {"name": "gaussian", "sigma": 0.1}
     assert res.meta["problem"]["n"] == 5
     assert sm.Uniform(1).name == "uniform" and sm.FullBatch().describe() == {"name": "full_batch"}
+
+
+@pytest.mark.parametrize("build, name", [
+    (lambda: sm.Uniform(2, replace="no"), "replace"),
+    (lambda: sm.Uniform(2, replace=1), "replace"),
+    (lambda: sm.Uniform(1.5), "batch_size"),
+    (lambda: sm.Uniform(2.0), "batch_size"),
+    (lambda: sm.Uniform(True), "batch_size"),
+    (lambda: sm.Uniform("2"), "batch_size"),
+    (lambda: sm.Nice(2.5), "tau"),
+    (lambda: sm.Nice(True), "tau"),
+    (lambda: sm.Importance(reweight="no"), "reweight"),
+    (lambda: sm.Importance(reweight=0), "reweight"),
+    (lambda: sm.RunwiseSampling([(sm.Uniform(), 1.5)]), "counts"),
+    (lambda: sm.RunwiseSampling([(sm.Uniform(), True)]), "counts"),
+    (lambda: sm.PairedSampling(sm.Uniform(), 2.0, 2), "runs"),
+    (lambda: sm.PairedSampling(sm.Uniform(), 2, False), "copies"),
+])
+def test_sampling_types_are_strict(build, name):
+    """Booleans are bools and integers are integers: "no" is not False, 1.5 and True are not counts."""
+    with pytest.raises(ValueError, match=name):
+        build()
+    # numpy scalars of the right kind are fine
+    assert sm.Uniform(np.int64(2), replace=np.bool_(True)).batch_size == 2

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import samlab as sl
+from samlab import algorithms as al
 from samlab import schedules as sc
 from samlab.hyper import Bounds, Hyper
 
@@ -121,3 +122,33 @@ def test_momentum_schedule_and_per_run_schedules_in_a_run():
 def test_describe_in_meta():
     res = sl.run(sl.problems.Quadratic([[1.0]]), sl.algorithms.sam(0.1, sc.inverse_power(0.5, 1.0, t0=2.0)), [1.0], 3)
     assert res.meta["algorithm"]["rho"] == {"schedule": "0.5/(k+2.0)^1.0"}
+
+
+# ----------------------------------------------------------------------------- every step is checked
+@pytest.mark.parametrize("make, name, step, value", [
+    (lambda s: al.gd(s(lambda k: -0.1 if k == 7 else 0.1)), "lr", 7, -0.1),
+    (lambda s: al.unified_sam(0.1, 0.05, s(lambda k: 2.0 if k == 3 else 0.5)), "lam", 3, 2.0),
+    (lambda s: al.sam(0.1, 0.05, momentum=s(lambda k: 1.5 if k == 5 else 0.9)), "momentum", 5, 1.5),
+    (lambda s: al.gd(s(lambda k: np.where(k > 15_000, -1.0, 0.1))), "lr", 15_001, -1.0),  # vectorized
+    (lambda s: al.sam(0.1, s(lambda k: np.where(k == 19_999, np.nan, 0.1))), "rho", 19_999, np.nan),
+])
+@pytest.mark.parametrize("wrap", ["plain callable", "from_callable"])
+def test_every_step_of_a_schedule_is_checked_when_a_run_binds_it(make, name, step, value, wrap):
+    s = (lambda f: f) if wrap == "plain callable" else sc.from_callable
+    alg = make(s)  # building accepts it: the run binds the values to its steps
+    p = sl.problems.Quadratic(np.diag([1.0, 2.0]))
+    with pytest.raises(ValueError, match=rf"{name} must lie in .* for every step, got {value!r} at step {step}"):
+        sl.run(p, alg, [1.0, 1.0], 20_000, checkpoints=2)
+
+
+def test_per_run_schedule_checked_at_every_step_for_every_run():
+    bad = sc.from_callable(lambda k: np.array([0.1, 0.1]) * np.where(k == 9, -1.0, 1.0))
+    with pytest.raises(ValueError, match="lr must lie in .* got -0.1 at step 9"):
+        sl.run(sl.problems.Quadratic(np.eye(2)), al.gd(bad), np.ones((2, 2)), 50)
+
+
+def test_plain_callable_is_a_schedule_everywhere():
+    p = sl.problems.Quadratic(np.diag([1.0]))
+    a = sl.run(p, al.sam(lambda k: 0.1 / k, lambda k: 0.05), [1.0], 30)
+    b = sl.run(p, al.sam(sc.from_callable(lambda k: 0.1 / k), sc.constant(0.05)), [1.0], 30)
+    assert np.array_equal(a.f, b.f)

@@ -6,6 +6,7 @@ import sympy as sp
 
 import samlab as sl
 from samlab import theory as th
+from samlab.setups import kim_2023 as kim_setup
 from samlab.theory import diffusion as di
 from samlab.theory import linearization as li
 from samlab.theory import quadratic_cycle as qc
@@ -35,7 +36,7 @@ def test_cycle_forms_match_hand_formulas():
     c = lr * L * rho * lam / D
     assert _rel(th.cycle_amplitude(lr, rho, L, lam), c) < 1e-14
     assert _rel(th.cycle_plateau(lr, rho, L, lam), 0.5 * L * c * c) < 1e-14
-    # SAM (λ = 1): c = γLρ/(2 − γL), si_yun_2023.md E1
+    # SAM (λ = 1): c = γLρ/(2 − γL), the 2-cycle of constant-step SAM
     assert _rel(th.cycle_amplitude(lr, rho, L), lr * L * rho / (2 - lr * L)) < 1e-14
 
     eig = RNG.uniform(-3.0, 4.0, (200, 6))
@@ -83,7 +84,7 @@ def test_linearization_forms_match_hand_formulas():
                   1 + eta * np.abs(neg) * (1 + rho * np.abs(neg) / G))
     pos = np.abs(lam) + 0.1
     assert _rel(th.usam_step_limit(rho, pos), 2 / (pos * (1 + rho * pos))) < 1e-14
-    assert th.usam_step_limit(1.0, 2.0) == pytest.approx(1 / 3, rel=1e-15)  # kim_2023.md Prediction 2
+    assert th.usam_step_limit(1.0, 2.0) == pytest.approx(1 / 3, rel=1e-15)  # λ₊ = 2, ρ = 1: 1/3 on x² − y²
     spectra = RNG.uniform(-4.0, 4.0, (300, 5))
     expected = np.array([1 / np.min(np.abs(s[s < 0])) if np.any(s < 0) else 0.0 for s in spectra])
     assert _rel(th.attraction_threshold(spectra), expected) < 1e-15
@@ -123,7 +124,7 @@ def test_diffusion_forms_match_hand_formulas():
                 eta * np.abs(lam) / (2 * B * lam) * (1 - np.exp(-2 * lam * t))) < 1e-12
     assert _rel(th.corollary1_gap(t, lam, eta, rho, B),
                 2 * eta * t**2 * np.abs(lam) ** 3 * rho / B) < 1e-14
-    # kim_2023.md Prediction 6 value
+    # λ = −1, η = 0.01, B = 8, ρ = 0.2, t = 2
     assert th.sam_diffusion_variance(2.0, -1.0, 0.01, 0.2, 8) == pytest.approx(1.1656e-2, rel=1e-4)
     # limits: a = λ(1+ρλ)² = 0 gives pure diffusion q·t; tiny λ is continuous
     assert th.sam_diffusion_variance(2.0, -5.0, 0.01, 0.2, 8) == pytest.approx(0.01 * 5 * 2 / 8, rel=1e-15)
@@ -165,7 +166,7 @@ def test_gap_series_converges_to_exact_gap():
 # ----------------------------------------------------------------------------- cycle vs samlab.run
 
 def test_unified_sam_plateau_on_rotated_quadratic():
-    """oikonomou_loizou_2025.md Prediction 2 / si_yun_2023.md P1: final f = (L/2)c² to 1e-8."""
+    """Unified SAM's plateau on a rotated quadratic: final f = (L/2)c² to 1e-8."""
     eig = np.concatenate([np.linspace(1.0, 5.0, 19), [10.0]])
     p = sl.problems.Quadratic.from_spectrum(eig, seed=3)
     lr, L = 0.0125, 10.0
@@ -241,7 +242,7 @@ def test_cycle_existence_boundary_and_validation():
 # ----------------------------------------------------------------------------- saddles vs samlab.run
 
 def test_usam_saddle_threshold_and_step_limit():
-    """kim_2023.md Predictions 1, 2: stable/unstable on both sides of ρ* and of the step limit."""
+    """Theorem 1 and its discrete form: stable/unstable on both sides of ρ* and of the step limit."""
     eig = np.array([3.0, 1.0, -0.5, -2.0])
     p = sl.problems.Quadratic(np.diag(eig))  # centre 0: an index-2 saddle
     x0 = np.array([0.3, -0.2, 0.01, 0.02])
@@ -272,7 +273,7 @@ def test_usam_saddle_threshold_and_step_limit():
 
 
 def test_normalized_sam_orbit_at_saddle():
-    """kim_2023.md Prediction 5 and the normalized-SAM multiplier along the negative direction."""
+    """Normalized SAM trapped at x² − y², and its multiplier along the negative direction."""
     lr, rho = 0.01, 0.5
     saddle = sl.problems.quadratic_saddle((2.0, -2.0))
     res = sl.run(saddle, sl.algorithms.sam(lr, rho), [-3.0, -0.01], 2000,
@@ -302,16 +303,16 @@ def test_normalized_sam_orbit_at_saddle():
 # ----------------------------------------------------------------------------- diffusion vs model SDE
 
 def test_theorem2_against_model_sde():
-    """kim_2023.md Prediction 6: MSD of the model SDE within 3% of σ²(t), 40,000 paths."""
+    """Kim et al. Theorem 2: MSD of the model SDE within 3% of σ²(t), 40,000 paths."""
     lam = np.array([1.0, -1.0])
     lr, B, steps, paths = 0.01, 8, 200, 40_000
     t = steps * lr
-    msd_sam = th.simulate_model_sde(lam, lr, 0.2, B, steps, paths, seed=0)
+    msd_sam = kim_setup.simulate_model_sde(lam, lr, 0.2, B, steps, paths, seed=0)
     sam = th.sam_diffusion_variance(t, lam, lr, 0.2, B)
     sgd = th.sgd_diffusion_variance(t, lam, lr, B)
     assert sam[1] == pytest.approx(1.166e-2, rel=1e-3)
     assert _rel(msd_sam[-1], sam) < 0.03
-    msd_sgd = th.simulate_model_sde(-1.0, lr, 0.0, B, steps, 10_000, seed=1)  # ρ = 0: SGD
+    msd_sgd = kim_setup.simulate_model_sde(-1.0, lr, 0.0, B, steps, 10_000, seed=1)  # ρ = 0: SGD
     assert msd_sgd[-1] == pytest.approx(sgd[1], rel=0.05)
     # against the exact Euler–Maruyama variance: within 4 standard errors of the Monte Carlo mean
     se = np.sqrt(2.0 / paths)  # z² of a Gaussian: sd/mean = √2
@@ -333,3 +334,22 @@ def test_momentum_formula_as_transcribed():
     assert values[0] - first == pytest.approx(th.sam_diffusion_variance(t, lam, lr, rho, B), rel=1e-12)
     other = th.momentum_diffusion_as_transcribed(t, lam, lr, rho, B, 0.0, c2_reading="t/eta")
     assert other != values[0]
+
+
+# ----------------------------------------------------------------------------- layering
+
+@pytest.mark.parametrize("module", ["samlab.theory", "samlab.theory.khanh_2024", "samlab.theory.kim_2023",
+                                    "samlab.theory.quadratic_cycle", "samlab.theory.linearization",
+                                    "samlab.theory.diffusion", "samlab.theory._common"])
+def test_theory_module_imports_no_engine(module):
+    """A fresh interpreter importing the module loads no engine, algorithm, result, claim or setup."""
+    import subprocess
+    import sys
+
+    code = (f"import sys, {module}\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[:2] in (['samlab', 'engine'], ['samlab', 'algorithms'],"
+            " ['samlab', 'result'], ['samlab', 'claims'], ['samlab', 'setups'], ['samlab', 'analysis'],"
+            " ['samlab', 'experiment'], ['samlab', 'execution']))\n"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "", f"{module} imports {out.stdout.strip()}"

@@ -1,8 +1,9 @@
 """Remark 3.6: SAM with the "almost constant" radius ρ_k = C/k^p behaves like SAM with ρ = C; GD differs.
 
 Khanh et al. (2024), Remark 3.6 and the appendix figure p. 25: f(x) = Σ_i log(1 + (Ax − b)_i²) for
-n ∈ {2, 20, 50, 100} (A, b ~ N(0, 1), m = n, seed 0, x¹ = 0; the paper's m, A, b, C, p, t_k are not in the
-sources, these are khanh_2024.md Prediction 4's), constant t = 1/L, C = 0.1, p = 0.001, f vs iterations.
+n ∈ {2, 20, 50, 100} (A, b ~ N(0, 1), m = n, seed 0, x¹ = 0; the paper states none of m, A, b, C, p, t_k,
+these are this project's [derived]), constant t = 1/L, C = 0.1, p = 0.001, f vs iterations: the runs
+and the bound of the claim khanh-2024/almost-constant-radius (its full mode is this figure's).
 Dashed: the first-order 2-cycle level (L/2)ρ² reached with ta = 1 near x* (a = L); the legends give the final
 relative differences and the first-order bound 1 − K^{−2p}.
 """
@@ -13,39 +14,35 @@ from pathlib import Path
 
 import numpy as np
 
-from samlab import Result, algorithms, run, schedules
+from samlab import Result
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_level, label_axes, legend, new_figure, plot_metric, save_figure
-from samlab.theory import khanh_2024 as T
+from samlab.setups import khanh_2024 as setup
 
 PAPER = "khanh-2024"
 FIGURES = ["almost_constant_radius"]
 CLAIMS = [f"{PAPER}/almost-constant-radius"]
-C, P = 0.1, 0.001
+C, P = setup.REMARK_36["full"]["C"], setup.REMARK_36["full"]["p"]
 POW_COLOR = "#6a3d9a"
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    ns = (2, 20) if quick else (2, 20, 50, 100)
-    K = 500 if quick else 5000
+    s = setup.FIGURES["almost_constant_radius"]["quick" if quick else "full"]
+    ns, K = tuple(s["n"]), s["steps"]
     data = data_dir(PAPER, out)
     paths = {}
     ck = np.unique(np.concatenate([[0], np.geomspace(1, K, 150).astype(int)]))
-    for n in ns:
-        p = T.log_loss_instance(n, seed=0)
-        lr = 1.0 / p.L
-        for key, alg in (("gd", algorithms.gd(lr)), ("const", algorithms.sam(lr, C)),
-                         ("pow", algorithms.sam(lr, schedules.inverse_power(C, P)))):
-            paths[(n, key)] = run(p, alg, np.zeros(n), K, checkpoints=ck, name=f"remark36-{key}-n{n}").save(
-                data / f"almost_constant_n{n}_{key}")
+    for n in ns:  # the claim's runs (khanh-2024/almost-constant-radius), recorded more densely
+        for key, r in setup.almost_constant_runs(n, K, C, P, checkpoints=ck).items():
+            paths[(n, key)] = r.save(data / f"almost_constant_n{n}_{key}")
 
     res = {k: Result.load(v) for k, v in paths.items()}
     ncols = 2
     nrows = (len(ns) + 1) // 2
     fig, axes = new_figure(ncols=ncols, nrows=nrows, width=13.0, height=4.8 * nrows + 0.6, squeeze=False)
-    bound = 1 - K ** (-2 * P)
+    bound = setup.almost_constant_bound(K, P)
     for ax, n in zip(axes.flat, ns):
-        p = T.log_loss_instance(n, seed=0)
+        p = setup.log_loss_instance(n, seed=0)
         fc, fp = res[(n, "const")].f[-1, 0], res[(n, "pow")].f[-1, 0]
         plot_metric(ax, res[(n, "gd")], "f", name="gd", label="GD, t = 1/L", logx=True)
         plot_metric(ax, res[(n, "const")], "f", name="sam", label=f"SAM, ρ = C = {C:g}", logx=True)

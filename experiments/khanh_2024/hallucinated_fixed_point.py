@@ -1,6 +1,6 @@
 """The hallucinated fixed point of −cos x: constant ρ stalls at 2π − ρ where f' ≠ 0; ρ_k → 0 removes it.
 
-khanh_2024.md Prediction 7 (why Theorem 3.3 needs ρ_k → 0): f(x) = −cos x, nine starts x¹ ∈ (0, π).
+Why Khanh et al.'s Theorem 3.3 needs ρ_k → 0 [derived]: f(x) = −cos x, nine starts x¹ ∈ (0, π).
 Left: constant ρ = 4, t = 0.1 — every run converges to x̂ = 2π − ρ ≈ 2.283 with f'(x̂) = −sin ρ ≈ 0.757
 (attracting with multiplier 1 − t). Middle: the same starts with ρ_k = 4/k^0.5, t_k = 0.1/k^0.6 (Σt = ∞,
 Σt² < ∞, Σtρ < ∞): every run ends stationary — at the minimizer 0, or, from starts ≳ 2.3, at the
@@ -17,17 +17,20 @@ import numpy as np
 from samlab import Result, algorithms, problems, run, schedules
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_bound, add_level, label_axes, legend, new_figure, save_figure, sequential_colors
+from samlab.setups import khanh_2024 as setup
 from samlab.theory import khanh_2024 as T
 
 PAPER = "khanh-2024"
 FIGURES = ["hallucinated_fixed_point"]
 CLAIMS = [f"{PAPER}/hallucinated-fixed-point", f"{PAPER}/convex-descent-inequality"]
-RHO, LR, A_EXP, P_EXP = 4.0, 0.1, 0.6, 0.5
+NC = setup.NEG_COS
+RHO, LR, A_EXP, P_EXP = NC["rho"], NC["lr"], NC["lr_power"], NC["rho_power"]
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    K = 2000 if quick else 100000
-    starts = np.linspace(0.05, np.pi - 0.05, 9)[:, None]
+    s = setup.FIGURES["hallucinated_fixed_point"]["quick" if quick else "full"]
+    K = s["steps"]
+    starts = setup.neg_cos_starts(s["starts"])[:, None]
     p = problems.neg_cos()
     ck = np.unique(np.concatenate([[0], np.geomspace(1, K, 300).astype(int)]))
     data = data_dir(PAPER, out)
@@ -61,8 +64,8 @@ def main(quick: bool = False, out=None) -> list[Path]:
         cx.plot(t, g.max(axis=1), color=color, lw=2.0, linestyle=ls,
                 label=f"max over starts of |f'(xₖ)|, {'constant ρ' if key == 'constant' else 'vanishing ρₖ'}")
     t = res["vanishing"].t[1:].astype(float)
-    tk, rk = LR / t ** A_EXP, RHO / t ** P_EXP
-    add_bound(cx, t, tk * rk / (2 - tk), label=r"envelope $c_k = t_k\rho_k/(2 - t_k)$ (slope −1.1)")
+    add_bound(cx, t, setup.neg_cos_envelope(t, LR, RHO, A_EXP, P_EXP),
+              label=r"envelope $c_k = t_k\rho_k/(2 - t_k)$ (slope −1.1)")
     add_level(cx, abs(np.sin(RHO)), label=f"|sin ρ| = {abs(np.sin(RHO)):.4f}", color="#d62728")
     cx.set_xscale("log")
     cx.set_yscale("log")

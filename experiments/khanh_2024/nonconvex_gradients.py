@@ -1,7 +1,7 @@
 """Nonconvex log-loss: with ρ_k → 0 the gradients of SAM, USAM, VaSSO, RSAM and F-SAM vanish; constant ρ plateaus.
 
 Khanh et al. (2024), Theorem 3.3, Corollary 3.5 and Theorem 4.1 on f(x) = Σ_i log(1 + (Ax − b)_i²) with
-A, b ~ N(0, 1), m = n, seed 0, x¹ = 0, L = 2‖A‖² (khanh_2024.md Predictions 3 and 5). Schedules (Set A:
+A, b ~ N(0, 1), m = n, seed 0, x¹ = 0, L = 2‖A‖² (this project's instance [derived]). Schedules (Set A:
 Σt = ∞, Σt² < ∞, Σtρ < ∞): t_k = 1/(L k^0.6), ρ_k = 0.1/k^0.5; VaSSO θ = 0.4, F-SAM σ = 1, β = 0.9, RSAM
 σ_k = ρ_k (4 runs, median and 10–90% band). Control: SAM with t = 1/L, ρ = 0.1 (dashed: its 2-cycle value
 L·taρ/(2 − ta)). Dotted: the residual 2-cycle envelope a·c_k, c_k = t_k aρ_k/(2 − t_k a), a = L.
@@ -19,16 +19,18 @@ import numpy as np
 
 from samlab import Result, algorithms, run, schedules
 from samlab.analysis import loglog_fit
-from samlab.claims.khanh_2024 import FIVE, every_step, variant
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import (add_bound, add_fit, add_level, add_reference_slope, label_axes, legend, new_figure,
                              plot_metric, save_figure)
+from samlab.setups import khanh_2024 as setup
+from samlab.setups.khanh_2024 import FIVE, every_step, variant
 from samlab.theory import khanh_2024 as T
 
 PAPER = "khanh-2024"
 FIGURES = ["nonconvex_gradients"]
 CLAIMS = [f"{PAPER}/nonconvex-vanishing-radius", f"{PAPER}/constant-radius-plateau", f"{PAPER}/igd-error-bound"]
-C, A_EXP, P_EXP, P_SETB = 0.1, 0.6, 0.5, 0.3
+NC = setup.NONCONVEX
+C, A_EXP, P_EXP, P_SETB = NC["C"], NC["lr_power"], NC["rho_power"], NC["setb_rho_power"]
 CONTROL_COLOR = "#555555"
 
 
@@ -41,10 +43,6 @@ def _reduce(res: Result, ck: np.ndarray) -> Result:
                    iterates=None, observed={"path_length": path[idx][1:]}, meta={**res.meta, "reduced_to": len(idx)})
 
 
-def _step(view):
-    return np.sqrt(np.einsum("ij,ij->i", view.x - view.x_prev, view.x - view.x_prev))
-
-
 def _anchor(res, slope: float, K: int) -> float:
     """Where the reference line of ``slope`` ends at k = K: on the Set-A (−1.1) or Set-B (−0.9) curve."""
     key = "sam" if slope < -1 else "path_setb"
@@ -54,19 +52,20 @@ def _anchor(res, slope: float, K: int) -> float:
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    cases = [(2, 1000)] if quick else [(2, 100000), (20, 100000)]
+    cases = setup.FIGURES["nonconvex_gradients"]["quick" if quick else "full"]["cases"]
     data = data_dir(PAPER, out)
     paths = {}
     for n, K in cases:
-        p = T.log_loss_instance(n, seed=0)
-        lr = schedules.inverse_power(1.0 / p.L, A_EXP)
+        p = setup.log_loss_instance(n, seed=0)
+        lr = setup.decay_schedule(1.0 / p.L, A_EXP)  # the claim's schedule with t0 = 0 (its full mode)
         rho = schedules.inverse_power(C, P_EXP)
         ck = np.unique(np.concatenate([[0], np.geomspace(1, K, 200).astype(int)]))
         for m in FIVE:
             runs = 4 if m == "rsam" else 1
             x0 = np.zeros((runs, n))
             if m == "sam" and n == 2:
-                r = run(p, variant(m, lr, rho), x0, K, checkpoints=every_step(K), observe={"step": _step},
+                r = run(p, variant(m, lr, rho), x0, K, checkpoints=every_step(K),
+                        observe={"step": setup.step_length},
                         name=f"nonconvex-{m}-n{n}")
                 r = _reduce(r, ck)
             else:
@@ -77,7 +76,8 @@ def main(quick: bool = False, out=None) -> list[Path]:
         if n == 2:
             for label, r_ in (("setb", schedules.inverse_power(C, P_SETB)), ("constant", schedules.constant(C))):
                 lr_ = lr if label == "setb" else 1.0 / p.L
-                r = run(p, algorithms.sam(lr_, r_), np.zeros(n), K, checkpoints=every_step(K), observe={"step": _step},
+                r = run(p, algorithms.sam(lr_, r_), np.zeros(n), K, checkpoints=every_step(K),
+                        observe={"step": setup.step_length},
                         name=f"nonconvex-path-{label}-n{n}")
                 paths[(n, f"path_{label}")] = _reduce(r, ck).save(data / f"nonconvex_n{n}_path_{label}")
 
@@ -85,7 +85,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     ncols = len(cases) + 1
     fig, axes = new_figure(ncols=ncols, width=6.2 * ncols, height=5.4)
     for ax, (n, K) in zip(axes, cases):
-        p = T.log_loss_instance(n, seed=0)
+        p = setup.log_loss_instance(n, seed=0)
         a = p.L
         for m in FIVE:
             plot_metric(ax, res[(n, m)], "grad_norm", name=m, logx=True, markers=5)

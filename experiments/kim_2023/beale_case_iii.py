@@ -1,12 +1,13 @@
 """Case III at the Beale saddle: the gradient cosine fills [−1, 1] and the perturbed point alternates sides.
 
-SAM ρ = 0.5 on Beale from (1, 2), official lr 1.25e-5 (kim_2023.md, "Gradient cosine" and "w^p plot"
-[official code]). Every step is observed: cos(∇f(x_{t−1}), ∇f(y_t)) from the step's two exact
+SAM ρ = 0.5 on Beale from (1, 2), official lr 1.25e-5 (Kim et al. 2023's gradient-cosine and w^p
+figures; settings from Harry24k/sam-saddle [official code]). Every step is observed: cos(∇f(x_{t−1}), ∇f(y_t)) from the step's two exact
 gradients, and the perturbed point y_t = x_{t−1} + ρ∇f/‖∇f‖. Left: the cosine over the first 30,000
 steps (the official figure shows 50,000; the picture is stationary after the trap at t ≈ 2,238) with
 its 500-step running mean; middle: 60 steps from t = 5,000,
 where the sign of (y_t)_x flips almost every step; right: 8 consecutive perturbed points from
-t = 5,000 drawn as arrows from x_{t−1} (the official w^p plot). Quick mode: 6,000 steps.
+t = 5,000 drawn as arrows from x_{t−1} (the official w^p plot). The cosine, the perturbed points and t₀
+are the claim kim-2023/beale-case-iii's observers and rule. Quick mode: 6,000 steps.
 """
 
 from __future__ import annotations
@@ -17,23 +18,23 @@ import numpy as np
 
 import samlab as sl
 from samlab import plotting
-from samlab.claims.kim_2023 import BEALE_OBSERVE
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.setups import kim_2023 as setup
 from samlab.theory import kim_2023 as K
 
 PAPER = "kim-2023"
 FIGURES = ["beale_case_iii"]
 CLAIMS = ["kim-2023/beale-case-iii"]
 
-RHO = 0.5
-ZOOM = 5000
+RHO = setup.BEALE_CASE_III_RHO
+ZOOM = setup.WP_PLOT_START
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
-    steps = 6000 if quick else 30_000
+    steps = setup.FIGURES["beale_case_iii"]["quick" if quick else "full"]["steps"]
     p = sl.problems.beale()
-    res = sl.run(p, sl.algorithms.sam(K.OFFICIAL_BEALE["lr"], RHO), list(K.OFFICIAL_BEALE["start"]), steps,
-                 checkpoints=np.arange(steps + 1), observe=BEALE_OBSERVE, keep_iterates=True,
+    res = sl.run(p, sl.algorithms.sam(setup.OFFICIAL_BEALE["lr"], RHO), list(setup.OFFICIAL_BEALE["start"]), steps,
+                 checkpoints=np.arange(steps + 1), observe=setup.BEALE_OBSERVE, keep_iterates=True,
                  name="beale-case-iii", seed=0)
     data = res.save(data_dir(PAPER, out) / "beale_case_iii")
     return [plot(data, out=out)]
@@ -46,8 +47,7 @@ def plot(data: Path, out=None) -> Path:
     cos = res.observed["cos"][:, 0]
     yx, yy = res.observed["yx"][:, 0], res.observed["yy"][:, 0]
     x_prev = res.iterates[:-1, 0, :]
-    d_sad = np.linalg.norm(res.iterates[:, 0, :] - sad["point"], axis=1)
-    t0 = int(np.argmax(d_sad < 1e-2)) if np.any(d_sad < 1e-2) else None
+    t0 = setup.first_step_within(res.iterates[:, 0, :], sad["point"])
 
     fig, axes = plotting.new_figure(ncols=3, width=16.0, height=5.0)
     ax, bx, cx = axes
@@ -57,7 +57,8 @@ def plot(data: Path, out=None) -> Path:
         mean = np.convolve(cos, np.ones(w) / w, mode="valid")
         ax.plot(t[w - 1:], mean, color="black", linewidth=1.8, label=f"running mean ({w} steps)")
     if t0:
-        ax.axvline(t0, color="#555555", linestyle=":", linewidth=1.5, label=f"within 1e-2 of (0, 1): t = {t0:,}")
+        ax.axvline(t0, color="#555555", linestyle=":", linewidth=1.5,
+                   label=f"within {setup.SADDLE_REACHED:g} of (0, 1): t = {t0:,}")
     ax.set_ylim(-1.2, 1.2)
     plotting.label_axes(ax, r"iteration $t$", r"$\cos(\nabla f(x_{t-1}), \nabla f(y_t))$",
                         "Gradient cosine (one dot per step)")

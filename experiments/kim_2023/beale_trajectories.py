@@ -1,12 +1,12 @@
 """Beale: GD reaches the valley of the minimum, SAM with ρ ≥ 0.5 is trapped at the saddle (0, 1).
 
-Official settings of Harry24k/sam-saddle (kim_2023.md, Beale function): start (1, 2), lr 1.25e-5,
+Kim et al. 2023's Beale figure with the settings of Harry24k/sam-saddle [official code]: start (1, 2), lr 1.25e-5,
 float64, normalized SAM with ρ ∈ {0.1, 0.5, 1.0} (ρ = 0 is GD). The run length is fixed as in the
 official code: GD runs until its stopping rule fires (87,683 steps: within 0.55 of (3, 0.5) with
 500 consecutive moves < 1e-5; re-derived by the full mode of the claim kim-2023/beale-saddle-trap)
 and every SAM run uses the same number of steps; GD is the ρ = 0 run of the batch. Left: trajectories
-on a log-scaled contour of f; right: f(x_t) against t. Quick mode: the note's η = 1e-4 variant for
-4,000 steps (no stopping-rule run).
+on a log-scaled contour of f; right: f(x_t) against t. Quick mode: the claim's quick mode, η = 1e-4
+(the step size reported for the paper's figure) for 4,000 steps (no stopping-rule run).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ import numpy as np
 import samlab as sl
 from samlab import plotting
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.setups import kim_2023 as setup
 from samlab.theory import kim_2023 as K
 
 PAPER = "kim-2023"
 FIGURES = ["beale_trajectories"]
 CLAIMS = ["kim-2023/beale-saddle-trap"]
 
-RHOS = (0.0, 0.1, 0.5, 1.0)
+RHOS = (0.0,) + tuple(setup.OFFICIAL_BEALE["rhos"])
 COLORS = {0.0: plotting.style("gd")["color"], 0.1: "#2ca02c", 0.5: plotting.style("sam")["color"], 1.0: "#9467bd"}
 
 
@@ -37,15 +38,15 @@ def _checkpoints(steps: int) -> np.ndarray:
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
     seed = 0
     p = sl.problems.beale()
-    start = list(K.OFFICIAL_BEALE["start"])
+    start = list(setup.OFFICIAL_BEALE["start"])
     folder = data_dir(PAPER, out)
-    if quick:
-        lr, steps = 1e-4, 4000
-        stop = {"lr": lr, "steps": steps, "rule": "quick: η = 1e-4 variant, fixed horizon"}
+    s = setup.FIGURES["beale_trajectories"]["quick" if quick else "full"]
+    lr, steps = s["lr"], int(s["steps"])
+    if quick:  # the claim's quick mode
+        stop = {"lr": lr, "steps": steps, "rule": f"quick: η = {lr:g} variant, fixed horizon"}
     else:
         # the official GD stopping step; the claim kim-2023/beale-saddle-trap re-derives it (full mode)
-        lr, steps = K.OFFICIAL_BEALE["lr"], K.OFFICIAL_BEALE["gd_stop_step"]
-        stop = {"lr": lr, "steps": int(steps), "rule": "official GD stopping step"}
+        stop = {"lr": lr, "steps": steps, "rule": "official GD stopping step"}
     res = sl.run(p, sl.algorithms.sam(lr, np.array(RHOS)), start, steps, checkpoints=_checkpoints(steps),
                  keep_iterates=True, name="beale-trajectories", seed=seed)
     res.meta["stop"] = stop
@@ -81,8 +82,8 @@ def plot(data: Path, out=None) -> Path:
         path = res.iterates[:, b, :]
         plotting.plot_trajectory(ax, path, label=label, color=COLORS[float(rho)], start_marker=None,
                                  linestyle="-", linewidth=2.6 if rho in (0.0, 0.5) else 1.6, zorder=3)
-    plotting.mark_point(ax, K.OFFICIAL_BEALE["start"], marker="P", color="black", size=13, label="start (1, 2)")
-    plotting.mark_point(ax, K.OFFICIAL_BEALE["minimum"], marker="*", color="gold", size=20,
+    plotting.mark_point(ax, setup.OFFICIAL_BEALE["start"], marker="P", color="black", size=13, label="start (1, 2)")
+    plotting.mark_point(ax, setup.OFFICIAL_BEALE["minimum"], marker="*", color="gold", size=20,
                         markeredgecolor="black", label="minimum (3, 0.5)")
     plotting.mark_point(ax, sad["point"], marker="X", color="white", size=13, markeredgecolor="black",
                         label="saddle (0, 1)")

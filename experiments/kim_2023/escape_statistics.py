@@ -1,7 +1,8 @@
 """Escape from a saddle with minibatch noise: SAM escapes later than SGD; momentum and small batches help.
 
-Saddle f = ½(z₊² − z₋²) (λ = (1, −1), random rotation), minibatch-like gradient noise ξ ~ N(0, |H|/B)
-(kim_2023.md: C ≈ (1/B)[H]⁺), the same ξ at both SAM gradient calls, η = 0.01, start at the saddle.
+Saddle f = ½(z₊² − z₋²) (λ = (1, −1), random rotation: the claims' saddle at seed 0), minibatch-like
+gradient noise ξ ~ N(0, |H|/B) (Kim et al. 2023's SDE covariance C ≈ (1/B)[H]⁺), the same ξ at both
+SAM gradient calls, η = 0.01, start at the saddle.
 Escape time = first step with |v₋ᵀx| ≥ 2 (exact first passage). (a) Distribution of escape times at
 B = 64 without momentum; (b) median escape step against B and (c) against the momentum γ (bands:
 quartiles; a missing point means fewer than half of the runs escaped within the horizon — the
@@ -19,7 +20,7 @@ import numpy as np
 import samlab as sl
 from samlab import plotting
 from samlab.experiment import data_dir, figure_dir, script_main
-from samlab.theory import kim_2023 as K
+from samlab.setups import kim_2023 as setup
 from samlab.theory import sam_diffusion_variance, sam_objective_rates
 
 PAPER = "kim-2023"
@@ -27,7 +28,7 @@ FIGURES = ["escape_statistics"]
 CLAIMS = ["kim-2023/sam-escapes-slower", "kim-2023/batch-size-scaling", "kim-2023/momentum-helps-escape",
           "kim-2023/theorem2-diffusion"]
 
-LR, RADIUS, SEED = 0.01, 2.0, 0
+LR, RADIUS, SEED = setup.SADDLE_LR, setup.ESCAPE_RADIUS, 0
 BATCHES = (8, 16, 32, 64, 128, 256, 512)
 GAMMAS = (0.0, 0.5, 0.8, 0.9)
 METHODS = {  # key: (factory(momentum), label, colour, linestyle)
@@ -40,23 +41,22 @@ MSD_RHOS = (0.0, 0.2, 0.5)
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
-    runs, steps = (40, 2000) if quick else (300, 5000)
-    p = sl.problems.quadratic_saddle((1.0, -1.0), seed=SEED)
-    v = np.linalg.eigh(p.H)[1][:, 0]
-    C = K.minibatch_covariance(p.H)
+    s = setup.FIGURES["escape_statistics"]["quick" if quick else "full"]
+    runs, steps = s["runs"], s["steps"]
+    p, v, C = setup.stochastic_saddle(SEED)  # the claims' saddle at seed 0
     configs = [(b, 0.0) for b in BATCHES] + [(64, g) for g in GAMMAS if g > 0]  # B sweep at γ = 0, γ sweep at B = 64
     bb = np.repeat([float(b) for b, _ in configs], runs)
     gg = np.repeat([g for _, g in configs], runs)
     folder = data_dir(PAPER, out)
     paths = {}
     for key, (make, *_rest) in METHODS.items():
-        _, early, res = K.escape_steps(p, make(gg), RADIUS, steps, runs=bb.size, noise=K.MinibatchNoise(C, bb),
-                                       seed=SEED, name=f"escape-{key}")
+        _, early, res = setup.escape_steps(p, make(gg), RADIUS, steps, runs=bb.size,
+                                           noise=sl.noise.MinibatchNoise(C, bb), seed=SEED, name=f"escape-{key}")
         res.meta.update({"escape_direction": v.tolist(), "early_triggers": int(early.sum())})
         paths[key] = res.save(folder / f"escape_{key}")
     # MSD along λ₋ = −1: n independent paths as one run on ½λ‖z‖² (exact for SGD/USAM: coordinates decouple)
-    n, T, B = (4000, 300, 64) if quick else (20000, 300, 64)
-    iso = K.IsotropicQuadratic(-1.0, n)
+    n, T, B = s["msd_paths"], s["msd_steps"], s["msd_B"]
+    iso = sl.problems.IsotropicQuadratic(-1.0, n)
     noise = sl.noise.Gaussian(np.sqrt(1.0 / B))
     for rho in MSD_RHOS:
         alg = sl.algorithms.gd(LR) if rho == 0 else sl.algorithms.usam(LR, rho)
@@ -65,19 +65,12 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
         res.meta.update({"paths": n, "batch_size": B, "rho": rho})
         paths[f"msd_real_{rho}"] = res.save(folder / f"escape_msd_real_{rho}")
         if rho > 0:
-            model = K.IsotropicQuadratic(float(sam_objective_rates(rho, -1.0)), n)
+            model = sl.problems.IsotropicQuadratic(float(sam_objective_rates(rho, -1.0)), n)
             res = sl.run(model, sl.algorithms.gd(LR), np.zeros(n), T, noise=noise, seed=SEED,
                          checkpoints=np.arange(T + 1), name=f"msd-model-{rho}")
             res.meta.update({"paths": n, "batch_size": B, "rho": rho})
             paths[f"msd_model_{rho}"] = res.save(folder / f"escape_msd_model_{rho}")
     return [plot(paths, out=out)]
-
-
-def _escape(res: sl.Result) -> np.ndarray:
-    """Escape steps (np.inf when the run never escaped) from a saved escape run."""
-    v = np.asarray(res.meta["escape_direction"])
-    escaped = (res.diverged_at > 0) & (np.abs(res.x @ v) >= res.meta["escape_radius"])
-    return np.where(escaped, res.diverged_at - 1.0, np.inf)
 
 
 def _quartiles(s: np.ndarray):
@@ -95,7 +88,7 @@ def plot(paths: dict, out=None) -> Path:
     for key, (_, label, color, ls) in METHODS.items():
         res = sl.Result.load(paths[key])
         horizon = int(res.meta["steps"])
-        s = _escape(res)
+        s = setup.saved_escape_steps(res)
         B = np.asarray(res.meta["noise"]["batch_size"])
         g = np.asarray(res.meta["algorithm"]["momentum"])
         sel = np.sort(s[(B == 64) & (g == 0)])
@@ -128,13 +121,14 @@ def plot(paths: dict, out=None) -> Path:
         res = sl.Result.load(paths[f"msd_real_{rho}"])
         n, B = res.meta["paths"], res.meta["batch_size"]
         t = res.t * LR
-        msd = 2.0 * res.f[:, 0] / (-1.0 * n)
+        msd = sl.problems.IsotropicQuadratic(-1.0, n).msd(res.f[:, 0])
         name = "SGD" if rho == 0 else f"USAM ρ = {rho}"
         dx.plot(t[1:], msd[1:], color=colors[rho], linewidth=2.4, label=f"{name} (real runs)")
         if rho > 0:
             rm = sl.Result.load(paths[f"msd_model_{rho}"])
             a = float(sam_objective_rates(rho, -1.0))
-            dx.plot(t[1:], 2.0 * rm.f[1:, 0] / (a * n), color=colors[rho], linewidth=1.4, linestyle="-.",
+            dx.plot(t[1:], sl.problems.IsotropicQuadratic(a, n).msd(rm.f[1:, 0]), color=colors[rho], linewidth=1.4,
+                    linestyle="-.",
                     label=f"model SDE, ρ = {rho}")
         tt = np.linspace(t[1], t[-1], 200)
         dx.plot(tt, sam_diffusion_variance(tt, -1.0, LR, rho, B), color="black", linestyle="--", linewidth=1.3,

@@ -1,11 +1,12 @@
 """x² − y²: GD escapes along y, normalized SAM is trapped at the saddle in a period-2 orbit.
 
-The official demo (Harry24k/sam-saddle; kim_2023.md Prediction 5): start (−3, −0.01), η = 0.01, no
+Kim et al. 2023's x² − y² figure with its demo's settings (Harry24k/sam-saddle): start (−3, −0.01), η = 0.01, no
 momentum, normalized SAM with ρ = 0.5 (samlab runs in float64; the demo used float32). Also shown:
 SAM with ρ = 0.05 (escapes: no trap without the ρ-neighbourhood), USAM at its threshold ρ = 0.5
 (ρ|λ₋| = 1: y freezes) and above it, ρ = 0.6 (attracted). Left: trajectories on the contours of f;
 middle: |y_t| (log) with the derived per-step factor |m₋| = |1 + η|λ₋| − |λ₋|²(2 − ηλ₊)/λ₊²| = 0.96 of
-the trapped SAM run; right: |x_t| converging to the 2-cycle amplitude a₊ = ηρλ₊/(2 − ηλ₊).
+the trapped SAM run; right: |x_t| converging to the 2-cycle amplitude a₊ = ηρλ₊/(2 − ηλ₊) (pure SAM;
+the demo's own update, which accumulates ∇f(w) + ∇f(w^p), orbits at 2ηρ/(2 − 4η) = 0.0051020).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import samlab as sl
 from samlab import plotting
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.setups import kim_2023 as setup
 from samlab.theory import cycle_amplitude
 from samlab.theory import kim_2023 as K
 
@@ -24,19 +26,20 @@ PAPER = "kim-2023"
 FIGURES = ["saddle_x2y2"]
 CLAIMS = ["kim-2023/sam-saddle-two-cycle", "kim-2023/usam-attraction-threshold"]
 
-LR, START = 0.01, (-3.0, -0.01)
+LR, START, RHO = setup.SADDLE_LR, setup.X2Y2_START, setup.X2Y2_RHO
 RUNS = {  # name: (algorithm factory, label, colour, style)
     "gd": (lambda: sl.algorithms.gd(LR), "GD", plotting.style("gd")["color"], "-"),
-    "sam": (lambda: sl.algorithms.sam(LR, 0.5), "SAM ρ = 0.5", plotting.style("sam")["color"], "-"),
+    "sam": (lambda: sl.algorithms.sam(LR, RHO), f"SAM ρ = {RHO:g}", plotting.style("sam")["color"], "-"),
     "sam_small": (lambda: sl.algorithms.sam(LR, 0.05), "SAM ρ = 0.05", "#e377c2", "--"),
-    "usam_thr": (lambda: sl.algorithms.usam(LR, 0.5), "USAM ρ = 0.5 (ρ|λ₋| = 1)", plotting.style("usam")["color"], ":"),
+    "usam_thr": (lambda: sl.algorithms.usam(LR, RHO), f"USAM ρ = {RHO:g} (ρ|λ₋| = 1)", plotting.style("usam")["color"],
+                 ":"),
     "usam_att": (lambda: sl.algorithms.usam(LR, 0.6), "USAM ρ = 0.6", "#8c564b", "-."),
 }
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
-    steps = 500 if quick else 1000
-    p = sl.problems.quadratic_saddle((2.0, -2.0))
+    steps = setup.FIGURES["saddle_x2y2"]["quick" if quick else "full"]["steps"]
+    p = sl.problems.quadratic_saddle(setup.X2Y2_EIGENVALUES)
     folder = data_dir(PAPER, out)
     paths = {}
     for key, (make, *_rest) in RUNS.items():
@@ -48,9 +51,10 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
 
 def plot(paths: dict, out=None) -> Path:
     res = {k: sl.Result.load(v) for k, v in paths.items()}
-    p = sl.problems.quadratic_saddle((2.0, -2.0))
-    a = float(cycle_amplitude(LR, 0.5, 2.0))
-    m = abs(float(K.sam_saddle_cycle_multiplier(LR, 2.0, -2.0)))
+    p = sl.problems.quadratic_saddle(setup.X2Y2_EIGENVALUES)
+    lam_plus, lam_minus = max(setup.X2Y2_EIGENVALUES), min(setup.X2Y2_EIGENVALUES)
+    a = float(cycle_amplitude(LR, RHO, lam_plus))
+    m = abs(float(K.sam_saddle_cycle_multiplier(LR, lam_plus, lam_minus)))
     fig, (ax, bx, cx) = plotting.new_figure(ncols=3, width=16.5, height=5.2)
     g = np.linspace(-4.5, 4.5, 241)
     X, Y = np.meshgrid(g, g)

@@ -1,7 +1,7 @@
 """Stability maps over (ρ, |λ₋|): USAM's sharp threshold ρ|λ₋| = 1 vs normalized SAM's trajectory-dependent trap.
 
 Saddles f = ½(λ₊x² − |λ₋|y²) with λ₊ = 2, one per grid cell, all in ONE batched run per algorithm
-(:class:`samlab.theory.kim_2023.SaddleFamily`); η = 0.01, start (x, y) = (−3, −0.01).
+(:class:`samlab.problems.SaddleFamily`); η = 0.01, start (x, y) = (−3, −0.01).
 USAM (left): colour = measured growth rate of |y| per unit time, log|y_T/y_{T/2}|/(ηT/2); blue escapes,
 red is attracted; dashed: Theorem 1's threshold ρ|λ₋| = 1 (the linearized rate is |λ₋|(1 − ρ|λ₋|)).
 Normalized SAM (right): escaped (|y_T| > 1), trapped on the 2-cycle (|y_T| < 1e-6), trapped but
@@ -20,17 +20,19 @@ from matplotlib.colors import ListedColormap, TwoSlopeNorm
 import samlab as sl
 from samlab import plotting
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.linalg import row_norms
+from samlab.setups import kim_2023 as setup
 from samlab.theory import kim_2023 as K
 
 PAPER = "kim-2023"
 FIGURES = ["stability_map"]
 CLAIMS = ["kim-2023/usam-attraction-threshold", "kim-2023/sam-saddle-two-cycle"]
 
-LR, LAM_PLUS, START = 0.01, 2.0, (-3.0, -0.01)
+LR, LAM_PLUS, START = setup.SADDLE_LR, 2.0, setup.X2Y2_START
 
 
 def grid(quick: bool):
-    n = 24 if quick else 60
+    n = setup.FIGURES["stability_map"]["quick" if quick else "full"]["grid"]
     rhos = np.linspace(0.0, 1.5, n + 1)[1:]
     mags = np.geomspace(0.25, 4.0, n)
     R, M = np.meshgrid(rhos, mags)  # rows: |λ₋|, columns: ρ
@@ -38,10 +40,10 @@ def grid(quick: bool):
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
-    steps = 1000 if quick else 3000
+    steps = setup.FIGURES["stability_map"]["quick" if quick else "full"]["steps"]
     rhos, mags, R, M = grid(quick)
     spectra = np.column_stack([-M.ravel(), np.full(M.size, LAM_PLUS)])  # ascending: y (λ₋), x (λ₊)
-    fam = K.SaddleFamily.from_spectra(spectra)
+    fam = sl.problems.SaddleFamily.from_spectra(spectra)
     x0 = np.array([START[1], START[0]])  # coordinate 0 is y, 1 is x
     folder = data_dir(PAPER, out)
     paths = {}
@@ -75,7 +77,7 @@ def plot(paths: dict, out=None) -> Path:
     _axes(ax, mags, "USAM: sharp threshold")
 
     yS = np.abs(sam.iterates[-1, :, 0])
-    nS = np.linalg.norm(sam.iterates[-1], axis=1)
+    nS = row_norms(sam.iterates[-1])
     cat = np.full(yS.shape, 1)  # neither
     cat[nS < 0.1] = 2  # trapped, oscillating around the saddle
     cat[(nS < 0.1) & (yS < 1e-6)] = 3  # trapped on the 2-cycle (unstable coordinate gone)

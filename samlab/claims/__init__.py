@@ -1,21 +1,30 @@
-"""The registry of claims, one module per paper (``samlab/claims/<paper>.py``).
+"""The registry of claims, one module per paper (``samlab/claims/<paper>.py``), and a user's own.
 
     import samlab as sl
     for c in sl.claims.all():
         v = c.check(quick=True)
         print(c.id, v.passed, v.measured, v.predicted)
+
+A user's claims live in their own file: ``declare_paper("my-note-2026", "…")`` then the ``@claim``
+decorator, as samlab's own modules do; ``load_module("my_claims.py")`` (``samlab verify --module
+my_claims.py``) imports the file and returns the claims it registered.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import importlib.util
 import pkgutil
 
-from .base import KINDS, PAPERS, Claim, Verdict, claim, register, registry
+import sys
+from pathlib import Path
 
-__all__ = ["Claim", "Verdict", "claim", "register", "all", "get", "by_paper", "papers", "KINDS", "PAPERS",
-           "close_matches"]
+from .base import (BUILTIN_PAPERS, KINDS, PAPERS, Claim, ControlOutcome, Criterion, Verdict, claim, declare_paper,
+                   register, registry)
+
+__all__ = ["Claim", "Verdict", "Criterion", "ControlOutcome", "claim", "register", "declare_paper", "load_module", "all", "get", "by_paper",
+           "papers", "KINDS", "PAPERS", "close_matches"]
 
 _loaded = False
 
@@ -34,10 +43,43 @@ def _load() -> None:
     _loaded = True
 
 
+def load_module(path: str | Path) -> list[Claim]:
+    """Import a user's claims file (it runs: it is the user's own code); return the claims it added.
+
+    The file declares its paper with :func:`declare_paper` and registers claims with :func:`claim`.
+    Loading the same file twice registers nothing new. A missing file, or a file that registers no
+    claim, is a ValueError.
+    """
+    _load()
+    path = Path(path)
+    if path.suffix != ".py" or not path.is_file():
+        raise ValueError(f"no claims file {str(path)!r} (a .py file that registers claims)")
+    key = "samlab_user_claims_" + "".join(ch if ch.isalnum() else "_" for ch in str(path.resolve()))
+    if key in sys.modules:
+        return list(getattr(sys.modules[key], "__samlab_claims__", []))
+    before = set(registry())
+    spec = importlib.util.spec_from_file_location(key, path)
+    if spec is None or spec.loader is None:
+        raise ValueError(f"cannot import {str(path)!r}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(key, None)
+        raise
+    added = [registry()[cid] for cid in registry() if cid not in before]
+    if not added:
+        sys.modules.pop(key, None)
+        raise ValueError(f"{str(path)!r} registered no claim (use samlab.claims.declare_paper and @claim)")
+    module.__samlab_claims__ = added
+    return added
+
+
 def _register_import_failure(module: str, exc: Exception) -> None:
     """A failing placeholder claim ``<paper>/module-import`` that reports why the module did not load."""
     paper = module.replace("_", "-")
-    if paper not in PAPERS:
+    if paper not in BUILTIN_PAPERS:
         raise exc
     message = f"{type(exc).__name__}: {exc}"
 

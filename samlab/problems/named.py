@@ -17,7 +17,7 @@ def beale() -> SymbolicProblem:
     """Beale: (1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)².
 
     Minimum f* = 0 at (3, 0.5); saddle at (0, 1) with f = 14.203125 and Hessian eigenvalues ±27.75
-    (kim_2023.md, "Beale function").
+    (the saddle where SAM gets stuck in Kim et al. 2023's Beale figure).
     """
     expr = (sp.Rational(3, 2) - x + x * y) ** 2 + (sp.Rational(9, 4) - x + x * y**2) ** 2 \
         + (sp.Rational(21, 8) - x + x * y**3) ** 2
@@ -25,7 +25,7 @@ def beale() -> SymbolicProblem:
 
 
 def neg_cos() -> SymbolicProblem:
-    """f(x) = −cos x: L = 1, minimum −1 at 0 (khanh_2024.md, hallucinated fixed point 2π − ρ)."""
+    """f(x) = −cos x: L = 1, minimum −1 at 0 (constant-ρ SAM stalls at the hallucinated point 2π − ρ)."""
     return from_expression(-sp.cos(x), [x], name="neg_cos", L=1.0, x_star=(0.0,), f_star=-1.0)
 
 

@@ -1,4 +1,8 @@
-"""Problems from a sympy expression: batched value, gradient and Hessian, lambdified to NumPy."""
+"""Problems from a sympy expression: batched value, gradient and Hessian, lambdified to NumPy.
+
+A string is parsed by :func:`samlab.problems.expression.parse_expression` (a whitelist; the text
+is never evaluated); a sympy expression built in Python is checked for smoothness the same way.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import sympy as sp
 
+from ..checks import real, real_array
 from .base import Problem, as_batch
+from .expression import check_smooth, check_variable_name, parse_expression
 
 __all__ = ["SymbolicProblem", "from_expression"]
 
@@ -20,9 +26,42 @@ class SymbolicProblem(Problem):
 
     def __init__(self, expr, variables: Sequence[sp.Symbol], *, name=None, L=None, mu=None,
                  x_star=None, f_star=None, pl_mu=None):
+        if not isinstance(expr, sp.Expr):
+            raise ValueError(f"expr must be a sympy expression, got {type(expr).__name__}")
+        check_smooth(expr)
+        variables = tuple(variables)
+        if not variables:
+            raise ValueError("variables must not be empty (expr has no variables)")
+        for v in variables:
+            if not isinstance(v, sp.Symbol):
+                raise ValueError(f"variables must be sympy Symbols, got {v!r}")
+        names = [v.name for v in variables]
+        if len(set(names)) != len(names):
+            raise ValueError(f"variables: {next(n for n in names if names.count(n) > 1)!r} is given twice")
+        extra = expr.free_symbols - set(variables)
+        if extra:
+            raise ValueError(f"expr has symbols that are not variables: {sorted(map(str, extra))}")
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"name must be a string, got {name!r}")
+        # known constants are checked before the (slower) symbolic derivatives
+        self.L = None if L is None else real(L, "L", minimum=0.0)
+        self.mu = None if mu is None else real(mu, "mu", minimum=0.0)
+        if self.L is not None and self.mu is not None and self.mu > self.L:
+            raise ValueError(f"mu must be <= L, got mu={self.mu!r} > L={self.L!r}")
+        self._pl_mu = None if pl_mu is None else real(pl_mu, "pl_mu", minimum=0.0)
+        if f_star is not None:
+            f_star = real(f_star, "f_star")
+        d = len(variables)
+        if x_star is not None:
+            x_star = real_array(x_star, "x_star")
+            if x_star.shape not in ((d,), (1, d)) and not (x_star.ndim == 0 and d == 1):
+                raise ValueError(f"x_star must have shape ({d},), got {x_star.shape}")
+            x_star = x_star.reshape(-1)
+            if not np.all(np.isfinite(x_star)):
+                raise ValueError(f"x_star must be finite, got {x_star.tolist()}")
         self.expr = expr
-        self.variables = tuple(variables)
-        self.dim = len(self.variables)
+        self.variables = variables
+        self.dim = d
         self.name = name or str(expr)
         self.gradient_exprs = [sp.diff(expr, v) for v in self.variables]
         self.hessian_exprs = [[sp.diff(g, v) for v in self.variables] for g in self.gradient_exprs]
@@ -30,17 +69,13 @@ class SymbolicProblem(Problem):
         # one compiled function per derivative order, with common subexpressions shared (cse)
         self._g = sp.lambdify(self.variables, self.gradient_exprs, "numpy", cse=True)
         self._h = sp.lambdify(self.variables, self.hessian_exprs, "numpy", cse=True)
-        self.L = None if L is None else float(L)
-        self.mu = None if mu is None else float(mu)
-        self._pl_mu = None if pl_mu is None else float(pl_mu)
-        if x_star is not None:
-            x_star = np.array(x_star, dtype=float).reshape(-1)
-            if x_star.shape != (self.dim,):
-                raise ValueError(f"x_star must have shape ({self.dim},), got {x_star.shape}")
         self.x_star = x_star
         if f_star is None and x_star is not None:
-            f_star = float(self.value(x_star)[0])
-        self.f_star = None if f_star is None else float(f_star)
+            with np.errstate(all="ignore"):
+                f_star = float(self.value(x_star)[0])
+            if not np.isfinite(f_star):
+                raise ValueError(f"x_star: f(x_star) = {f_star!r} is not finite")
+        self.f_star = f_star
 
     def _columns(self, X):
         return [X[:, j] for j in range(self.dim)]
@@ -99,25 +134,37 @@ class SymbolicProblem(Problem):
 
 
 def from_expression(expr, variables: Iterable | None = None, **known) -> SymbolicProblem:
-    """A sympy expression or string → :class:`SymbolicProblem`.
+    """A string or a sympy expression → :class:`SymbolicProblem`.
 
-    Variables default to the free symbols sorted by name (so ``"x**2 - y**2"`` has x first).
-    Keywords ``L``, ``mu``, ``pl_mu``, ``x_star``, ``f_star``, ``name`` supply known constants.
+    A string is parsed with the whitelist of :mod:`samlab.problems.expression` (numbers, variables,
+    ``+ - * / **``, ``pi`` and the smooth elementary functions exp, log, sqrt, sin, cos, tan, asin,
+    acos, atan, sinh, cosh, tanh, asinh, acosh, atanh); it is never evaluated. Variables default to
+    the names in the expression sorted by name (so ``"x**2 - y**2"`` has x first); ``variables``
+    (names or sympy Symbols, no duplicates) fixes their order and refuses any other name.
+    Keywords ``L``, ``mu``, ``pl_mu``, ``x_star``, ``f_star``, ``name`` supply known constants
+    (real, finite; L, μ ≥ 0; x* of shape (d,)). Non-smooth functions (abs, Max, floor …) are a
+    ValueError here, when the problem is built.
     """
+    if variables is not None:
+        if isinstance(variables, (str, sp.Symbol)):
+            raise ValueError(f"variables must be a sequence of names, got {variables!r}")
+        variables = list(variables)
+        for v in variables:
+            if not isinstance(v, (str, sp.Symbol)):
+                raise ValueError(f"variables must be names (strings) or sympy Symbols, got {v!r}")
     if isinstance(expr, str):
-        try:
-            expr = sp.sympify(expr)
-        except (sp.SympifyError, SyntaxError) as exc:
-            raise ValueError(f"expr could not be parsed: {exc}") from None
-    if not isinstance(expr, sp.Expr):
-        raise ValueError(f"expr must be a sympy expression or string, got {type(expr).__name__}")
-    if variables is None:
-        variables = sorted(expr.free_symbols, key=lambda s: s.name)
+        names = None if variables is None else [v if isinstance(v, str) else v.name for v in variables]
+        expr, symbols = parse_expression(expr, names)
+        if variables is not None:  # keep the caller's Symbol objects (and their assumptions)
+            symbols = tuple(v if isinstance(v, sp.Symbol) else s for v, s in zip(variables, symbols))
+            expr = expr.xreplace({sp.Symbol(s.name): s for s in symbols})
+    elif isinstance(expr, sp.Expr):
+        if variables is None:
+            symbols = tuple(sorted(expr.free_symbols, key=lambda s: s.name))
+        else:
+            symbols = tuple(sp.Symbol(check_variable_name(v)) if isinstance(v, str) else v for v in variables)
     else:
-        variables = [sp.Symbol(v) if isinstance(v, str) else v for v in variables]
-    if not variables:
+        raise ValueError(f"expr must be a sympy expression or string, got {type(expr).__name__}")
+    if not symbols:
         raise ValueError("expr has no variables")
-    extra = expr.free_symbols - set(variables)
-    if extra:
-        raise ValueError(f"expr has symbols that are not variables: {sorted(map(str, extra))}")
-    return SymbolicProblem(expr, variables, **known)
+    return SymbolicProblem(expr, symbols, **known)

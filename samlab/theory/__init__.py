@@ -15,7 +15,6 @@ from .diffusion import (
     sam_diffusion_variance,
     sam_sgd_diffusion_gap,
     sgd_diffusion_variance,
-    simulate_model_sde,
 )
 from .linearization import (
     attraction_threshold,

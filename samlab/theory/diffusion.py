@@ -1,14 +1,18 @@
-"""Diffusion of SAM near a saddle: Kim et al. Theorem 2, Corollary 1, Theorem 3, and the model SDE.
+"""Diffusion of SAM near a saddle: Kim et al. 2023, Theorem 2, Corollary 1 and Theorem 3.
 
-Model (kim_2023.md, "Stochastic SAM, SDE model" and Theorem 2 [secondary]): along an eigen-direction
-of the Hessian with eigenvalue λ (``lam``), started at the critical point,
+Model (Kim et al. 2023, the stochastic SAM SDE of Theorem 2, with noise covariance C ≈ (1/B)[H]⁺;
+the theorem's statement is known from a secondary summary and not checked against the paper's
+text): along an eigen-direction of the Hessian with eigenvalue λ (``lam``), started at the critical
+point,
 
     dz = −a z dt + √q dW,    a = λ(1 + ρλ)²  (gradient of the SAM objective),  q = η|λ|/B,
 
 with η → ``lr``, ρ → ``rho``, B → ``batch_size``; SDE time t = steps·η. Its variance σ²(t) solves
 dσ²/dt = −2aσ² + q, σ²(0) = 0. Closed forms are derived with sympy at first use (cached) and
 evaluated by lambdified, vectorized functions (all arguments broadcast like NumPy arrays).
-This is a model of SAM's diffusion, not the discrete SAM update (kim_2023.md, Pitfalls).
+This is a model of SAM's diffusion, not the discrete SAM update: its drift includes the Jacobian
+(I + ρH) of the SAM objective, the discrete update's does not. A Monte Carlo simulation of the model
+lives with the paper's other protocols (:func:`samlab.setups.kim_2023.simulate_model_sde`).
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ __all__ = [
     "corollary1_gap",
     "diffusion_gap_series",
     "momentum_diffusion_as_transcribed",
-    "simulate_model_sde",
     "model_sde_em_variance",
     "diffusion_symbols",
     "ou_variance_expr",
@@ -93,7 +96,7 @@ def diffusion_gap_series_expr(order: int = 3):
     """Sympy: Taylor polynomial in t, up to t^order, of Δ_SGD − Δ_SAM = σ²|_{ρ=0} − σ² [derived].
 
     Term by term, (η|λ|/B)·Σ_{k≥1} (−2)^k (λ^k − a^k) t^{k+1}/(k+1)!, a = λ(1+ρλ)²; the t² term is
-    (η|λ|/B)(2ρλ² + ρ²λ³)t² (kim_2023.md, Corollary 1 consistency check).
+    (η|λ|/B)(2ρλ² + ρ²λ³)t², whose ρ-linear part is Kim et al. 2023's Corollary 1 [derived].
     """
     t, lam, eta, rho, B, a, q, _ = diffusion_symbols()
     var_expm1, _ = ou_variance_expr()
@@ -121,7 +124,7 @@ def corollary1_gap_expr():
 
 @functools.cache
 def momentum_diffusion_expr(c2_reading: str = "eta/t"):
-    """Sympy: Kim et al. Theorem 3 as transcribed (kim_2023.md [secondary; not verified]).
+    """Sympy: Kim et al. 2023, Theorem 3 as transcribed by a secondary summary (not verified).
 
     Δ = C₁(1 − e^{−C₂(1−γ)})²/((1−γ)³B) + C₃(1 − e^{−C₄/(1−γ)})/((1−γ)B),
     C₁ = η²|λ|/2, C₂ = η/t (``c2_reading="eta/t"``, as transcribed) or t/η (``"t/eta"``),
@@ -189,8 +192,9 @@ def sam_diffusion_variance(t, lam, lr, rho, batch_size):
     t → ``t`` (= steps·η), λ → ``lam``, η → ``lr``, ρ → ``rho``, B → ``batch_size``. Evaluated as
     −q·expm1(−2at)/(2a) with a = λ(1+ρλ)², q = η|λ|/B: signs kept for λ < 0 (σ² grows like
     e^{2|a|t}: the escape), exact limit q·t where a = 0 (λ = 0 gives 0; 1 + ρλ = 0 gives η|λ|t/B).
-    ρ = 0 gives SGD. kim_2023.md Theorem 2 [secondary]; derived here from the model SDE with sympy
-    (:func:`ou_variance_expr`); Prediction 6 checks it against :func:`simulate_model_sde`.
+    ρ = 0 gives SGD. Kim et al. 2023, Theorem 2; derived here from the model SDE with sympy
+    (:func:`ou_variance_expr`) [derived]; the claim ``kim-2023/theorem2-diffusion`` checks it against
+    an Euler–Maruyama simulation.
     """
     t, lam, lr, rho, B = _diffusion_args(t, lam, lr, rho, batch_size)
     a = sam_objective_rates(rho, lam)
@@ -217,7 +221,7 @@ def sam_sgd_diffusion_gap(t, lam, lr, rho, batch_size):
 def corollary1_gap(t, lam, lr, rho, batch_size):
     """Kim et al. Corollary 1 leading term: Δ_SGD − Δ_SAM ≈ 2ηt²|λ|³ρ/B for |λ|t ≪ 1.
 
-    kim_2023.md Corollary 1 [secondary]. Derived with sympy as the ρ-linear part of the t²
+    Kim et al. 2023, Corollary 1. Derived with sympy as the ρ-linear part of the t²
     coefficient of the exact expansion (:func:`corollary1_gap_expr`); the full t² coefficient is
     (η|λ|/B)(2ρλ² + ρ²λ³), so the transcribed corollary drops a ρ²λ³|λ| term and O(t³) terms
     (:func:`diffusion_gap_series`). Arguments as in :func:`sam_diffusion_variance`.
@@ -250,7 +254,7 @@ def momentum_diffusion_as_transcribed(t, lam, lr, rho, batch_size, momentum, *, 
         C₁ = η²|λ|/2,  C₂ = η/t,  C₃ = η|λ|/(2λ(1+ρλ)²),  C₄ = 2λ(1+ρλ)²t
 
     γ → ``momentum`` ∈ [0, 1), t → ``t`` (> 0), λ → ``lam``, η → ``lr``, ρ → ``rho``,
-    B → ``batch_size``. Transcription doubt (kim_2023.md, Theorem 3 [secondary; not verified]): C₂
+    B → ``batch_size``. Transcription doubt (the summary's Theorem 3 is not verified): C₂
     may be t/η rather than η/t (``c2_reading="t/eta"``); with η/t the first term does not vanish as
     t → 0. Consistency [derived]: at γ = 0 the second term equals Theorem 2's σ²(t); it is σ² at
     time t/(1−γ) divided by (1−γ). Use only for qualitative trends (monotone in γ, ∝ 1/B).
@@ -277,7 +281,8 @@ def model_sde_em_variance(lam, lr, rho, batch_size, steps):
 
     z_{k+1} = (1 − aη)z_k + η√(|λ|/B)·ξ_k gives v_k = η²(|λ|/B)·Σ_{i<k}(1 − aη)^{2i}; it tends to
     :func:`sam_diffusion_variance` at t = kη as η → 0. Returns (steps,) (or (steps,) + lam's shape),
-    entry k−1 at time kη. Arguments as in :func:`simulate_model_sde`.
+    entry k−1 at time kη. λ → ``lam`` (scalar or array of eigenvalues), scalars η → ``lr``,
+    ρ → ``rho``, B → ``batch_size``; ``steps`` a positive integer.
     """
     lam, lr, rho, B = _sde_args(lam, lr, rho, batch_size)
     steps = _count(steps, "steps")
@@ -299,33 +304,3 @@ def _count(value, name):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
-
-
-def simulate_model_sde(lam, lr, rho, batch_size, steps, paths, seed=0):
-    """Euler–Maruyama simulation of Kim et al.'s model SDE; per-step mean-square displacement.
-
-        dz = −λ(1 + ρλ)² z dt + √(η|λ|/B) dW,   z(0) = 0,   Δt = η
-        ⇒ z_{k+1} = z_k − ηλ(1 + ρλ)² z_k + η√(|λ|/B)·ξ_k,   ξ_k ~ N(0, 1)
-
-    λ → ``lam`` (scalar or array of eigenvalues simulated together), η → ``lr``, ρ → ``rho``,
-    B → ``batch_size``; ``paths`` independent paths advance as one array; ``seed``: int,
-    SeedSequence or Generator (numpy.random.default_rng). Returns MSD = mean over paths of z_k²,
-    shape (steps,) + lam's shape, entry k−1 at SDE time kη. A model simulation, not a SAM run
-    (kim_2023.md Prediction 6: λ = −1, η = 0.01, B = 8, ρ = 0.2, 200 steps → σ²(2) = 1.166e-2).
-    """
-    lam, lr, rho, B = _sde_args(lam, lr, rho, batch_size)
-    steps, paths = _count(steps, "steps"), _count(paths, "paths")
-    rng = np.random.default_rng(seed)
-    keep = 1.0 - lr * np.asarray(sam_objective_rates(rho, lam))
-    scale = lr * np.sqrt(np.abs(lam) / B)
-    keep, scale = np.asarray(keep)[..., None], np.asarray(scale)[..., None]
-    z = np.zeros(lam.shape + (paths,))  # paths on the last (contiguous) axis
-    noise = np.empty_like(z)
-    msd = np.empty((steps,) + lam.shape)
-    for k in range(steps):  # one whole block of normals per step, updated in place
-        rng.standard_normal(out=noise)
-        noise *= scale
-        z *= keep
-        z += noise
-        msd[k] = np.einsum("...p,...p->...", z, z) / paths
-    return msd

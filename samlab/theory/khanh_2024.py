@@ -1,5 +1,5 @@
 r"""Closed forms and schedules for Khanh, Luong, Mordukhovich & Tran (2024), "Fundamental Convergence
-Analysis of Sharpness-Aware Minimization" (NeurIPS 2024; arXiv 2401.08060) — khanh_2024.md.
+Analysis of Sharpness-Aware Minimization" (NeurIPS 2024; arXiv 2401.08060).
 
 The paper reads SAM and its normalized variants as inexact gradient descent (IGD) with absolute
 error Lρ_k, and USAM as IGD with relative error. This module holds what samlab needs to check it:
@@ -10,8 +10,12 @@ error Lρ_k, and USAM as IGD with relative error. This module holds what samlab 
   Diminish schedules and for inverse powers t_k = c/k^a, ρ_k = C/k^p;
 * the residual SAM oscillation ("envelope") with diminishing steps on a curvature-a direction;
 * the USAM sufficient-descent region ρ < 1/L, t < 2(1 − Lρ)/(L(1 + Lρ)²) [derived, sympy];
-* the hallucinated SAM fixed point of f = −cos x, x̂ = 2π − ρ [derived, sympy];
-* the log-loss instance of the note, f(x) = Σ_i log(1 + (Ax − b)_i²) with Gaussian A, b.
+* the hallucinated SAM fixed point of f = −cos x, x̂ = 2π − ρ [derived, sympy].
+
+The paper's exact step-size hypotheses are not available to this project: the summability
+conditions below (Set A: Σt = ∞, t → 0, Σtρ < ∞; Set B: Σtρ² < ∞ instead of Σtρ < ∞; Theorem
+3.2-type: constant ρ, Σt = ∞, Σt² < ∞) are reconstructions [derived], corroborated by the official
+Diminish schedules. The paper's instances and run protocols are in :mod:`samlab.setups.khanh_2024`.
 
 Symbols: t_k → ``lr`` (the paper's stepsize), ρ_k → ``rho``, a → the curvature ``a`` (an eigenvalue
 of the Hessian at the limit point), L → ``L``.
@@ -21,11 +25,12 @@ from __future__ import annotations
 
 import functools
 import math
+
 import numpy as np
 import sympy as sp
 
-from .. import problems
 from ..schedules import Schedule, from_callable
+from ._common import _arr, _out
 from .quadratic_cycle import cycle_amplitude
 
 __all__ = [
@@ -47,7 +52,6 @@ __all__ = [
     "neg_cos_fixed_point_exprs",
     "neg_cos_hallucinated_point",
     "neg_cos_hallucination_multiplier",
-    "log_loss_instance",
 ]
 
 
@@ -73,18 +77,6 @@ def _epoch(k, iters_per_epoch: int) -> np.ndarray:
     """0-based epoch of the 1-based iteration k (vectorized)."""
     k = np.asarray(k, dtype=float)
     return np.floor((k - 1.0) / iters_per_epoch)
-
-
-def _arr(value, name: str) -> np.ndarray:
-    out = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return out
-
-
-def _out(value):
-    value = np.asarray(value)
-    return value.item() if value.ndim == 0 else value
 
 
 # ----------------------------------------------------------------------------- Diminish 1–3
@@ -173,11 +165,13 @@ def series_converges(term: sp.Expr, start: int = 1, var: sp.Symbol = _N) -> bool
 
 def schedule_conditions(t_term: sp.Expr, rho_term: sp.Expr | None = None, start: int = 1,
                         var: sp.Symbol = _N) -> dict[str, bool]:
-    """Which step-size conditions of the note's theorems a pair (t_n, ρ_n) satisfies (sympy).
+    """Which reconstructed step-size conditions of the paper's theorems a pair (t_n, ρ_n) satisfies (sympy).
 
     Keys: ``sum_t_diverges`` (Σt = ∞), ``sum_t2_converges`` (Σt² < ∞) — Theorem 3.2-type, convex,
     constant ρ; ``t_to_zero``; with ρ: ``rho_to_zero``, ``sum_t_rho_converges`` (Σtρ < ∞, "Set A"),
-    ``sum_t_rho2_converges`` (Σtρ² < ∞, "Set B") — Theorem 3.3-type, nonconvex (khanh_2024.md).
+    ``sum_t_rho2_converges`` (Σtρ² < ∞, "Set B") — Theorem 3.3-type, nonconvex [derived]: the
+    paper's exact hypotheses are not available, Set A (absolute-error IGD) and Set B (the weaker
+    "slowly decreasing radii") are the two candidates.
     """
     out = {
         "sum_t_diverges": not series_converges(t_term, start, var),
@@ -223,17 +217,18 @@ def diminish_summability(power: float = 0.5001) -> dict[str, dict[str, bool]]:
 def sam_envelope_amplitude(lr, rho, a):
     """Amplitude c_k = t_k aρ_k/(2 − t_k a) of SAM's residual 2-cycle along a curvature-a direction.
 
-    With constant (t, ρ) this is the exact period-2 orbit ±c of SAM on (a/2)x² (khanh_2024.md,
-    "Constant-stepsize SAM need not converge" [derived]; :func:`samlab.theory.cycle_amplitude`).
+    With constant (t, ρ) this is the exact period-2 orbit ±c of SAM on (a/2)x² (why constant-stepsize
+    SAM need not converge, Khanh et al.'s figure p. 5 [derived]; :func:`samlab.theory.cycle_amplitude`).
     With slowly varying t_k, ρ_k the orbit tracks c(t_k, ρ_k) (adiabatic: the orbit contracts by
     (1 − t_k a)² per two steps while t_k changes by a factor 1 + O(1/k)), so c_k is the envelope of
-    the oscillation, ≈ t_k aρ_k/2 → 0 (Prediction 2). NaN where t a ≥ 2. Broadcasts.
+    the oscillation, ≈ t_k aρ_k/2 → 0 (the residual oscillation under Theorem 3.2's diminishing
+    steps [derived]). NaN where t a ≥ 2. Broadcasts.
     """
     return cycle_amplitude(lr, rho, a)
 
 
 def sam_envelope_level(lr, rho, a):
-    """f − f* on the envelope: (a/2)c_k² (Prediction 2: (a_max/2)(t_k a_max ρ/2)² for small t_k a)."""
+    """f − f* on the envelope: (a/2)c_k² (≈ (a_max/2)(t_k a_max ρ/2)² for small t_k a)."""
     c = np.asarray(sam_envelope_amplitude(lr, rho, a), dtype=np.float64)
     return _out(0.5 * _arr(a, "a") * c * c)
 
@@ -253,7 +248,7 @@ def usam_descent_exprs() -> tuple[sp.Expr, sp.Expr]:
     USAM: x⁺ = x − t∇f(x + ρ∇f(x)). With e = ∇f(x + ρ∇f(x)) − ∇f(x), ‖e‖ ≤ Lρ‖∇f(x)‖ (relative
     error), so ⟨∇f, ∇f + e⟩ ≥ (1 − Lρ)‖∇f‖² and ‖∇f + e‖ ≤ (1 + Lρ)‖∇f‖; the descent lemma gives
         c = (1 − Lρ) − (Lt/2)(1 + Lρ)²,    c > 0  ⟺  t < t̄ = 2(1 − Lρ)/(L(1 + Lρ)²)
-    (khanh_2024.md, Theorem 4.1-type sufficient condition, needs ρ < 1/L).
+    (a sufficient condition of Theorem 4.1's type for USAM [derived], needs ρ < 1/L).
     """
     t, rho, L = sp.symbols("t rho L", positive=True)
     G = sp.Symbol("G", positive=True)  # ‖∇f(x)‖
@@ -276,7 +271,7 @@ def usam_descent_step_limit(L, rho):
     """t̄ = 2(1 − Lρ)/(L(1 + Lρ)²): USAM with constant t < t̄, ρ < 1/L is a monotone descent method.
 
     L → ``L`` (Lipschitz constant of ∇f), ρ → ``rho``. NaN where Lρ ≥ 1 (the bound gives nothing).
-    Source: khanh_2024.md, Theorem 4.1-type sufficient condition [derived] (:func:`usam_descent_exprs`).
+    Source: a Theorem 4.1-type sufficient condition [derived] (:func:`usam_descent_exprs`).
     """
     L, rho = _arr(L, "L"), _arr(rho, "rho")
     if np.any(L <= 0):
@@ -306,7 +301,8 @@ def neg_cos_fixed_point_exprs() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     φ(x) = x − t sin(x + ρ). Fixed points solve sin(x + ρ) = 0, x = mπ − ρ, with multiplier
     φ' = 1 − t cos(mπ); m even gives 1 − t (attracting for 0 < t < 2), m odd gives 1 + t (repelling).
     The attracting one in (0, π) is x̂ = 2π − ρ, which exists iff ρ ∈ (π, 2π); f'(x̂) = −sin ρ ≠ 0,
-    so x̂ is not stationary ("hallucinated minimizer"; khanh_2024.md Prediction 7). Mirror: −x̂.
+    so x̂ is not stationary (a "hallucinated minimizer", Park, Jang, Ryu & Yang, arXiv 2509.21818:
+    why Theorem 3.3 needs ρ_k → 0). Mirror: −x̂.
     """
     x, t, rho = sp.symbols("x t rho", real=True)
     phi = x - t * sp.sin(x + rho)
@@ -338,23 +334,3 @@ def neg_cos_hallucination_multiplier(lr):
     if np.any(lr <= 0):
         raise ValueError("lr must be > 0")
     return _out(1.0 - lr)
-
-
-# ----------------------------------------------------------------------------- log-loss instance
-
-def log_loss_instance(n: int, m: int | None = None, seed: int = 0) -> problems.LogLoss:
-    """f(x) = Σ_i log(1 + (Ax − b)_i²) with A (m×n), b i.i.d. N(0, 1) from default_rng(seed).
-
-    The note's construction (m = n, seed 0, x¹ = 0; L = 2‖A‖₂²); with m = n, Ax = b is solvable, so
-    f* = 0 at x* = A⁻¹b and ∇²f(x*) = 2AᵀA has top eigenvalue exactly L.
-    """
-    n = _positive_int(n, "n")
-    m = n if m is None else _positive_int(m, "m")
-    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    rng = np.random.default_rng(int(seed))
-    A = rng.standard_normal((m, n))
-    b = rng.standard_normal(m)
-    p = problems.log_loss(A, b)
-    p.name = f"log_loss(n={n}, m={m}, seed={seed})"
-    return p

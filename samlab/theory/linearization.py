@@ -1,8 +1,8 @@
 """USAM and SAM linearized at a critical point: multipliers, flow rates, attraction (Kim et al.).
 
 At a critical point d with Hessian H = QΛQᵀ, z = Qᵀ(w − d) and ∇ℓ(w) ≈ H(w − d), each
-eigen-direction j (eigenvalue λ_j → ``eigenvalues``) evolves on its own (kim_2023.md,
-"Linearization near a saddle" [derived]):
+eigen-direction j (eigenvalue λ_j → ``eigenvalues``) evolves on its own (Kim et al. 2023,
+the mechanism of Theorem 1 [derived]):
 
     USAM map   w ← w − η∇ℓ(w + ρ∇ℓ(w)):   z_j ← (1 − ηλ_j(1 + ρλ_j)) z_j
     USAM flow  ẇ = −∇ℓ(w + ρ∇ℓ(w)):       ż_j = −λ_j(1 + ρλ_j) z_j
@@ -126,7 +126,7 @@ def _float_result(fn, *args):
 def usam_multipliers(lr, rho, eigenvalues):
     """Per-step multipliers of the USAM map at a critical point: 1 − ηλ_j(1 + ρλ_j).
 
-    kim_2023.md "Linearization near a saddle" [derived]. η → ``lr``, ρ → ``rho``,
+    Linearization of USAM at a saddle (Kim et al. 2023 [derived]). η → ``lr``, ρ → ``rho``,
     λ_j → ``eigenvalues`` (all broadcast). |multiplier| < 1: direction j contracts.
     """
     lr, rho, eig = _positive(lr, "lr"), _nonnegative(rho, "rho"), _arr(eigenvalues, "eigenvalues")
@@ -136,8 +136,8 @@ def usam_multipliers(lr, rho, eigenvalues):
 def usam_flow_rates(rho, eigenvalues):
     """Rates of the USAM gradient flow ẇ = −∇ℓ(w + ρ∇ℓ(w)) at a critical point: λ_j(1 + ρλ_j).
 
-    ż_j = −rate_j·z_j; the effective Hessian is Λ + ρΛ² (Kim et al., Theorem 1 mechanism;
-    kim_2023.md [secondary], form [derived]). ρ → ``rho``, λ_j → ``eigenvalues`` (broadcast).
+    ż_j = −rate_j·z_j; the effective Hessian is Λ + ρΛ² (Kim et al. 2023, the mechanism of
+    Theorem 1; form [derived]). ρ → ``rho``, λ_j → ``eigenvalues`` (broadcast).
     """
     rho, eig = _nonnegative(rho, "rho"), _arr(eigenvalues, "eigenvalues")
     return _float_result(_rate_fns()[0], rho, eig)
@@ -146,8 +146,9 @@ def usam_flow_rates(rho, eigenvalues):
 def sam_objective_rates(rho, eigenvalues):
     """Rates of the flow on the SAM objective ℓ(w + ρ∇ℓ(w)) at a critical point: λ_j(1 + ρλ_j)².
 
-    Its gradient is (I + ρH)∇ℓ(w + ρ∇ℓ(w)); this is the drift of Kim et al.'s Theorem 2 model SDE
-    (kim_2023.md, Theorem 2 and Pitfalls: not the drift λ(1 + ρλ) of the discrete SAM update).
+    Its gradient is (I + ρH)∇ℓ(w + ρ∇ℓ(w)); this is the drift of Kim et al. 2023's Theorem 2 model
+    SDE [derived from the theorem's variance formula], not the drift λ(1 + ρλ) of the discrete SAM
+    update.
     ρ → ``rho``, λ_j → ``eigenvalues`` (broadcast).
     """
     rho, eig = _nonnegative(rho, "rho"), _arr(eigenvalues, "eigenvalues")
@@ -157,8 +158,8 @@ def sam_objective_rates(rho, eigenvalues):
 def sam_multipliers(lr, rho, eigenvalues, grad_norm):
     """Normalized-SAM per-step multipliers with ‖∇ℓ‖ held fixed: 1 − ηλ_j(1 + ρλ_j/‖∇ℓ‖).
 
-    y = w + ρ∇ℓ/‖∇ℓ‖ on the linearized loss acts like USAM with radius ρ/‖∇ℓ‖ (kim_2023.md,
-    "Normalized SAM" [derived]); valid while ‖∇ℓ‖ (→ ``grad_norm`` > 0) changes little over a step,
+    y = w + ρ∇ℓ/‖∇ℓ‖ on the linearized loss acts like USAM with radius ρ/‖∇ℓ‖ (normalized SAM at a
+    saddle, Kim et al. 2023 [derived]); valid while ‖∇ℓ‖ (→ ``grad_norm`` > 0) changes little over a step,
     e.g. on the 2-cycle near a saddle where ‖∇ℓ‖ = λ₊a₊. η → ``lr``, ρ → ``rho``, λ_j → ``eigenvalues``.
     """
     lr, rho = _positive(lr, "lr"), _nonnegative(rho, "rho")
@@ -169,7 +170,8 @@ def sam_multipliers(lr, rho, eigenvalues, grad_norm):
 def sam_negative_multiplier(lr, rho, lam_minus, grad_norm):
     """Normalized-SAM multiplier along a negative-curvature direction: 1 + η|λ₋|(1 − ρ|λ₋|/‖∇ℓ‖).
 
-    kim_2023.md "Normalized SAM" [derived]: contracting (|·| < 1) when ‖∇ℓ‖ is small compared with
+    Normalized SAM at a saddle (Kim et al. 2023 [derived]): contracting (|·| < 1) when ‖∇ℓ‖ is small
+    compared with
     ρ|λ₋|, e.g. −1 + 2ηλ on the saddle orbit when |λ₋| = λ₊ = λ. η → ``lr``, ρ → ``rho``,
     λ₋ → ``lam_minus`` (< 0), ‖∇ℓ‖ → ``grad_norm`` (> 0). Same as :func:`sam_multipliers` at λ₋.
     """
@@ -184,7 +186,7 @@ def usam_attracts(lr, rho, eigenvalues):
 
     True iff 0 < ηλ_j(1 + ρλ_j) < 2 for every j, i.e. every multiplier 1 − ηλ_j(1 + ρλ_j) lies in
     (−1, 1): for λ_j < 0 this needs ρ|λ_j| > 1 and η|λ_j|(ρ|λ_j| − 1) < 2; for λ_j > 0,
-    ηλ_j(1 + ρλ_j) < 2 (kim_2023.md, Theorem 1 generalizations [derived]). ``eigenvalues``: (..., d)
+    ηλ_j(1 + ρλ_j) < 2 (discrete form of Kim et al. 2023's Theorem 1 [derived]). ``eigenvalues``: (..., d)
     spectrum on the last axis; ``lr`` (η), ``rho`` (ρ) broadcast against the leading axes.
     """
     eig = _eigs(eigenvalues)
@@ -197,7 +199,7 @@ def usam_attracts(lr, rho, eigenvalues):
 def usam_flow_attracts(rho, eigenvalues):
     """Whether the USAM gradient flow attracts the critical point: λ_j(1 + ρλ_j) > 0 for all j.
 
-    Kim et al., Theorem 1 (kim_2023.md [secondary]; index-k form [derived]): a saddle becomes an
+    Kim et al. 2023, Theorem 1 (stated for an index-1 saddle; index-k form [derived]): a saddle becomes an
     attractor once ρ|λ_j| > 1 for every negative λ_j. Zero eigenvalues are neutral (never attracting).
     ``eigenvalues``: (..., d) on the last axis; ``rho`` (ρ) broadcasts against the leading axes.
     """
@@ -223,8 +225,9 @@ def attraction_threshold(eigenvalues):
 def usam_step_limit(rho, lam_plus):
     """Largest stable USAM step along a positive direction: η < 2/(λ₊(1 + ρλ₊)).
 
-    kim_2023.md Prediction 2 [derived] (λ₊ = 2, ρ = 1 → 1/3); also the USAM divergence threshold of
-    oikonomou_loizou_2025.md Prediction 9b. ρ → ``rho``, λ₊ → ``lam_plus`` (> 0), broadcast.
+    Discrete USAM at a critical point (Kim et al. 2023 [derived]; λ₊ = 2, ρ = 1 → 1/3); also the
+    divergence threshold of USAM (λ = 0) in Oikonomou & Loizou 2025's Unified SAM [derived].
+    ρ → ``rho``, λ₊ → ``lam_plus`` (> 0), broadcast.
     """
     rho, lam_plus = _nonnegative(rho, "rho"), _positive(lam_plus, "lam_plus")
     return _float_result(_step_limit_fn(), rho, lam_plus)

@@ -6,9 +6,11 @@ Unified SAM (Oikonomou & Loizou 2025) with constant step γ (``lr``), radius ρ 
     y = x + ρ(1 − λ + λ/‖∇f(x)‖)∇f(x),    x ← x − γ∇f(y).
 
 With λ > 0 and γL(1 + ρ(1−λ)L) < 2 (L = top eigenvalue of H, simple) the iterates end on the
-symmetric 2-cycle ±c·e_top (si_yun_2023.md E1 at λ = 1; oikonomou_loizou_2025.md "Deterministic
-plateau in closed form" [derived]). The closed forms below are derived with sympy at first use
-(cached) and evaluated by lambdified, vectorized functions; arguments broadcast like NumPy arrays.
+symmetric 2-cycle ±c·e_top [derived]: at λ = 1 the orbit that keeps constant-step SAM a ρ²-sized
+distance from the minimizer of a strongly convex quadratic (Si & Yun 2023; cf. Bartlett, Long &
+Bousquet 2022), for general λ the plateau of Oikonomou & Loizou 2025's deterministic λ-sweep
+(Section 4.1). The closed forms below are derived with sympy at first use (cached) and evaluated
+by lambdified, vectorized functions; arguments broadcast like NumPy arrays.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import sympy as sp
 
 from ._common import _arr, _eigs, _lambdify, _nonnegative, _out, _positive, _unit_interval
+from .linearization import usam_multipliers
 
 __all__ = [
     "cycle_amplitude",
@@ -121,8 +124,8 @@ def cycle_amplitude(lr, rho, L, lam=1.0):
         c = γLρλ / (2 − γL(1 + ρ(1−λ)L))
 
     γ → ``lr``, ρ → ``rho``, λ → ``lam`` (mixture), L → ``L``. At λ = 1 (normalized SAM)
-    c = γLρ/(2 − γL) (si_yun_2023.md E1 [derived]); general λ: oikonomou_loizou_2025.md,
-    "Deterministic plateau in closed form" [derived]. c = 0 for λ = 0 or ρ = 0 (USAM/GD converge
+    c = γLρ/(2 − γL) (Si & Yun 2023's setting [derived]); general λ: Unified SAM of Oikonomou &
+    Loizou 2025 [derived]. c = 0 for λ = 0 or ρ = 0 (USAM/GD converge
     to the minimizer). NaN where γL(1 + ρ(1−λ)L) ≥ 2 (no bounded orbit: the top direction diverges).
     """
     lr, rho, L, lam = _cycle_args(lr, rho, L, lam)
@@ -136,7 +139,8 @@ def cycle_plateau(lr, rho, L, lam=1.0):
     """Level f − f* = (L/2)c² where constant-step Unified SAM settles on a quadratic.
 
     c = :func:`cycle_amplitude` (same arguments and sources). Plateau ≈ (L/8)(γLρλ)² for small γL,
-    hence ∝ (ρλ)² (oikonomou_loizou_2025.md Prediction 2; si_yun_2023.md P1, P2). NaN where the
+    hence ∝ (ρλ)² and ∝ γ² [derived]: the O(ρ²) term of Si & Yun 2023 and the λ-dependent
+    plateaus of Oikonomou & Loizou 2025, Section 4.1. NaN where the
     cycle does not exist because γL(1 + ρ(1−λ)L) ≥ 2.
     """
     c = np.asarray(cycle_amplitude(lr, rho, L, lam))
@@ -162,7 +166,7 @@ def cycle_point(H, lr, rho, lam=1.0, *, x_star=None):
     H → ``H`` (symmetric, top eigenvalue L = λ_max(H) > 0 and simple); c = :func:`cycle_amplitude`
     with scalar ``lr`` (γ), ``rho`` (ρ), ``lam`` (λ). e_top is the unit top eigenvector, signed so that
     its largest-magnitude entry is positive; row 0 is x* + c·e_top, row 1 is x* − c·e_top. Other
-    eigenvalues may be negative (a saddle: Kim et al.'s orbit around it, kim_2023.md).
+    eigenvalues may be negative (a saddle: the orbit around it that traps SAM, Kim et al. 2023).
     Raises ValueError if H is not symmetric, its top eigenvalue is not simple, or the cycle does not
     exist (:func:`cycle_exists`).
     """
@@ -207,7 +211,8 @@ def cycle_multipliers(lr, rho, eigenvalues, lam=1.0):
     spectrum of H (any order; negative values allowed, L = max > 0); ``lr`` (γ), ``rho`` (ρ), ``lam``
     (λ) broadcast against the leading axes. Output (..., d); NaN where the cycle does not exist.
     Derived with sympy on diag(L, h) (:func:`cycle_multiplier_exprs`). For a direction of negative
-    curvature λ₋ at λ = 1 this is Kim et al.'s 1 + η|λ₋|(1 − ρ|λ₋|/‖∇ℓ‖) with ‖∇ℓ‖ = Lc (kim_2023.md).
+    curvature λ₋ at λ = 1 this is 1 + η|λ₋|(1 − ρ|λ₋|/‖∇ℓ‖) with ‖∇ℓ‖ = Lc, the normalized-SAM
+    multiplier at a saddle (Kim et al. 2023 [derived]).
     """
     eig = _eigs(eigenvalues)
     L = eig.max(axis=-1)
@@ -238,14 +243,12 @@ def usam_contraction(lr, rho, eigenvalues):
     """Linear contraction factor of USAM (GD at ρ = 0) on a quadratic: max_j |1 − γλ_j(1 + ρλ_j)|.
 
     USAM y = x + ρ∇f(x), x ← x − γ∇f(y) on ½xᵀHx multiplies eigen-coordinate j by 1 − γλ_j(1 + ρλ_j)
-    (effective curvature λ_j(1 + ρλ_j); si_yun_2023.md E1, oikonomou_loizou_2025.md Pitfall 13;
-    kim_2023.md "Linearization" [derived]). ``eigenvalues``: (..., d), last axis the spectrum;
-    ``lr`` (γ) and ``rho`` (ρ) broadcast against the leading axes. < 1: linear convergence.
+    (effective curvature λ_j(1 + ρλ_j) [derived]; the multipliers are
+    :func:`samlab.theory.linearization.usam_multipliers`). ``eigenvalues``: (..., d), last axis the
+    spectrum; ``lr`` (γ) and ``rho`` (ρ) broadcast against the leading axes. < 1: linear convergence.
     """
     eig = _eigs(eigenvalues)
     lr = _positive(lr, "lr")[..., None]
     rho = _nonnegative(rho, "rho")[..., None]
-    from .linearization import _usam_multiplier_fn
-
-    m = _usam_multiplier_fn()(lr, rho, eig)
+    m = np.asarray(usam_multipliers(lr, rho, eig))
     return _out(np.max(np.abs(m), axis=-1))

@@ -1,0 +1,1 @@
+"""Paper instances and protocols shared by claims and figure scripts, one module per paper."""

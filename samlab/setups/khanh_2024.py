@@ -1,0 +1,277 @@
+"""Khanh, Luong, Mordukhovich & Tran 2024: the instances, settings and protocols its claims and figures share.
+
+Claims (:mod:`samlab.claims.khanh_2024`) and figure scripts (``experiments/khanh_2024``) take from
+here every instance and number they both use, so that a figure shows what its claim checks. The
+paper's toy problems come without parameters (its figures p. 5 and p. 25 state none), so the
+instances are constructions of this project [derived]:
+
+- the strongly convex quadratics of the constant-stepsize figure (p. 5): f = ½xᵀdiag(1, 10)x from
+  (1, 1) with t = 0.05, ρ = 0.1, and f = ½x² from 3 with t = 0.1, ρ = 0.5 (:data:`CYCLE`,
+  :data:`SCALAR_CYCLE`); rotated quadratics and a logistic regression (:func:`convex_instances`);
+- the log-loss f(x) = Σ_i log(1 + (Ax − b)_i²) of the Remark 3.6 figure (p. 25), A, b Gaussian
+  (:func:`log_loss_instance`), with the vanishing-radius schedules of the nonconvex theorems
+  (:data:`NONCONVEX`, :func:`decay_schedule`);
+- f = −cos x with ρ = 4, the hallucinated fixed point (:data:`NEG_COS`, :func:`neg_cos_envelope`);
+- the five methods with their parameters (:func:`variant`), the per-step observer of step lengths
+  (:func:`step_length`), and the quick/full settings a claim shares with a figure (:data:`FIGURES`).
+
+Seeds: every random draw comes from ``samlab.seeding.rng(seed, key, …)`` with keys naming what is drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import algorithms, problems, schedules
+from ..engine import run
+from ..linalg import row_norms
+from ..seeding import rng
+from ..theory.khanh_2024 import sam_envelope_amplitude
+
+__all__ = [
+    "FIVE",
+    "NORMALIZED",
+    "CYCLE",
+    "SCALAR_CYCLE",
+    "NONCONVEX",
+    "NEG_COS",
+    "REMARK_36",
+    "CONVEX_DIMINISHING",
+    "HALLUCINATED",
+    "FIGURES",
+    "variant",
+    "every_step",
+    "step_length",
+    "decay_schedule",
+    "hess_top",
+    "log_loss_instance",
+    "logistic_instance",
+    "convex_instances",
+    "diag_quadratic",
+    "rotated_quadratic",
+    "neg_cos_envelope",
+    "neg_cos_starts",
+    "pair_checkpoints",
+    "pair_average",
+    "almost_constant_runs",
+    "almost_constant_bound",
+]
+
+NORMALIZED = ("sam", "vasso", "rsam", "fsam")
+"""The normalized variants: inexact gradient descent with absolute error Lρ_k (Corollary 3.5)."""
+
+FIVE = ("sam", "usam", "vasso", "rsam", "fsam")
+"""The five methods of the paper's nonconvex results (Theorem 3.3, Corollary 3.5, Theorem 4.1)."""
+
+CYCLE = {"diag": (1.0, 10.0), "start": (1.0, 1.0), "lr": 0.05, "rho": 0.1}
+"""f = ½xᵀdiag(1, 10)x from x¹ = (1, 1), t = 0.05, ρ = 0.1: constant-stepsize SAM vs GD (figure p. 5)."""
+
+SCALAR_CYCLE = {"a": 1.0, "start": 3.0, "lr": 0.1, "rho": 0.5}
+"""f = (a/2)x², a = 1, from x¹ = 3 with t = 0.1, ρ = 0.5: the period-2 orbit ±taρ/(2 − ta) = ±0.026316."""
+
+NONCONVEX = {"C": 0.1, "lr_power": 0.6, "rho_power": 0.5, "setb_rho_power": 0.3}
+"""Schedules of the nonconvex checks: t_k = (1/L)/k^0.6, ρ_k = C/k^0.5 (Set A: Σt = ∞, Σt² < ∞,
+Σtρ < ∞) and the Set-B-only control ρ_k = C/k^0.3 (Σtρ = ∞, Σtρ² < ∞)."""
+
+NEG_COS = {"rho": 4.0, "lr": 0.1, "start": 2.0, "lr_power": 0.6, "rho_power": 0.5}
+"""f = −cos x, ρ = 4, t = 0.1 from x¹ = 2 (hallucinated point 2π − 4); vanishing: ρ_k = 4/k^0.5, t_k = 0.1/k^0.6."""
+
+REMARK_36 = {
+    "quick": {"n": [2, 20], "steps": 2000, "C": 0.1, "p": 0.001},
+    "full": {"n": [2, 20, 50, 100], "steps": 5000, "C": 0.1, "p": 0.001},
+}
+"""Settings of the claim ``khanh-2024/almost-constant-radius``; its full mode is the figure's."""
+
+CONVEX_DIMINISHING = {
+    "quick": {"steps": 8000, "rho": CYCLE["rho"], "power": 0.6, "rotated_dims": [10], "logistic": True},
+    "full": {"steps": 20000, "rho": CYCLE["rho"], "power": 0.6, "rotated_dims": [10, 50], "logistic": True},
+}
+"""Settings of the claim ``khanh-2024/convex-diminishing-steps`` (t_k = (1/(2L))/k^0.6, i.e.
+0.05/k^0.6 on diag(1, 10)); its full horizon is the quadratic-cycle figure's."""
+
+HALLUCINATED = {
+    "quick": {"rhos": [3.5, 4.0, 5.0, 6.0], "lrs": [0.1, 0.5, 1.0], "starts": 5, "steps": 1000,
+              "vanishing_steps": 10000, "lr_power": NEG_COS["lr_power"], "rho_power": NEG_COS["rho_power"]},
+    "full": {"rhos": [3.3, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0], "lrs": [0.1, 0.5, 1.0, 1.5], "starts": 9, "steps": 4000,
+             "vanishing_steps": 100000, "lr_power": NEG_COS["lr_power"], "rho_power": NEG_COS["rho_power"]},
+}
+"""Settings of the claim ``khanh-2024/hallucinated-fixed-point``; its full vanishing-radius horizon
+and starts are the figure's."""
+
+FIGURES = {
+    "quadratic_cycle": {"quick": {"steps": 2000}, "full": {"steps": CONVEX_DIMINISHING["full"]["steps"]}},
+    "hallucinated_fixed_point": {"quick": {"steps": 2000, "starts": 9},
+                                 "full": {"steps": HALLUCINATED["full"]["vanishing_steps"],
+                                          "starts": HALLUCINATED["full"]["starts"]}},
+    "nonconvex_gradients": {"quick": {"cases": [(2, 1000)]}, "full": {"cases": [(2, 100000), (20, 100000)]}},
+    "almost_constant_radius": {"quick": {"n": REMARK_36["quick"]["n"], "steps": 500},
+                               "full": {"n": REMARK_36["full"]["n"], "steps": REMARK_36["full"]["steps"]}},
+}
+"""Quick/full settings of each figure script (``experiments/khanh_2024/<name>.py``)."""
+
+
+# ----------------------------------------------------------------------------- methods and observers
+
+def variant(name: str, lr, rho, *, theta: float = 0.4, sigma_f: float = 1.0, beta_f: float = 0.9,
+            sigma_r=None):
+    """One of the five methods (or ``"gd"``) with the parameters of the checks: VaSSO θ = 0.4; F-SAM
+    σ = 1, EMA β = 0.9; RSAM u ~ N(0, σ²I) with σ = ρ_k by default (the ascent point is renormalized
+    to radius ρ_k, so the IGD bound Lρ_k holds whatever the noise)."""
+    if name == "sam":
+        return algorithms.sam(lr, rho)
+    if name == "usam":
+        return algorithms.usam(lr, rho)
+    if name == "vasso":
+        return algorithms.vasso(lr, rho, theta)
+    if name == "rsam":
+        return algorithms.rsam(lr, rho, rho if sigma_r is None else sigma_r)
+    if name == "fsam":
+        return algorithms.fsam(lr, rho, sigma_f, beta_f)
+    if name == "gd":
+        return algorithms.gd(lr)
+    raise ValueError(f"unknown method {name!r}")
+
+
+def every_step(steps: int) -> np.ndarray:
+    """Checkpoints at every step 0 … steps (per-step observations)."""
+    return np.arange(steps + 1)
+
+
+def step_length(view) -> np.ndarray:
+    """Observer: ‖x_k − x_{k−1}‖ (its running sum is the path length Σ‖x_k − x_{k−1}‖)."""
+    return row_norms(view.x - view.x_prev)
+
+
+def decay_schedule(c: float, power: float, t0: float = 0.0) -> schedules.Schedule:
+    """k ↦ c·((1 + t0)/(k + t0))^power: an inverse power with value c at k = 1 (t0 = 0: c/k^power).
+
+    t0 > 0 keeps the step near c for the first ~t0 steps; the tail is (c(1 + t0)^power)/k^power, so
+    every summability verdict is that of c/k^power.
+    """
+    if t0 == 0:
+        return schedules.inverse_power(c, power)
+    scale = c * (1.0 + t0) ** power
+    return schedules.inverse_power(scale, power, t0)
+
+
+def pair_checkpoints(steps: int, lo: int, count: int = 100) -> np.ndarray:
+    """Checkpoints k and k + 1 for ``count`` log-spaced k in [lo, steps − 1] (both phases of a 2-cycle)."""
+    k = np.unique(np.geomspace(max(lo, 1), steps - 1, count).astype(int))
+    return np.unique(np.concatenate([k, k + 1]))
+
+
+def pair_average(t, values, start: int = 0):
+    """(k, (v_k + v_{k+1})/2) over consecutive checkpoints k, k + 1 with k ≥ ``start``.
+
+    Averaging the two phases removes the alternation of a 2-cycle; ``values`` has one row per
+    checkpoint ``t`` (any trailing shape).
+    """
+    t = np.asarray(t)
+    values = np.asarray(values)
+    idx = np.flatnonzero((t[:-1] >= start) & (np.diff(t) == 1))
+    return t[idx], 0.5 * (values[idx] + values[idx + 1])
+
+
+def neg_cos_envelope(k, lr, rho, lr_power: float, rho_power: float):
+    """c_k = t_kρ_k/(2 − t_k) with t_k = lr/k^lr_power, ρ_k = rho/k^rho_power: the residual 2-cycle
+    amplitude of SAM at curvature |f''| = 1 (the minimizer or maximizer of −cos x); broadcasts."""
+    k = np.asarray(k, dtype=float)
+    return sam_envelope_amplitude(lr / k**lr_power, rho / k**rho_power, 1.0)
+
+
+def neg_cos_starts(count: int) -> np.ndarray:
+    """``count`` starts x¹ evenly spread over (0, π), from 0.05 to π − 0.05."""
+    return np.linspace(0.05, np.pi - 0.05, int(count))
+
+
+def hess_top(problem, x) -> float:
+    """Top eigenvalue of ∇²f at x (the curvature a of the residual 2-cycle)."""
+    return float(np.linalg.eigvalsh(problem.hess(np.asarray(x, dtype=float)[None, :])[0])[-1])
+
+
+# ----------------------------------------------------------------------------- instances
+
+def log_loss_instance(n: int, m: int | None = None, seed: int = 0) -> problems.LogLoss:
+    """f(x) = Σ_i log(1 + (Ax − b)_i²) with A (m×n), then b, i.i.d. N(0, 1) drawn from ``rng(seed)``.
+
+    The Remark 3.6 figure's function (p. 25) with m = n, seed 0 and x¹ = 0 [derived: the paper states
+    none of m, A, b, x¹]; L = 2‖A‖₂² since |d²/dr² log(1 + r²)| ≤ 2. With m = n, Ax = b is solvable,
+    so f* = 0 at x* = A⁻¹b and ∇²f(x*) = 2AᵀA has top eigenvalue exactly L.
+
+    ``seed`` names the instance (every check uses seed 0), it is not a claim's seed: the generator is
+    ``samlab.seeding.rng(seed)`` with no key (= ``numpy.random.default_rng(seed)``), so the instances
+    are the ones every constant quoted for them refers to (n = 2: L = 0.865, λ_min(∇²f(x*)) = 0.044,
+    ‖∇f(x¹)‖ = 0.353; n = 20: L = 125, ‖∇f(x¹)‖ = 13), and the checks' absolute thresholds were set
+    on them. A keyed draw gives other instances: the n = 2 one is 10× stiffer (L = 8.25), its 2-cycle
+    gradients 10× larger, and ``khanh-2024/nonconvex-vanishing-radius`` (absolute gradient threshold
+    1e-3) fails there in quick mode.
+    """
+    if isinstance(n, bool) or int(n) != n or n < 1:
+        raise ValueError(f"n must be an integer >= 1, got {n!r}")
+    n = int(n)
+    if m is not None and (isinstance(m, bool) or int(m) != m or m < 1):
+        raise ValueError(f"m must be an integer >= 1, got {m!r}")
+    m = n if m is None else int(m)
+    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    gen = rng(int(seed))
+    A = gen.standard_normal((m, n))
+    b = gen.standard_normal(m)
+    p = problems.log_loss(A, b)
+    p.name = f"log_loss(n={n}, m={m}, seed={seed})"
+    return p
+
+
+def logistic_instance(seed: int, n_samples: int = 60, dim: int = 5, reg: float = 0.1):
+    """ℓ2-regularized logistic regression with Gaussian features and random ±1 labels (convex, not
+    quadratic; x* from Newton's method) from ``rng(seed, "logistic-data")``, and a N(0, I) start
+    from ``rng(seed, "logistic-x0")``."""
+    gen = rng(seed, "logistic-data")
+    A = gen.standard_normal((n_samples, dim))
+    y = np.where(gen.random(n_samples) < 0.5, -1.0, 1.0)
+    p = problems.logistic_regression(A, y, reg)
+    return p, rng(seed, "logistic-x0").standard_normal(dim)
+
+
+def diag_quadratic() -> problems.Quadratic:
+    """f = ½xᵀdiag(1, 10)x (:data:`CYCLE`)."""
+    return problems.Quadratic(np.diag(np.asarray(CYCLE["diag"], dtype=float)))
+
+
+def rotated_quadratic(dim: int, seed: int, top: float = 10.0) -> problems.Quadratic:
+    """A quadratic with spectrum log-spaced in [1, ``top``], Haar-rotated by ``rng(seed, "rotation", dim)``."""
+    return problems.Quadratic.from_spectrum(np.geomspace(1.0, top, dim), seed=rng(seed, "rotation", dim))
+
+
+def convex_instances(dims, seed: int, logistic: bool = True):
+    """diag(1, 10) from (1, 1), rotated quadratics with spectrum in [1, 10] (4 starts from
+    ``rng(seed, "x0", d)``) and a logistic regression: [(label, problem, x0 (B, d), a = top curvature
+    at x*)]."""
+    out = [("diag(1,10)", diag_quadratic(), np.array([CYCLE["start"]]), max(CYCLE["diag"]))]
+    for d in dims:
+        p = rotated_quadratic(d, seed)
+        out.append((f"rotated d={d}", p, rng(seed, "x0", d).standard_normal((4, d)), p.L))
+    if logistic:
+        p, x0 = logistic_instance(seed)
+        out.append(("logistic", p, x0[None, :], hess_top(p, p.x_star)))
+    return out
+
+
+# ----------------------------------------------------------------------------- protocols
+
+def almost_constant_runs(n: int, steps: int, C: float, p: float, *, checkpoints, seed: int = 0) -> dict:
+    """Remark 3.6 on the log-loss of size n from x¹ = 0 with t = 1/L: {"gd": GD, "const": SAM with
+    ρ = C, "pow": SAM with ρ_k = C/k^p} (Results, recorded at ``checkpoints``)."""
+    prob = log_loss_instance(n, seed=0)
+    lr = 1.0 / prob.L
+    algs = {"const": algorithms.sam(lr, C), "pow": algorithms.sam(lr, schedules.inverse_power(C, p)),
+            "gd": algorithms.gd(lr)}
+    return {key: run(prob, alg, np.zeros(n), steps, checkpoints=checkpoints, name=f"remark36-{key}-n{n}", seed=seed)
+            for key, alg in algs.items()}
+
+
+def almost_constant_bound(steps: int, p: float) -> float:
+    """1 − K^{−2p}: the first-order bound on |f_K(C/k^p) − f_K(C)|/f_K(C) [derived]. Near x* with
+    t·a = 1, constant-step SAM ends on its 2-cycle at the level f ≈ F + Gρ² (F, G ≥ 0), so replacing
+    ρ by ρ_K = C·K^{−p} changes f_K by at most the factor 1 − K^{−2p}."""
+    return 1.0 - steps ** (-2.0 * p)

@@ -1,0 +1,180 @@
+"""The run cache: content keys, hits, corrupt and foreign entries, concurrent writers, location."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import samlab as sl
+from samlab import cache
+from samlab.fingerprint import Unfingerprintable, digest
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("SAMLAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("SAMLAB_CACHE", raising=False)
+    monkeypatch.setattr(cache, "MIN_SECONDS", 0.0)  # the tests' runs are tiny: store them all
+    return tmp_path / "cache"
+
+
+class Counting(sl.problems.Quadratic):
+    """A quadratic that counts its gradient calls (class-level, so not part of its content)."""
+
+    calls = 0
+
+    def grad(self, X):
+        type(self).calls += 1
+        return super().grad(X)
+
+
+def _problem():
+    return Counting(np.diag([1.0, 3.0]))
+
+
+def test_hit_returns_the_same_result_without_computing():
+    p, alg = _problem(), sl.algorithms.sam(0.1, [0.01, 0.05])
+    first = sl.run(p, alg, np.ones(2), 300, cache=True)
+    calls = Counting.calls
+    again = sl.run(p, alg, np.ones(2), 300, cache=True)
+    assert Counting.calls == calls  # nothing was computed
+    for field in ("t", "f", "f_gap", "grad_norm", "dist", "perturbation", "x", "n_zero_grad", "diverged_at",
+                  "stopped_at"):
+        assert np.array_equal(getattr(first, field), getattr(again, field)), field
+    assert first.status.tolist() == again.status.tolist() and cache.info()["runs"] == 1
+
+
+def test_cache_is_off_unless_asked(monkeypatch):
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10)
+    assert cache.info()["runs"] == 0
+    monkeypatch.setenv("SAMLAB_CACHE", "1")
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10)
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache=False)
+    assert cache.info()["runs"] == 1
+
+
+@pytest.mark.parametrize("change", [
+    lambda kw: kw.update(x0=np.nextafter(np.ones(2), 2)),
+    lambda kw: kw.update(steps=301),
+    lambda kw: kw.update(seed=1),
+    lambda kw: kw.update(checkpoints=7),
+    lambda kw: kw.update(algorithm=sl.algorithms.sam(0.1, 0.05 + 1e-17 * 8)),
+    lambda kw: kw.update(algorithm=sl.algorithms.sam(0.1, lambda k: 0.05)),
+    lambda kw: kw.update(algorithm=sl.algorithms.sam(0.1, 0.05, momentum=0.5)),
+    lambda kw: kw.update(problem=Counting(np.diag([1.0, np.nextafter(3.0, 4.0)]))),
+    lambda kw: kw.update(observe={"g": lambda v: v.k + 0.0}),
+    lambda kw: kw.update(name="other"),
+])
+def test_every_input_is_part_of_the_key(change):
+    kw = dict(problem=_problem(), algorithm=sl.algorithms.sam(0.1, 0.05), x0=np.ones(2), steps=300, seed=0,
+              checkpoints=None, name="")
+    base = sl.run(kw["problem"], kw["algorithm"], kw["x0"], kw["steps"], seed=kw["seed"], cache=True)
+    change(kw)
+    args = {k: kw[k] for k in ("seed", "checkpoints", "name")}
+    if "observe" in kw:
+        args["observe"] = kw["observe"]
+    sl.run(kw["problem"], kw["algorithm"], kw["x0"], kw["steps"], cache=True, **args)
+    assert cache.info()["runs"] == 2, "a changed input reused the first entry"
+    assert base is not None
+
+
+def test_closure_values_and_constants_of_callables_are_in_the_key():
+    def schedule(c):
+        return lambda k: c / k
+
+    assert digest(schedule(0.1)) != digest(schedule(0.2))
+    assert digest(lambda k: 0.1 / k) != digest(lambda k: 0.2 / k)
+    assert digest(lambda k: 0.1 / k) == digest(lambda k: 0.1 / k)
+
+
+def test_random_generators_are_not_fingerprinted_and_such_runs_are_not_cached():
+    g = np.random.default_rng(0)
+    with pytest.raises(Unfingerprintable):
+        digest(g)
+    stop = lambda v: g.random(v.x.shape[0]) > 2.0  # noqa: E731 - a closure over a generator
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, stop=stop, cache=True)
+    assert cache.info()["runs"] == 0
+
+
+def test_fingerprint_is_the_same_in_another_process():
+    code = ("import numpy as np, samlab as sl; from samlab.fingerprint import digest; "
+            "p = sl.problems.LeastSquares(np.arange(6.).reshape(3, 2), [1., 2., 3.], reg=0.1); "
+            "print(digest((p, sl.algorithms.unified_sam(0.1, 0.05, lambda k: 1 / k), sl.sampling.Uniform(1))))")
+    here = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**__import__("os").environ, "PYTHONHASHSEED": "123"}).stdout.strip()
+    there = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": "7"}).stdout.strip()
+    assert here == there and len(here) == 64
+
+
+def _entries(root: Path):
+    return sorted((root / "runs").rglob("*.npz")), sorted((root / "runs").rglob("*.json"))
+
+
+@pytest.mark.parametrize("damage", ["truncate-npz", "garbage-json", "foreign"])
+def test_corrupt_or_foreign_entries_are_recomputed(_cache_dir, damage):
+    p, alg = _problem(), sl.algorithms.sam(0.1, 0.05)
+    good = sl.run(p, alg, np.ones(2), 200, cache=True)
+    (npz,), (js,) = _entries(_cache_dir)
+    if damage == "truncate-npz":
+        npz.write_bytes(npz.read_bytes()[:50])
+    elif damage == "garbage-json":
+        js.write_text("{not json")
+    else:  # another run's entry copied under this run's key
+        sl.run(p, alg, np.full(2, 2.0), 200, cache=True)
+        other = next(j for j in _entries(_cache_dir)[1] if j != js)
+        js.write_bytes(other.read_bytes())
+        npz.write_bytes(other.with_suffix(".npz").read_bytes())
+    calls = Counting.calls
+    again = sl.run(p, alg, np.ones(2), 200, cache=True)
+    assert Counting.calls > calls  # recomputed, not trusted
+    assert np.array_equal(again.f, good.f) and np.array_equal(again.x, good.x)
+    assert sl.Result.load(npz).meta["cache_key"] == js.stem  # and stored again, whole
+
+
+def _cached_final(x):
+    res = sl.run(sl.problems.Quadratic(np.diag([1.0, 2.0, 3.0])), sl.algorithms.sam(0.05, 0.1), np.full(3, x),
+                 20_000, cache=True)
+    return res.f[-1, 0]
+
+
+def test_concurrent_writers_of_one_entry_leave_it_whole(_cache_dir):
+    with ProcessPoolExecutor(2) as pool:
+        values = list(pool.map(_cached_final, [1.0] * 4))
+    assert len(set(values)) == 1
+    npzs, jsons = _entries(_cache_dir)
+    assert len(npzs) == 1 and len(jsons) == 1
+    assert _cached_final(1.0) == values[0]
+    assert not list((_cache_dir / "runs").rglob("*.tmp"))
+
+
+def test_location_info_and_clear(_cache_dir):
+    assert cache.location() == _cache_dir
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache=True)
+    info = cache.info()
+    assert info["runs"] == 1 and info["bytes"] > 0 and info["location"] == str(_cache_dir)
+    assert cache.clear() == 1 and cache.info()["runs"] == 0
+
+
+def test_default_location_follows_the_platform(monkeypatch):
+    monkeypatch.delenv("SAMLAB_CACHE_DIR")
+    import platformdirs
+
+    assert cache.location() == Path(platformdirs.user_cache_dir("samlab", appauthor=False))
+
+
+def test_runs_faster_than_a_read_are_not_stored(monkeypatch):
+    monkeypatch.setattr(cache, "MIN_SECONDS", 60.0)
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache=True)
+    assert cache.info()["runs"] == 0
+
+
+def test_cache_argument_is_checked():
+    with pytest.raises(ValueError, match="cache must be"):
+        sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache="yes")
