@@ -224,15 +224,21 @@ def _per_step(hyper, steps: int, name: str) -> np.ndarray:
 _NORMALIZED = ("sam", "unified_sam", "vasso", "fsam", "rsam")
 
 
+def _builtin(rule, module: str) -> bool:
+    """True when ``rule`` is one of samlab's own rules (a user's rule of the same name is not)."""
+    return getattr(rule.step, "__module__", None) == f"samlab.algorithms.{module}"
+
+
 def _read(algorithm, steps: int) -> _Method:
-    """The algorithm's steps as data (public perturbation/descent interface of samlab.algorithms)."""
-    for attr in ("name", "perturbation", "descent", "lr"):
-        if not hasattr(algorithm, attr):
-            raise ValueError(f"algorithm must be a samlab algorithm (it has no {attr!r})")
+    """The algorithm's steps as data, read through the public perturbation/descent interface."""
+    from .algorithms import Algorithm
+
+    if not isinstance(algorithm, Algorithm):
+        raise ValueError(f"algorithm must be a samlab algorithm, got {type(algorithm).__name__}")
     descent = algorithm.descent
-    if descent.name not in ("heavy_ball", "nesterov"):
+    if descent.name not in ("heavy_ball", "nesterov") or not _builtin(descent, "descents"):
         raise ValueError(f"algorithm: descent rule {descent.name!r} has no PEP formulation "
-                         "(supported: heavy_ball, nesterov)")
+                         "(supported: samlab's heavy_ball and nesterov)")
     lr = _per_step(algorithm.lr, steps, "lr")
     beta = _per_step(descent.hypers["momentum"], steps, "momentum")
     pert = algorithm.perturbation
@@ -241,9 +247,9 @@ def _read(algorithm, steps: int) -> _Method:
         return _Method(algorithm.name, descent.name,
                        [_Step(lr[k], beta[k], "none") for k in range(steps)], "none", text)
     name = pert.name
-    if name not in ("usam",) + _NORMALIZED:
-        raise ValueError(f"algorithm: perturbation {name!r} has no PEP formulation (supported: gd, usam, "
-                         "sam, unified_sam, vasso, fsam, rsam)")
+    if name not in ("usam",) + _NORMALIZED or not _builtin(pert, "perturbations"):
+        raise ValueError(f"algorithm: perturbation {name!r} has no PEP formulation (supported: samlab's gd, "
+                         "usam, sam, unified_sam, vasso, fsam, rsam)")
     h = pert.hypers
     rho = _per_step(h["rho"], steps, "rho")
     out: list[_Step] = []
@@ -267,8 +273,10 @@ def _read(algorithm, steps: int) -> _Method:
 
 def max_steps(algorithm) -> int:
     """The largest ``steps`` :func:`worst_case` accepts for ``algorithm`` (MAX_STEPS_GD or MAX_STEPS)."""
-    if not hasattr(algorithm, "perturbation"):
-        raise ValueError("algorithm must be a samlab algorithm (it has no 'perturbation')")
+    from .algorithms import Algorithm
+
+    if not isinstance(algorithm, Algorithm):
+        raise ValueError(f"algorithm must be a samlab algorithm, got {type(algorithm).__name__}")
     return MAX_STEPS_GD if algorithm.perturbation is None else MAX_STEPS
 
 

@@ -9,7 +9,6 @@ solver rounding: the PEP is an upper bound).
 
 import json
 import math
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -22,39 +21,8 @@ RTOL = 2e-6
 L = 1.0
 
 
-# ----------------------------------------------------------------------------- the public interface
-# samlab.pep reads the public perturbation/descent interface of samlab.algorithms (alg.perturbation
-# None for gd, alg.descent.name/hypers, Hyper.kind/value). Until that interface lands on main, the
-# tests present today's objects through it.
-
-class _Hyper:
-    def __init__(self, h):
-        self.kind = h.kind
-        self.value = float(h.raw) if h.kind == "float" else h.raw
-
-
-class _Public:
-    def __init__(self, alg, descent="heavy_ball"):
-        self.native = alg
-        self.name = alg.name
-        p = alg.perturbation
-        self.perturbation = None if alg.is_gd else SimpleNamespace(
-            name=p.name, hypers={k: _Hyper(h) for k, h in p.hypers.items()}, eps=p.eps)
-        self.descent = SimpleNamespace(name=descent, hypers={"momentum": _Hyper(alg.momentum)})
-        self.lr = _Hyper(alg.lr)
-        self.hypers = {k: _Hyper(h) for k, h in alg.hypers.items()}
-        self.same_sample = alg.same_sample
-
-    def __repr__(self):
-        return repr(self.native)
-
-
-def public(alg):
-    return alg if hasattr(alg, "descent") else _Public(alg)
-
-
 def wc(alg, **kw):
-    return pep.worst_case(public(alg), **kw)
+    return pep.worst_case(alg, **kw)
 
 
 # ----------------------------------------------------------------------------- tight known results
@@ -255,7 +223,7 @@ def test_deterministic_quiet_and_describable(capfd):
 
 def test_step_limit():
     sam, gd = sl.algorithms.sam(0.5, 0.1), sl.algorithms.gd(0.5)
-    assert pep.max_steps(public(sam)) == pep.MAX_STEPS and pep.max_steps(public(gd)) == pep.MAX_STEPS_GD
+    assert pep.max_steps(sam) == pep.MAX_STEPS and pep.max_steps(gd) == pep.MAX_STEPS_GD
     with pytest.raises(ValueError, match=f"exceeds the SDP limit of {pep.MAX_STEPS} steps"):
         wc(sam, L=L, steps=pep.MAX_STEPS + 1)
     with pytest.raises(ValueError, match=f"limit of {pep.MAX_STEPS_GD} steps for gd"):
@@ -283,10 +251,32 @@ def test_bad_input_names_the_argument(kw, name):
 
 
 def test_algorithm_without_a_pep_formulation():
-    alg = public(sl.algorithms.rsam(0.5, 0.1, 0.01))
     assert "rsam" in wc(sl.algorithms.rsam(0.5, 0.1, 0.01), L=L, steps=2).algorithm  # the ball covers rsam
-    alg.perturbation.name = "my_rule"
-    with pytest.raises(ValueError, match="perturbation 'my_rule' has no PEP formulation"):
-        pep.worst_case(alg, L=L, steps=2)
+    A = sl.algorithms
+    sign = A.Perturbation("sign_sam", lambda g, x, state, h, ctx: (h.rho * np.sign(g), state), rho=(0.1, A.NONNEGATIVE))
+    with pytest.raises(ValueError, match="perturbation 'sign_sam' has no PEP formulation"):
+        pep.worst_case(A.Algorithm("sign_sam", sign, lr=0.5), L=L, steps=2)
+    fake = A.Perturbation("sam", lambda g, x, state, h, ctx: (h.rho * np.sign(g), state), rho=(0.1, A.NONNEGATIVE))
+    with pytest.raises(ValueError, match="perturbation 'sam' has no PEP formulation"):  # a user's rule named "sam"
+        pep.worst_case(A.Algorithm("my_sam", fake, lr=0.5), L=L, steps=2)
     with pytest.raises(ValueError, match="algorithm must be a samlab algorithm"):
         pep.worst_case(object(), L=L, steps=2)
+
+
+def test_nesterov_momentum_is_exact_and_sound():
+    """Nesterov (PyTorch's form, samlab.algorithms.nesterov): exact PEP for gd and usam, never below a run."""
+    A = sl.algorithms
+    N, mu = 4, 0.1
+    rng = np.random.default_rng(5)
+    for alg in (A.gd(0.8, descent=A.nesterov(0.4)), A.usam(0.5, 0.2, descent=A.nesterov(0.3)),
+                A.sam(0.5, 0.1, descent=A.nesterov(0.3))):
+        w = wc(alg, L=L, mu=mu, steps=N, metric="distance")
+        assert w.exact == (alg.name != "sam")
+        worst = 0.0
+        for problem, X0 in _random_instances(rng, mu):
+            res = sl.run(problem, alg, X0, N)
+            worst = max(worst, float(np.max(res.dist[-1] ** 2)))
+        assert 0 < worst <= w.value * (1 + RTOL)
+    # Nesterov differs from heavy ball with the same β (the PEP sees the descent rule)
+    assert wc(A.gd(0.8, descent=A.nesterov(0.4)), L=L, mu=mu, steps=3).value != pytest.approx(
+        wc(A.gd(0.8, momentum=0.4), L=L, mu=mu, steps=3).value, rel=1e-3)
