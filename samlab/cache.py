@@ -6,10 +6,11 @@ checkpoints, seed and stream name, sampling and noise, ``observe``/``stop`` call
 source of the samlab modules that compute a run (``RUN_SOURCES``). A run whose inputs cannot be
 fingerprinted (e.g. a callable closing over a random generator) is simply not cached.
 
-Entries are ``Result.save`` pairs under ``<cache>/runs/<key[:2]>/<key>``, written atomically. On a
-hit the stored key is compared with the requested one and the files' checksums are verified by
-``Result.load``: a corrupt or foreign entry is deleted and recomputed, never trusted. Workers that
-write the same entry at once write identical bytes through atomic renames, so the entry stays whole.
+Entries are ``Result.save`` files under ``<cache>/runs/<key[:2]>/<key>.npz``, written atomically (one
+file, one rename). On a hit the stored key is compared with the requested one and ``Result.load``
+checks the archive (CRC-32 of every member, shapes, header): a corrupt or foreign entry is deleted and
+recomputed, never trusted. Workers that write the same entry at once write whole files through atomic
+renames, so the entry stays whole.
 
 Switch and location (environment, so that worker processes inherit them):
 
@@ -82,7 +83,7 @@ def load_run(key: str):
     from .result import Result
 
     path = _entry(key)
-    if not path.with_name(key + ".json").is_file():
+    if not path.with_name(key + ".npz").is_file():
         return None
     try:
         result = Result.load(path)
@@ -111,15 +112,14 @@ def store_run(key: str, result, seconds: float = float("inf")) -> None:
 
 
 def _remove(path: Path) -> None:
-    for suffix in (".npz", ".json"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    path.with_name(path.name + ".npz").unlink(missing_ok=True)
 
 
 def info() -> dict[str, Any]:
     """Location, number of cached runs and their size in bytes."""
     root = location()
     files = [p for p in (root / "runs").rglob("*") if p.is_file()] if (root / "runs").is_dir() else []
-    return {"location": str(root), "runs": sum(p.suffix == ".json" for p in files),
+    return {"location": str(root), "runs": sum(p.suffix == ".npz" for p in files),
             "bytes": sum(p.stat().st_size for p in files)}
 
 

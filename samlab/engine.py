@@ -43,6 +43,7 @@ import numpy as np
 from . import cache as _cache
 from .algorithms import Algorithm, StepContext
 from .algorithms.base import hyper_values
+from .checks import real_array
 from .linalg import row_norms
 from .noise import Noise
 from .problems.base import Problem
@@ -99,14 +100,6 @@ class _Oracle:
         if xi is not None:
             g = g + xi
         return g
-
-
-def _real_array(name: str, value) -> np.ndarray:
-    """A float64 array of real numbers (complex, boolean, string or object input is a ValueError)."""
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "fiu":
-        raise ValueError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    return arr.astype(float)
 
 
 def _is_int(value) -> bool:
@@ -177,7 +170,7 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
     if not _is_int(steps) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     steps = int(steps)
-    x0 = _real_array("x0", x0)
+    x0 = real_array(x0, "x0")
     if x0.ndim not in (1, 2) or x0.shape[-1] != problem.dim:
         raise ValueError(f"x0 must have shape ({problem.dim},) or (B, {problem.dim}), got {x0.shape}")
     if x0.ndim == 2 and x0.shape[0] == 0:

@@ -10,12 +10,12 @@ that were checked.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from .checks import real_array
 from .schedules import Schedule, from_callable
 
 __all__ = ["Hyper", "Bounds", "BoundHyper"]
@@ -54,27 +54,6 @@ class Bounds:
             raise ValueError(f"{name} must lie in {self.text()}{where}, got {example!r}")
 
 
-def _is_real_scalar(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _real_array(name: str, value: Any) -> np.ndarray:
-    """``value`` as a float64 array if it is a real number or a sequence/array of real numbers."""
-    if isinstance(value, np.ndarray):
-        if value.dtype.kind not in "fiu":
-            raise ValueError(f"{name} must hold real numbers, got an array of dtype {value.dtype}")
-        return value.astype(float)
-    if _is_real_scalar(value):
-        return np.asarray(float(value))
-    if isinstance(value, (list, tuple)):
-        if not all(_is_real_scalar(v) for v in value):
-            bad = next(v for v in value if not _is_real_scalar(v))
-            raise ValueError(f"{name} must hold real numbers, got {bad!r} in {value!r}")
-        return np.asarray(value, dtype=float)
-    raise ValueError(f"{name} must be a real number, a 1-D array of one value per run, a schedule or a "
-                     f"callable k ↦ value, got {type(value).__name__} {value!r}")
-
-
 class Hyper:
     """One hyperparameter of an algorithm (``kind``: ``"float"``, ``"array"`` or ``"schedule"``).
 
@@ -93,7 +72,7 @@ class Hyper:
         if callable(value):
             self.kind, self._value = "schedule", from_callable(value)
             return
-        arr = _real_array(name, value)
+        arr = real_array(value, name)
         if arr.ndim > 1:
             raise ValueError(f"{name} must be a float, a 1-D array of one value per run, or a schedule, "
                              f"got an array of shape {arr.shape}")

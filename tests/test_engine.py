@@ -474,10 +474,10 @@ def test_early_exit_when_every_run_is_frozen_matches_a_batch_that_keeps_stepping
 
 
 @pytest.mark.parametrize("x0, message", [
-    (np.array([1 + 1j, 0.0, 0.0]), "x0 must hold real numbers"),
+    (np.array([1 + 1j, 0.0, 0.0]), "x0 must be real numbers"),
     (np.zeros((0, 3)), "x0 must have at least one row"),
-    (np.array(["1", "2", "3"]), "x0 must hold real numbers"),
-    ([True, False, True], "x0 must hold real numbers"),
+    (np.array(["1", "2", "3"]), "x0 must be real numbers"),
+    ([True, False, True], "x0 must be real numbers"),
 ])
 def test_x0_types_are_strict(x0, message):
     with pytest.raises(ValueError, match=message):

@@ -37,6 +37,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from ..checks import boolean, integer, real
 from ..hyper import Bounds, Hyper
 from ..linalg import row_norms
 
@@ -151,18 +152,11 @@ class Perturbation(_Rule):
                  uses_ascent_gradient: bool = True, extra_grads: int = 0, needs_rng: bool = False,
                  eps: float = 0.0, **hypers):
         super().__init__(name, step, init=init, **hypers)
-        for flag, value in (("uses_ascent_gradient", uses_ascent_gradient), ("needs_rng", needs_rng)):
-            if not isinstance(value, (bool, np.bool_)):
-                raise ValueError(f"perturbation rule {name!r}: {flag} must be True or False, got {value!r}")
-        if not isinstance(extra_grads, (int, np.integer)) or isinstance(extra_grads, (bool, np.bool_)) or extra_grads < 0:
-            raise ValueError(f"perturbation rule {name!r}: extra_grads must be a non-negative integer, got {extra_grads!r}")
-        if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, (int, float, np.integer, np.floating)) \
-                or not (np.isfinite(eps) and eps >= 0):
-            raise ValueError(f"eps must be a finite float >= 0, got {eps!r}")
-        self.uses_ascent_gradient = bool(uses_ascent_gradient)
-        self.extra_grads = int(extra_grads)
-        self.needs_rng = bool(needs_rng)
-        self.eps = float(eps)
+        who = f"perturbation rule {name!r}: "
+        self.uses_ascent_gradient = boolean(uses_ascent_gradient, who + "uses_ascent_gradient")
+        self.needs_rng = boolean(needs_rng, who + "needs_rng")
+        self.extra_grads = integer(extra_grads, who + "extra_grads", minimum=0)
+        self.eps = real(eps, "eps", minimum=0.0)
 
 
 class Descent(_Rule):
@@ -194,8 +188,7 @@ class Algorithm:
             descent = heavy_ball(0.0)
         if not isinstance(descent, Descent):
             raise ValueError(f"descent must be a samlab.algorithms.Descent, got {descent!r}")
-        if not isinstance(same_sample, (bool, np.bool_)):
-            raise ValueError(f"same_sample must be True or False, got {same_sample!r}")
+        same_sample = boolean(same_sample, "same_sample")
         self.perturbation = perturbation
         self.descent = descent
         self.lr = lr if isinstance(lr, Hyper) else Hyper("lr", lr, POSITIVE)
