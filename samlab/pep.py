@@ -62,6 +62,8 @@ from typing import Any
 
 import numpy as np
 
+from .checks import integer, real
+
 __all__ = ["worst_case", "WorstCase", "PEPSolverError", "max_steps", "METRICS", "INITIALS", "FUNCTION_CLASSES",
            "RELAXATIONS", "EXACT_METHODS", "MAX_STEPS", "MAX_STEPS_GD", "SOLVER", "SOLVER_ATTEMPTS", "GAP_TOLERANCE"]
 
@@ -281,15 +283,6 @@ def max_steps(algorithm) -> int:
 
 
 def _check_inputs(L, mu, steps, metric, initial, initial_value, function_class, exact, relaxation):
-    def real(value, name):
-        try:
-            v = float(value)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} must be a real number, got {value!r}") from exc
-        if not np.isfinite(v):
-            raise ValueError(f"{name} must be finite, got {value!r}")
-        return v
-
     L, mu, initial_value = real(L, "L"), real(mu, "mu"), real(initial_value, "initial_value")
     if L <= 0:
         raise ValueError(f"L must be > 0, got {L!r}")
@@ -299,8 +292,7 @@ def _check_inputs(L, mu, steps, metric, initial, initial_value, function_class, 
         raise ValueError(f"mu must be < L, got mu={mu!r}, L={L!r}")
     if initial_value <= 0:
         raise ValueError(f"initial_value must be > 0, got {initial_value!r}")
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", minimum=1)
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {sorted(METRICS)}, got {metric!r}")
     if initial not in INITIALS:
@@ -318,7 +310,7 @@ def _check_inputs(L, mu, steps, metric, initial, initial_value, function_class, 
         raise ValueError(f"exact must be None, True or False, got {exact!r}")
     if relaxation is not None and relaxation not in RELAXATIONS:
         raise ValueError(f"relaxation must be None or one of {RELAXATIONS}, got {relaxation!r}")
-    return L, mu, int(steps), initial_value, function_class
+    return L, mu, steps, initial_value, function_class
 
 
 def worst_case(algorithm, *, L, mu=0.0, steps, metric="distance", initial="distance",

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checks import integer, real
 from ..problems import LeastSquares, Quadratic
 from ..problems.base import Problem
 from .problems import BatchedLeastSquares, CosineSum, DiagonalQuadratics, HuberSum
@@ -33,23 +34,28 @@ __all__ = ["Family", "Instance", "Quadratics", "Huber", "Saddles", "Cosines", "L
 
 
 def _positive(value, name: str) -> float:
-    v = float(value)
-    if not (np.isfinite(v) and v > 0):
+    v = real(value, name)
+    if v <= 0:
         raise ValueError(f"{name} must be > 0, got {value!r}")
     return v
 
 
+def _pair(value, name: str) -> tuple[float, float]:
+    """(low, high) as two finite floats, else ValueError naming ``name``."""
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(f"{name} must be a pair (low, high), got {value!r}")
+    return real(value[0], name), real(value[1], name)
+
+
 def _dim(value, name: str = "dim", low: int = 1) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return integer(value, name, minimum=low)
 
 
 def _start(start: str, start_value, allowed=("distance", "f_gap")):
     if start not in allowed:
         raise ValueError(f"start must be one of {allowed}, got {start!r}")
-    if isinstance(start_value, (tuple, list)) and len(start_value) == 2:
-        lo, hi = (_positive(v, "start_value") for v in start_value)
+    if isinstance(start_value, (tuple, list)):
+        lo, hi = (_positive(v, "start_value") for v in _pair(start_value, "start_value"))
         if not lo < hi:
             raise ValueError(f"start_value as a range needs low < high, got {start_value!r}")
         return (lo, hi)
@@ -150,8 +156,8 @@ class Quadratics(Family):
     def __init__(self, dim: int, L: float, mu: float = 0.0, *, start: str = "distance", start_value=1.0):
         self.dim = _dim(dim, low=2)
         self.L = _positive(L, "L")
-        self.mu = float(mu)
-        if not (np.isfinite(self.mu) and 0 <= self.mu < self.L):
+        self.mu = real(mu, "mu")
+        if not 0 <= self.mu < self.L:
             raise ValueError(f"mu must lie in [0, L), got {mu!r}")
         self.start = start
         self.start_value = _start(start, start_value)
@@ -208,11 +214,8 @@ class Saddles(Family):
 
     @staticmethod
     def _range(value, name):
-        try:
-            lo, hi = (float(v) for v in value)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} must be a pair (low, high) of magnitudes, got {value!r}") from exc
-        if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi):
+        lo, hi = _pair(value, name)
+        if not 0 < lo <= hi:
             raise ValueError(f"{name} must satisfy 0 < low <= high, got {value!r}")
         return (lo, hi)
 
@@ -251,13 +254,13 @@ class Huber(Family):
                  log_delta=(-3.0, 0.5)):
         self.dim = _dim(dim)
         self.L = _positive(L, "L")
-        self.mu = float(mu)
-        if not (np.isfinite(self.mu) and 0 <= self.mu < self.L):
+        self.mu = real(mu, "mu")
+        if not 0 <= self.mu < self.L:
             raise ValueError(f"mu must lie in [0, L), got {mu!r}")
         self.start = start
         self.start_value = _start(start, start_value)
-        lo, hi = (float(v) for v in log_delta)
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        lo, hi = _pair(log_delta, "log_delta")
+        if not lo < hi:
             raise ValueError(f"log_delta must be a range (low < high), got {log_delta!r}")
         self.log_delta = (lo, hi)
         self.box = [self.log_delta] * self.dim + self._start_box()
@@ -331,8 +334,8 @@ class Cosines(Family):
         self.mu = None
         self.start = start
         self.start_value = _start(start, start_value)
-        lo, hi = (float(v) for v in log_omega)
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        lo, hi = _pair(log_omega, "log_omega")
+        if not lo < hi:
             raise ValueError(f"log_omega must be a range (low < high), got {log_omega!r}")
         self.log_omega = (lo, hi)
         self.box = [self.log_omega] * self.dim + self._start_box()
@@ -400,9 +403,7 @@ class LeastSquaresFamily(Family):
         self.mu = _positive(mu, "mu")
         if self.mu >= self.L_max:
             raise ValueError(f"mu must be < L_max, got mu={mu!r}, L_max={L_max!r}")
-        self.delta_inf = float(delta_inf)
-        if not (np.isfinite(self.delta_inf) and self.delta_inf >= 0):
-            raise ValueError(f"delta_inf must be >= 0, got {delta_inf!r}")
+        self.delta_inf = real(delta_inf, "delta_inf", minimum=0.0)
         self.sampling = Uniform(1) if sampling is None else sampling
         if not isinstance(self.sampling, Uniform):
             raise ValueError("sampling must be a samlab.sampling.Uniform (a batch of instances needs a "

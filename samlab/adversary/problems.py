@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..checks import real
 from ..problems.base import FiniteSum, Problem, as_batch
 
 __all__ = ["DiagonalQuadratics", "HuberSum", "CosineSum", "BatchedLeastSquares", "huber"]
@@ -94,10 +95,10 @@ class HuberSum(Problem):
     """
 
     def __init__(self, L, mu, delta, *, name: str = "huber_sum"):
-        L, mu = float(L), float(mu)
-        if not (np.isfinite(L) and L > 0):
+        L, mu = real(L, "L"), real(mu, "mu")
+        if L <= 0:
             raise ValueError(f"L must be > 0, got {L!r}")
-        if not (np.isfinite(mu) and 0 <= mu < L):
+        if not 0 <= mu < L:
             raise ValueError(f"mu must lie in [0, L), got {mu!r}")
         delta = np.array(delta, dtype=float)
         if delta.ndim == 1:
@@ -139,8 +140,8 @@ class CosineSum(Problem):
     """
 
     def __init__(self, L, omega, *, name: str = "cosine_sum"):
-        L = float(L)
-        if not (np.isfinite(L) and L > 0):
+        L = real(L, "L")
+        if L <= 0:
             raise ValueError(f"L must be > 0, got {L!r}")
         omega = np.array(omega, dtype=float)
         if omega.ndim == 1:
@@ -190,9 +191,7 @@ class BatchedLeastSquares(FiniteSum):
             raise ValueError(f"A must have shape (B, n, d) and b (B, n), got {A.shape} and {b.shape}")
         if not (np.all(np.isfinite(A)) and np.all(np.isfinite(b))):
             raise ValueError("A and b must be finite")
-        reg = float(reg)
-        if not (np.isfinite(reg) and reg >= 0):
-            raise ValueError(f"reg must be >= 0, got {reg!r}")
+        reg = real(reg, "reg", minimum=0.0)
         self.A, self.b, self.reg, self.name = A, b, reg, name
         self.rows, self.n, self.dim = A.shape
         self.hessian_matrix = np.einsum("bni,bnj->bij", A, A) / self.n + reg * np.eye(self.dim)

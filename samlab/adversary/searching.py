@@ -44,6 +44,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from .. import seeding
+from ..checks import integer, real
 from ..engine import run
 from ..linalg import row_norms
 from .families import Family, Instance
@@ -267,7 +268,8 @@ class _Evaluator:
         problem, X0, center = self.family.batch(params)
         res = run(problem, self.algorithm_for(hypers), X0, self.steps, sampling=self.family.sampling,
                   noise=self.noise, seed=self.seed, checkpoints=self.checkpoints,
-                  observe=_observers(self.metric, center), name=f"adversary/{self.calls}")
+                  observe=_observers(self.metric, center), name=f"adversary/{self.calls}",
+                  cache=False)  # a population is never run twice: storing it would only fill the cache
         self.calls += 1
         self.evaluated += S
         t, values = _measure(res, self.metric, self.at, self.steps)
@@ -287,11 +289,10 @@ def _check_hypers(hypers) -> dict[str, tuple[float, float]]:
         raise ValueError(f"hypers must be a dict name -> (low, high), got {hypers!r}")
     out = {}
     for name, rng in hypers.items():
-        try:
-            lo, hi = (float(v) for v in rng)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"hypers[{name!r}] must be a range (low, high), got {rng!r}") from exc
-        if not (np.isfinite(lo) and np.isfinite(hi) and lo <= hi):
+        if not isinstance(rng, (tuple, list)) or len(rng) != 2:
+            raise ValueError(f"hypers[{name!r}] must be a range (low, high), got {rng!r}")
+        lo, hi = real(rng[0], f"hypers[{name!r}]"), real(rng[1], f"hypers[{name!r}]")
+        if not lo <= hi:
             raise ValueError(f"hypers[{name!r}] must satisfy low <= high (finite), got {rng!r}")
         out[str(name)] = (lo, hi)
     return out
@@ -322,25 +323,17 @@ def _check_common(algorithm, family, steps, bound, metric, at, seed, hypers):
             if h.kind == "array":
                 raise ValueError(f"{name}: per-run arrays cannot be searched as such (the runs are the "
                                  "candidates); give a range in hypers= and a factory instead")
-    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    steps = integer(steps, "steps", minimum=1)
     if at not in ("final", "all"):
         raise ValueError(f"at must be 'final' or 'all', got {at!r}")
     _check_metric(metric)
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    integer(seed, "seed", minimum=0)
     t = np.arange(1, steps + 1) if at == "all" else np.array([steps])
     # NaN or ≤ 0 anywhere: ValueError naming the bound, before any run (hyperparameters: at the box's
     # ends and middle; every population is checked again when it is evaluated)
     probe = {k: np.array([lo, 0.5 * (lo + hi), hi]) for k, (lo, hi) in hyper_box.items()}
     _bound_values(bound, t, probe or None)
     return hyper_box
-
-
-def _positive_int(value, name, low=1):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def search(algorithm, family: Family, *, steps: int, bound, metric="f_gap", at: str = "final",
@@ -358,16 +351,16 @@ def search(algorithm, family: Family, *, steps: int, bound, metric="f_gap", at: 
     the search, ``final_replicas`` for the reported mean and its ``confidence`` interval.
     """
     hyper_box = _check_common(algorithm, family, steps, bound, metric, at, seed, hypers)
-    budget = _positive_int(budget, "budget")
-    replicas = _positive_int(replicas, "replicas")
-    final_replicas = _positive_int(final_replicas, "final_replicas", 2)
-    if not 0 < confidence < 1:
+    budget = integer(budget, "budget", minimum=1)
+    replicas = integer(replicas, "replicas", minimum=1)
+    final_replicas = integer(final_replicas, "final_replicas", minimum=2)
+    if not 0 < real(confidence, "confidence") < 1:
         raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
     evaluator = _Evaluator(algorithm, family, int(steps), bound, metric, at, replicas, noise, seed, hyper_box)
     n_par = len(evaluator.box)
     if population is None:
         population = min(max(5 * n_par, 20), 100)
-    population = _positive_int(population, "population", 4)
+    population = integer(population, "population", minimum=4)
     multiplier = max(1, math.ceil(population / n_par))
     size = multiplier * n_par  # scipy's population: multiplier × number of parameters
     if budget < size:
@@ -437,8 +430,8 @@ def sample_ratios(algorithm, family: Family, *, steps: int, bound, metric="f_gap
     with typical instances (e.g. the median over random draws).
     """
     hyper_box = _check_common(algorithm, family, steps, bound, metric, at, seed, hypers)
-    n = _positive_int(n, "n")
-    replicas = _positive_int(replicas, "replicas")
+    n = integer(n, "n", minimum=1)
+    replicas = integer(replicas, "replicas", minimum=1)
     ev = _Evaluator(algorithm, family, int(steps), bound, metric, at, replicas, noise, seed, hyper_box)
     lo, hi = np.array(ev.box).T
     P = lo + (hi - lo) * seeding.rng(seed, "adversary-sample", family.name).random((n, lo.size))
