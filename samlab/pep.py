@@ -447,7 +447,8 @@ def _solve(method: _Method, L, mu, metric, initial, R, cls, inexact):
         v = gy if v is None else s.beta * v + gy
         step = v if method.descent == "heavy_ball" else gy + s.beta * v
         x = x - s.lr * step
-    gN, fN = func.oracle(x)
+    if metric in ("f_gap", "grad_norm"):  # the last iterate's oracle only where the metric reads it
+        gN, fN = func.oracle(x)
     if used_ball:
         notes.append(_BALL_NOTES[method.direction])
     if used_inexact:
