@@ -539,3 +539,27 @@ def mc_mean(values: Any, axis: int = -1, confidence: float = 0.95) -> MonteCarlo
     if np.ndim(mean) == 0:
         mean, sem, lo, hi = float(mean), float(sem), float(lo), float(hi)
     return MonteCarlo(mean, sem, (lo, hi), int(n), confidence)
+
+
+# ---------------------------------------------------------------------------------------------
+# multiple comparisons
+
+
+def bonferroni_z(m: int, alpha: float = 0.01) -> float:
+    """Two-sided Bonferroni quantile z = Φ⁻¹(1 − α/(2m)) for ``m`` comparisons at family-wise error ``alpha``.
+
+    A claim that compares m Monte Carlo means with predictions as |mean − prediction| ≤ z·SE keeps its
+    probability of any false failure ≤ α (m = 16, α = 0.01: z ≈ 3.42).
+    """
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number in (0, 1), got {alpha!r}") from None
+    if not 0.0 < a < 1.0:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    if isinstance(m, bool) or not isinstance(m, (int, np.integer)):
+        raise ValueError(f"m must be an integer, got {m!r}")
+    return float(st.norm.ppf(1.0 - a / (2.0 * max(int(m), 1))))
+
+
+__all__ += ["bonferroni_z"]

@@ -108,7 +108,7 @@ class Discrete(Noise):
 
     @property
     def mean_sign(self) -> float:
-        """E[sign ξ] for scalar values (si_yun_2023.md E3: x̄ = −ρ E[sign ξ])."""
+        """E[sign ξ] for scalar values (n-SAM's limit under additive noise: x̄ = −ρ E[sign ξ], samlab.theory.si_yun_2023)."""
         if self.values.ndim != 1:
             raise ValueError("mean_sign is defined for scalar values only")
         return float(self.probs @ np.sign(self.values))

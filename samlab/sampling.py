@@ -9,7 +9,8 @@ used by Oikonomou & Loizou (2025):
 
     E_v ‖∇f_v(x)‖² ≤ 2A (f(x) − f*) + B ‖∇f(x)‖² + C,   C = 2AΔ^inf,  Δ^inf = f* − (1/n) Σ_i f_i^inf
 
-(oikonomou_loizou_2025.md, "Noise assumption and its constants"; Khaled & Richtárik 2020).
+(the second-moment condition of Khaled & Richtárik 2020 under which Oikonomou & Loizou 2025 state their
+rates; the constants A, B follow the authors' code [official code], C = 2AΔ^inf Khaled & Richtárik [derived]).
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import sympy as sp
 import samlab as sl
 import samlab.claims.oikonomou_loizou_2025  # noqa: F401  (registers the claims)
 from samlab.claims.base import registry
+from samlab.setups import oikonomou_loizou_2025 as setup
 from samlab.theory import oikonomou_loizou_2025 as T
 
 PAPER = "oikonomou-loizou-2025"
@@ -30,31 +32,67 @@ def test_every_prediction_has_a_claim():
     assert {"deterministic-usam-exact", "plateau-rho-lambda-squared", "thm32-linear-rate",
             "stochastic-neighbourhood-shrinks", "interpolation-exact", "decreasing-steps", "importance-speedup",
             "er-constants", "step-size-formulas", "usam-divergence-threshold", "lambda-schedules"} <= slugs
+    for cid in CLAIM_IDS:
+        c = registry()[cid]
+        assert c.provenance.startswith("Oikonomou & Loizou 2025") and re.search(r"\[(paper|official code|derived)",
+                                                                               c.provenance)
+        assert not re.search(r"\.md\b|(^|\s)/[a-z]+/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
 
 
 # ----------------------------------------------------------------------------- instances
 
 def test_authors_instances_constants():
-    """The seeded generators reproduce the note's printed constants (seed 3107, authors' draw order)."""
-    a = T.instance_a().problem
+    """The seeded generators reproduce the constants printed by the official notebook (seed 3107, authors' draw order)."""
+    a = setup.instance_a().problem
     assert a.L == pytest.approx(10.0, rel=1e-12) and a.mu == pytest.approx(0.1, rel=1e-12)
-    b = T.instance_b().problem
+    b = setup.instance_b().problem
     assert (round(b.mu, 3), round(b.L, 2), round(b.L_mean, 3), round(b.L_max, 3)) == (0.031, 0.13, 2.209, 3.117)
-    c = T.instance_c().problem
+    c = setup.instance_c().problem
     assert (round(c.mu, 2), round(c.L, 2), round(c.L_mean, 3), round(c.L_max, 3)) == (0.04, 1.03, 3.302, 8.414)
     assert c.L_max / c.L_mean == pytest.approx(2.55, abs=0.005)
 
 
 def test_instance_a_is_the_finite_sum_scaled():
-    """Quadratic(AᵀA, x_true) equals the note's ½‖Ax − b‖², i.e. samlab LeastSquares(√n A, √n b)."""
-    rs = np.random.RandomState(T.PAPER_SEED)
-    A = T.authors_matrix(100, 10.0, rs)
+    """Quadratic(AᵀA, x_true) equals the authors' ½‖Ax − b‖², i.e. samlab LeastSquares(√n A, √n b)."""
+    rs = np.random.RandomState(setup.PAPER_SEED)
+    A = setup.authors_matrix(100, 10.0, rs)
     x_true = rs.randn(100)
-    inst = T.instance_a()
+    inst = setup.instance_a()
     ls = sl.problems.LeastSquares(np.sqrt(100) * A, np.sqrt(100) * (A @ x_true))
     X = np.random.default_rng(0).standard_normal((3, 100))
     np.testing.assert_allclose(inst.problem.value(X), ls.value(X), rtol=1e-10)
     np.testing.assert_allclose(inst.problem.value(X), 0.5 * np.sum((X @ A.T - A @ x_true) ** 2, axis=1), rtol=1e-10)
+
+
+def test_ridge_instances_are_keyed_by_their_seed():
+    """seeding.rng(seed, "ridge-instance"): the same seed gives the same instance, another seed another one."""
+    a, b = setup.ridge_instance(6, 3, 0.1, 4), setup.ridge_instance(6, 3, 0.1, 4)
+    np.testing.assert_array_equal(a.problem.A, b.problem.A)
+    np.testing.assert_array_equal(a.x0, b.x0)
+    assert not np.array_equal(a.problem.A, setup.ridge_instance(6, 3, 0.1, 5).problem.A)
+    r2 = np.array([4.0, 1.0, 1.0, 2.0, 1.0, 1.0])
+    np.testing.assert_allclose(setup.ridge_instance(6, 3, 0.1, 4, row_norms2=r2).problem.row_norms2, r2, rtol=1e-14)
+
+
+def test_biased_minimizer_gap_is_the_gap_at_the_weighted_minimizer():
+    """x_p = argmin Σ p_i f_i, p_i ∝ L_i: Σ p_i ∇f_i(x_p) = 0 and the closed form returns f(x_p) − f*."""
+    p = setup.ridge_instance(8, 3, 0.2, 1, row_norms2=np.linspace(0.5, 4.0, 8)).problem
+    w = p.L_i / p.L_i.sum()
+    gap = T.biased_minimizer_gap(p)
+    H = (p.A * w[:, None]).T @ p.A + p.reg * np.eye(p.dim)
+    x_p = np.linalg.solve(H, p.A.T @ (w * p.b))
+    grads = p.component_grad(np.broadcast_to(x_p, (p.n, p.dim)), np.arange(p.n)[:, None], np.ones((p.n, 1)))
+    np.testing.assert_allclose(w @ grads, 0.0, atol=1e-12)
+    assert gap == pytest.approx(float(p.value(x_p[None])[0] - p.f_star), rel=1e-12) and gap > 0
+    with pytest.raises(ValueError, match="LeastSquares"):
+        T.biased_minimizer_gap(sl.problems.Quadratic(np.eye(2)))
+
+
+def test_speedup_median_of_two_geometric_curves():
+    t = np.arange(0, 3001, 10).astype(float)
+    med, levels, ratios = setup.speedup_median(t, np.exp(-1e-3 * t), np.exp(-2.5e-3 * t))
+    assert levels[0] == 0.3 and levels.size == 6
+    assert med == pytest.approx(2.5, rel=1e-9)  # log-linear interpolation is exact for geometric curves
 
 
 # ----------------------------------------------------------------------------- step sizes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 import samlab as sl
 import samlab.claims.si_yun_2023  # noqa: F401  (registers the claims)
 from samlab.claims.base import registry
+from samlab.setups import si_yun_2023 as setup
 from samlab.theory import si_yun_2023 as th
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +32,8 @@ def test_every_prediction_has_a_claim():
     assert expected <= slugs
     for cid in CLAIM_IDS:
         c = registry()[cid]
-        assert "si_yun_2023.md" in c.provenance and "[" in c.provenance
+        assert c.provenance.startswith("Si & Yun 2023") and re.search(r"\[(paper|derived)", c.provenance)
+        assert not re.search(r"\.md\b|(^|\s)/[a-z]+/|Pitfall|Prediction|\bP\d+\b|\bnote", c.provenance + c.doc)
         assert "olerance" in c.doc or "Tolerance" in c.doc
 
 
@@ -93,7 +96,7 @@ def test_noise_second_moment():
     assert th.noise_second_moment(sl.noise.Discrete(v, [1 / 3, 2 / 3]), 2) == pytest.approx(5 / 3 + 2 / 3 * 1.25)
 
 
-def test_limits_of_the_note():
+def test_limits_of_the_constructions():
     p = sl.problems.LeastSquares([[1.0], [math.sqrt(3)]], [-1.0, math.sqrt(3)])
     for rho in (0.05, 0.4):
         assert th.finite_sum_limit(p, rho, "m")[0][0] == pytest.approx(0.5 + rho / 2)
@@ -159,29 +162,39 @@ def test_stall_on_the_scaled_cosine_for_a_random_instance():
     np.testing.assert_allclose(res.grad_norm[-1], th.stall_grad_norm(rho, beta), rtol=1e-9)
 
 
-def test_problem_families():
-    from scipy.optimize import check_grad
+# ----------------------------------------------------------------------------- setups shared by claims and figures
 
-    rng = np.random.default_rng(1)
-    fc = th.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), [1.0, 2.0])
-    ts = th.TrigSum(rng.normal(size=(3, 2)), rng.normal(size=3), rng.uniform(0, 6, 3))
-    for prob in (fc, ts):
-        for _ in range(3):
-            x = rng.normal(size=prob.dim)
-            err = check_grad(lambda z: prob.value(z[None])[0], lambda z: prob.grad(z[None])[0], x)
-            assert err < 1e-5 * (1 + np.linalg.norm(prob.grad(x[None])))
-    assert fc.value(fc.x_star[None])[0] == 0.0 and fc.mu == 0.0
-    pts = rng.normal(size=(2000, 2)) * 5
-    assert np.all(ts.value(pts) >= ts.f_lower)
-    # the smoothness constants bound the Hessian along random directions (finite differences)
-    for prob in (fc, ts):
-        x, d = rng.normal(size=(200, prob.dim)), rng.normal(size=(200, prob.dim))
-        d /= np.linalg.norm(d, axis=1, keepdims=True)
-        h = 1e-5
-        curv = np.linalg.norm(prob.grad(x + h * d) - prob.grad(x - h * d), axis=1) / (2 * h)
-        assert np.all(curv <= prob.L * (1 + 1e-6))
-    with pytest.raises(ValueError, match="weights"):
-        th.FlatConvex([[1.0]], [0.0], [-1.0])
+def test_paired_shift_and_floor():
+    """b = mean(x_SAM − x_SGD) with its SE; floor ½bᵀHb with first-order SE ‖(Hb)∘se‖."""
+    class _R:  # the two fields paired_shift reads
+        def __init__(self, x):
+            self.iterates = np.asarray(x)[None]
+
+    sam = _R([[1.0, 2.0], [3.0, 2.0], [2.0, 5.0]])
+    sgd = _R([[0.0, 1.0], [1.0, 1.0], [2.0, 1.0]])
+    b, se = setup.paired_shift(sam, sgd)
+    np.testing.assert_allclose(b, [1.0, 2.0])
+    np.testing.assert_allclose(se, np.array([1.0, np.sqrt(3.0)]) / np.sqrt(3.0))  # sample SDs 1 and √3
+    H = np.diag([2.0, 1.0])
+    floor, floor_se = setup.shift_floor(H, b, se)
+    assert floor == pytest.approx(0.5 * (2 * 1 + 1 * 4)) and floor_se == pytest.approx(np.hypot(2.0 * se[0], 2.0 * se[1]))
+
+
+def test_minimax_over_family_picks_worst_member_then_best_step():
+    eta = np.array([0.1, 0.2, 0.3])
+    # one record, two members × three steps: worst over members is [3, 2, 5] → best step 0.2
+    gaps = np.array([[1.0, 2.0, 5.0, 3.0, 1.0, 4.0]])
+    best, best_eta = setup.minimax_over_family(gaps, 2, eta)
+    assert best.tolist() == [2.0] and best_eta.tolist() == [0.2]
+
+
+def test_plateau_sweep_and_e4_starts():
+    grid, lr, rho = setup.plateau_sweep(4, 2.0)
+    np.testing.assert_allclose(grid, np.geomspace(0.01, 0.08, 4))
+    np.testing.assert_allclose(lr, np.concatenate([grid, np.full(4, 0.05)]) / 2.0)
+    np.testing.assert_allclose(rho, np.concatenate([np.full(4, 0.1), grid]))
+    x = setup.e4_starts(np.random.default_rng(0), 500)
+    assert x.shape == (500, 1) and x.min() >= -5 and x.max() <= 5
 
 
 # ----------------------------------------------------------------------------- figure scripts

@@ -315,6 +315,40 @@ def test_scaled_cosine_stall_point(rho, beta):
     assert abs(res.x[0, 0] - (m - rho)) <= 1e-14 * rho
 
 
+def test_flat_convex_and_trig_sum():
+    """Si & Yun (2023) problem families: gradients, minimum, lower bound and smoothness constants."""
+    from scipy.optimize import check_grad
+
+    rng = np.random.default_rng(1)
+    fc = sl.problems.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), [1.0, 2.0])
+    ts = sl.problems.TrigSum(rng.normal(size=(3, 2)), rng.normal(size=3), rng.uniform(0, 6, 3))
+    for prob in (fc, ts):
+        for _ in range(3):
+            x = rng.normal(size=prob.dim)
+            err = check_grad(lambda z: prob.value(z[None])[0], lambda z: prob.grad(z[None])[0], x)
+            assert err < 1e-5 * (1 + np.linalg.norm(prob.grad(x[None])))
+    assert fc.value(fc.x_star[None])[0] == 0.0 and fc.mu == 0.0
+    pts = rng.normal(size=(2000, 2)) * 5
+    assert np.all(ts.value(pts) >= ts.f_lower)
+    # the smoothness constants bound the Hessian along random directions (finite differences)
+    for prob in (fc, ts):
+        x, d = rng.normal(size=(200, prob.dim)), rng.normal(size=(200, prob.dim))
+        d /= np.linalg.norm(d, axis=1, keepdims=True)
+        h = 1e-5
+        curv = np.linalg.norm(prob.grad(x + h * d) - prob.grad(x - h * d), axis=1) / (2 * h)
+        assert np.all(curv <= prob.L * (1 + 1e-6))
+    with pytest.raises(ValueError, match="weights"):
+        sl.problems.FlatConvex([[1.0]], [0.0], [-1.0])
+    # the smoothness of φ(s) = s⁴/(1 + s²) is the sympy-derived max φ''
+    from samlab.problems.flat_convex import PHI_SMOOTHNESS
+    from samlab.theory.si_yun_2023 import flat_phi_exprs
+
+    assert PHI_SMOOTHNESS == float(flat_phi_exprs()[3])
+    # a single point (d,) is a batch of one
+    x = rng.normal(size=ts.dim)
+    np.testing.assert_array_equal(ts.grad(x), ts.grad(x[None]))
+
+
 def test_neg_cos_pl_sine_rosenbrock_constants():
     nc = sl.problems.neg_cos()
     assert (nc.L, nc.f_star) == (1.0, -1.0) and nc.x_star.tolist() == [0.0]

@@ -36,7 +36,7 @@ def test_cycle_forms_match_hand_formulas():
     c = lr * L * rho * lam / D
     assert _rel(th.cycle_amplitude(lr, rho, L, lam), c) < 1e-14
     assert _rel(th.cycle_plateau(lr, rho, L, lam), 0.5 * L * c * c) < 1e-14
-    # SAM (λ = 1): c = γLρ/(2 − γL), the 2-cycle of constant-step SAM
+    # SAM (λ = 1): c = γLρ/(2 − γL), the 2-cycle of Si & Yun's construction E1
     assert _rel(th.cycle_amplitude(lr, rho, L), lr * L * rho / (2 - lr * L)) < 1e-14
 
     eig = RNG.uniform(-3.0, 4.0, (200, 6))
@@ -166,7 +166,7 @@ def test_gap_series_converges_to_exact_gap():
 # ----------------------------------------------------------------------------- cycle vs samlab.run
 
 def test_unified_sam_plateau_on_rotated_quadratic():
-    """Unified SAM's plateau on a rotated quadratic: final f = (L/2)c² to 1e-8."""
+    """Unified SAM's deterministic plateau (Oikonomou & Loizou 2025) and SAM's 2-cycle (Si & Yun 2023): final f = (L/2)c² to 1e-8."""
     eig = np.concatenate([np.linspace(1.0, 5.0, 19), [10.0]])
     p = sl.problems.Quadratic.from_spectrum(eig, seed=3)
     lr, L = 0.0125, 10.0
@@ -340,7 +340,8 @@ def test_momentum_formula_as_transcribed():
 
 @pytest.mark.parametrize("module", ["samlab.theory", "samlab.theory.khanh_2024", "samlab.theory.kim_2023",
                                     "samlab.theory.quadratic_cycle", "samlab.theory.linearization",
-                                    "samlab.theory.diffusion", "samlab.theory._common"])
+                                    "samlab.theory.diffusion", "samlab.theory._common",
+                                    "samlab.theory.si_yun_2023", "samlab.theory.oikonomou_loizou_2025"])
 def test_theory_module_imports_no_engine(module):
     """A fresh interpreter importing the module loads no engine, algorithm, result, claim or setup."""
     import subprocess

@@ -4,7 +4,8 @@ Normalized SAM with constant γ = 0.05 and ρ on f(x) = ½xᵀHx (eigenvalues lo
 random rotation) settles at the 2-cycle ±c·e_top with c = γLρ/(2 − γL), where f − f* = (L/2)c².
 Left: f − f* against t for the claim's radii, closed forms dashed. Middle: the final level over a
 sweep of ρ (markers) against (L/2)c² (line). Right: the component ⟨x_t, e_top⟩ over the last steps,
-alternating between ±c (recorded with ``observe``). Settings are those of ``general/sam-period-two-cycle``.
+alternating between ±c (recorded with ``observe``). Instance, starts and settings come from
+samlab.setups.general, shared with ``general/sam-period-two-cycle``.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import numpy as np
 
 import samlab as sl
 from samlab import plotting
-from samlab.claims.general import SPECTRUM
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.setups import general as setup
 from samlab.theory import cycle_amplitude, cycle_plateau
 
 PAPER = "general"
@@ -28,13 +29,13 @@ LAST = 12  # steps shown in the orbit panel
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
-    s = sl.claims.get(CLAIMS[0]).settings(quick)
+    s = setup.settings(setup.SAM_CYCLE, quick)
     seed = 0
-    p = sl.problems.Quadratic.from_spectrum(np.geomspace(*SPECTRUM, s["dim"]), seed=seed)
+    p = setup.quadratic(s["dim"], seed)
     runs = max(2, s["runs"] // 2)
     radii = np.unique(np.concatenate([s["rho"], SWEEP]))
     rhos = np.repeat(radii, runs)  # one batched run: every radius × `runs` random starts
-    x0 = np.tile(np.random.default_rng(seed).standard_normal((runs, p.dim)), (radii.size, 1))
+    x0 = np.tile(setup.starts(seed, runs, p.dim), (radii.size, 1))
     steps = s["steps"]
     checkpoints = np.unique(np.concatenate([sl.default_checkpoints(steps), np.arange(steps - LAST, steps + 1)]))
     e_top = p.top_eigenvector

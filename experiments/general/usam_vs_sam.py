@@ -3,7 +3,8 @@
 f(x) = ½xᵀHx with eigenvalues log-spaced in [0.1, 10] (random rotation), γ = 1/(2L), ρ = 0.05, the
 same random starts for both. USAM (y = x + ρ∇f) is linear with contraction q = max_j |1 − γλ_j(1 + ρλ_j)|,
 so f − f* decays like q^{2t} (dotted); normalized SAM (y = x + ρ∇f/‖∇f‖) settles at the 2-cycle level
-(L/2)c², c = γLρ/(2 − γL) (dashed). Settings are those of ``general/usam-exact-convergence``.
+(L/2)c², c = γLρ/(2 − γL) (dashed). Instance, starts and settings come from samlab.setups.general,
+shared with ``general/usam-exact-convergence``.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import numpy as np
 
 import samlab as sl
 from samlab import plotting
-from samlab.claims.general import SPECTRUM
 from samlab.experiment import data_dir, figure_dir, script_main
+from samlab.setups import general as setup
 from samlab.theory import cycle_plateau, usam_contraction
 
 PAPER = "general"
@@ -24,11 +25,11 @@ CLAIMS = ["general/usam-exact-convergence"]
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
-    s = sl.claims.get(CLAIMS[0]).settings(quick)
+    s = setup.settings(setup.USAM_EXACT, quick)
     seed = 0
-    p = sl.problems.Quadratic.from_spectrum(np.geomspace(*SPECTRUM, s["dim"]), seed=seed)
+    p = setup.quadratic(s["dim"], seed)
     lr, rho = 1.0 / (2 * p.L), s["rho"]
-    x0 = np.random.default_rng(seed).standard_normal((s["runs"], p.dim))
+    x0 = setup.starts(seed, s["runs"], p.dim)
     folder = data_dir(PAPER, out)
     paths = {}
     for name, alg in (("usam", sl.algorithms.usam(lr, rho)), ("sam", sl.algorithms.sam(lr, rho))):

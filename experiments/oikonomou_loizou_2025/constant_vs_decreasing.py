@@ -6,7 +6,8 @@ single-element uniform sampling, simplified Thm 3.2 constants with A = L = L_max
 γ_t = min{γ, (2t+1)/((t+1)²μ)}, ρ_t = min{ρ, 1/(2t+1)} (t counted from 0). 10⁶ iterations, 5 runs per
 curve; constant and decreasing runs share their samples. Curves: mean relative gap over runs, band ±1 std
 of the relative gap. Dotted: the switch k* ≈ 2/(μγ); dashed: a c/k reference through the decreasing
-curve at 2k*.
+curve at 2k*. In full mode the run is the claim ``decreasing-steps``'s run (same protocol, instance,
+samples and records, from samlab.setups.oikonomou_loizou_2025).
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from pathlib import Path
 import numpy as np
 
 from samlab import Result
-from samlab.claims.oikonomou_loizou_2025 import decreasing_vs_constant
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_bound, label_axes, legend, new_figure, save_figure, set_log, style
-from samlab.theory import oikonomou_loizou_2025 as T
+from samlab.setups import oikonomou_loizou_2025 as setup
 
 PAPER = "oikonomou-loizou-2025"
 FIGURES = ["constant_vs_decreasing"]
 CLAIMS = [f"{PAPER}/decreasing-steps", f"{PAPER}/stochastic-neighbourhood-shrinks"]
-LAMS = (0.0, 0.5, 1.0)
+SETTINGS = {"quick": {**setup.DECREASING_STEPS["quick"], "runs": 4, "steps": 3000},
+            "full": setup.DECREASING_STEPS["full"]}
 
 
 def _band(ax, t, y, color, label, **kw):
@@ -35,14 +36,13 @@ def _band(ax, t, y, color, label, **kw):
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    if quick:
-        inst = T.ridge_instance(20, 3, 0.1, 0, consistent=True, row_norms2=1.0)
-        runs, steps, what = 4, 3000, "small ridge sum (n = 20, d = 3), quick mode"
-    else:
-        inst = T.instance_b()
-        runs, steps, what = 5, 1_000_000, "experiment (b), n = d = 100, seed 3107"
+    s = setup.settings(SETTINGS, quick)
+    inst, steps = setup.decreasing_instance(s)
+    runs, lams = s["runs"], tuple(s["lams"])
+    what = ("experiment (b), n = d = 100, seed 3107" if s["instance"] == "b"
+            else f"small ridge sum (n = {s['n']}, d = {s['d']}), quick mode")
     p = inst.problem
-    res, _ = decreasing_vs_constant(p, inst.x0, LAMS, runs, steps, seed=0, name="constant-vs-decreasing")
+    res, _ = setup.decreasing_vs_constant(p, inst.x0, lams, runs, steps, seed=0)
     path = res.save(data_dir(PAPER, out) / "constant_vs_decreasing")
 
     res = Result.load(path)
@@ -51,9 +51,9 @@ def main(quick: bool = False, out=None) -> list[Path]:
     rel = res.f_gap / res.f_gap[0]
     t = res.t.astype(float)
     fig, axes = new_figure(ncols=3, width=15.0, height=5.0, sharey=True)
-    for i, (ax, lam) in enumerate(zip(axes, LAMS)):
+    for i, (ax, lam) in enumerate(zip(axes, lams)):
         c = slice(i * runs, (i + 1) * runs)
-        d = slice((len(LAMS) + i) * runs, (len(LAMS) + i + 1) * runs)
+        d = slice((len(lams) + i) * runs, (len(lams) + i + 1) * runs)
         _band(ax, t, rel[:, c], style("sam")["color"], f"constant (γ = {cfg['lr'][i * runs]:.3g}, ρ = {cfg['rho'][i * runs]:.3g})")
         _band(ax, t, rel[:, d], style("gd")["color"], "decreasing (Thm 3.5)", linestyle="--")
         ax.axvline(ks, color="0.4", lw=1.2, linestyle=":", label=f"switch k* = {ks:.3g}")

@@ -15,16 +15,18 @@ import numpy as np
 from matplotlib.ticker import NullFormatter
 
 from samlab import sampling
-from samlab.claims.oikonomou_loizou_2025 import er_check, er_instances, er_samplings
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import label_axes, legend, new_figure, save_figure, sequential_colors, set_log
 from samlab.result import atomic_write_text
+from samlab.seeding import rng
+from samlab.setups import oikonomou_loizou_2025 as setup
 from samlab.theory import oikonomou_loizou_2025 as T
 
 PAPER = "oikonomou-loizou-2025"
 FIGURES = ["er_constants"]
 CLAIMS = [f"{PAPER}/er-constants", f"{PAPER}/step-size-formulas"]
 LAMS = (0.0, 0.5, 1.0)
+SETTINGS = {"quick": {"radii": 6, "directions": 4}, "full": {"radii": 11, "directions": 12}}  # radii in [1e-3, 1e2]
 
 
 def _samplings_for_table(n):
@@ -59,16 +61,16 @@ def _table(inst, label):
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    instances = [(T.instance_b(), "(b) ridge, cond(A) = 10"), (T.instance_c(), "(c) ridge, spectrum (1, 10, U(1, 2))")]
-    radii = np.geomspace(1e-3, 1e2, 6 if quick else 11)
-    rng = np.random.default_rng(np.random.SeedSequence([0, 8]))
+    s = setup.settings(SETTINGS, quick)
+    instances = [(setup.instance_b(), "(b) ridge, cond(A) = 10"),
+                 (setup.instance_c(), "(c) ridge, spectrum (1, 10, U(1, 2))")]
+    radii = np.geomspace(1e-3, 1e2, s["radii"])
+    gen = rng(0, "er-directions")
     checks, scatter = [], {}
-    for prob in er_instances(quick):
-        u = rng.standard_normal((4 if quick else 12, prob.dim))
-        u /= np.linalg.norm(u, axis=1, keepdims=True)
-        pts = (prob.x_star + radii[:, None, None] * u[None]).reshape(-1, prob.dim)
-        checks += er_check(prob, pts)
-        for label, samp, _, _ in er_samplings(prob.n):
+    for prob in setup.er_instances(quick):
+        pts = setup.er_points(prob, radii, s["directions"], gen)
+        checks += setup.er_check(prob, pts)
+        for label, samp, _, _ in setup.er_samplings(prob.n):
             A, B, C = samp.er_constants(prob)
             lhs, _ = T.exact_second_moment(prob, samp, pts)
             rhs = T.er_bound(prob, pts, A, B, C)

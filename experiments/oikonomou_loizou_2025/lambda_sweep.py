@@ -4,7 +4,8 @@ Experiment (a) of Oikonomou & Loizou (2025) (RQ1): f(x) = ½‖Ax − b‖², b 
 cond(A) = 10 (L = 10, μ = 0.1), the authors' generator and seed 3107; full gradient, simplified Thm 3.2
 steps with (A, B) = (0, 1): γ = 1/(8L), ρ(λ) = min{1, 1/(2(1−λ)²)}/(4L); λ ∈ {0, 0.1, …, 1}; 10⁴
 iterations recorded every 100 (the paper's epochs). Dotted lines: the closed-form 2-cycle plateau
-(L/2)c², c = γLρλ/(2 − γL(1 + ρ(1−λ)L)), relative to f(x⁰) − f*.
+(L/2)c², c = γLρλ/(2 − γL(1 + ρ(1−λ)L)), relative to f(x⁰) − f*. In full mode the run is the claim
+``deterministic-usam-exact``'s run on experiment (a) (same protocol, samlab.setups.oikonomou_loizou_2025).
 """
 
 from __future__ import annotations
@@ -13,26 +14,25 @@ from pathlib import Path
 
 import numpy as np
 
-from samlab import Result, algorithms, run
-from samlab.claims.oikonomou_loizou_2025 import LAMBDA_GRID, linear_checkpoints
+from samlab import Result
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_bound, add_level, label_axes, legend, new_figure, save_figure, sequential_colors, set_log
+from samlab.setups import oikonomou_loizou_2025 as setup
 from samlab.theory import cycle_plateau
-from samlab.theory import oikonomou_loizou_2025 as T
 
 PAPER = "oikonomou-loizou-2025"
 FIGURES = ["lambda_sweep"]
 CLAIMS = [f"{PAPER}/deterministic-usam-exact", f"{PAPER}/plateau-rho-lambda-squared", f"{PAPER}/thm32-linear-rate"]
+SETTINGS = {"quick": {"dim": 20, "steps": 4000},
+            "full": {"dim": 100, "steps": setup.DETERMINISTIC_USAM_EXACT["full"]["steps"]}}
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    dim, steps = (20, 4000) if quick else (100, 10000)
-    inst = T.instance_a(n=dim)
+    s = setup.settings(SETTINGS, quick)
+    dim = s["dim"]
+    inst = setup.instance_a(n=dim)
     p = inst.problem
-    lams = np.array(LAMBDA_GRID)
-    rho, lr = T.simplified_steps(p.L, p.mu, 0.0, 1.0, lams)
-    res = run(p, algorithms.unified_sam(lr, rho, lams), inst.x0, steps,
-              checkpoints=linear_checkpoints(steps, 100), name="lambda-sweep")
+    res = setup.lambda_sweep(inst, s["steps"])
     path = res.save(data_dir(PAPER, out) / "lambda_sweep")
 
     res = Result.load(path)

@@ -6,7 +6,9 @@ Left: experiment (a) (least squares, n = d = 100, cond(A) = 10, seed 3107; L = 1
 squares (b = A x_true, no regularizer, n = 200, d = 20, C = 0), single-element uniform sampling,
 γ = 1/(4L_max), ρ ∈ {½, 1, 2, 4}·ρ₀ with ρ₀ = 1/(8L_max), λ ∈ {0.25, 0.5, 1}, 16 runs, 2·10⁴ iterations:
 plateau = mean of f − f* over the last 30 % of the iterations and the runs (bars: ±2 standard errors
-over runs); λ = 0 converges to f* exactly (not shown on the log axis).
+over runs); λ = 0 converges to f* exactly (not shown on the log axis). Protocols and the plateau statistic
+are those of the claims (samlab.setups.oikonomou_loizou_2025); in full mode the left panel is the run of
+``plateau-rho-lambda-squared``.
 """
 
 from __future__ import annotations
@@ -16,38 +18,35 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from samlab import Result, algorithms, run
+from samlab import Result
 from samlab.analysis import loglog_fit
-from samlab.claims.oikonomou_loizou_2025 import _tail_mean, interpolation_sweep
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_fit, add_reference_slope, label_axes, legend, new_figure, save_figure, sequential_colors, set_log
+from samlab.setups import oikonomou_loizou_2025 as setup
 from samlab.theory import cycle_plateau
-from samlab.theory import oikonomou_loizou_2025 as T
 
 PAPER = "oikonomou-loizou-2025"
 FIGURES = ["plateau_scaling"]
 CLAIMS = [f"{PAPER}/plateau-rho-lambda-squared", f"{PAPER}/interpolation-exact"]
+SETTINGS = {
+    "quick": {"deterministic": {"dim": 20, "steps": 12000, "lr": 0.0125, "rhos": [0.0125, 0.025, 0.05],
+                                "lams": [0.1, 0.3, 1.0]},
+              "interpolation": {"n": 50, "d": 5, "instance_seed": 0, "lams": [0.25, 1.0], "rho_mult": [1.0, 2.0],
+                                "runs": 4, "steps": 3000}},
+    "full": {"deterministic": setup.PLATEAU_RHO_LAMBDA["full"],
+             "interpolation": {"n": 200, "d": 20, "instance_seed": 0, "lams": [0.25, 0.5, 1.0],
+                               "rho_mult": [0.5, 1.0, 2.0, 4.0], "runs": 16, "steps": 20000, "records": 80}},
+}
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    lr = 0.0125
-    if quick:
-        dim, steps = 20, 12000
-        rhos, lams = [0.0125, 0.025, 0.05], [0.1, 0.3, 1.0]
-        s = {"n": 50, "d": 5, "instance_seed": 0, "lams": [0.25, 1.0], "rho_mult": [1.0, 2.0], "runs": 4, "steps": 3000}
-    else:
-        dim, steps = 100, 40000
-        rhos, lams = [0.00625, 0.0125, 0.025, 0.05], [0.1, 0.2, 0.3, 0.5, 0.7, 1.0]
-        s = {"n": 200, "d": 20, "instance_seed": 0, "lams": [0.25, 0.5, 1.0], "rho_mult": [0.5, 1.0, 2.0, 4.0],
-             "runs": 16, "steps": 20000, "records": 80}
-    inst = T.instance_a(n=dim)
-    p = inst.problem
-    rr, ll = np.meshgrid(np.asarray(rhos, float), np.asarray(lams, float), indexing="ij")
-    det = run(p, algorithms.unified_sam(lr, rr.ravel(), ll.ravel()), inst.x0, steps, checkpoints=50,
-              name="plateau-deterministic")
+    settings = setup.settings(SETTINGS, quick)
+    sd, s = settings["deterministic"], settings["interpolation"]
+    lr, dim = sd["lr"], sd["dim"]
+    det, p, _, _ = setup.plateau_grid(sd, name="plateau-deterministic")
     det.meta["L"] = p.L
     dpath = det.save(data_dir(PAPER, out) / "plateau_deterministic")
-    sto, _, rho0, _, _ = interpolation_sweep(s, 0)
+    sto, _, rho0, _, _ = setup.interpolation_sweep(s, 0)
     spath = sto.save(data_dir(PAPER, out) / "plateau_interpolation")
 
     det, sto = Result.load(dpath), Result.load(spath)
@@ -80,7 +79,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     for i, (lv, rv) in enumerate(zip(lam_s, rho_s)):
         if lv == 0:
             continue
-        m, se = _tail_mean(sto, slice(i * R, (i + 1) * R))
+        m, se = setup.tail_mean(sto, slice(i * R, (i + 1) * R))
         pts.append((rv * lv, m, se, lv))
     pts = np.array(pts)
     for k, (c, lv) in enumerate(zip(colors, s["lams"])):

@@ -1,7 +1,7 @@
 """Constant ρ keeps SAM's floor, ρ_t → 0 loses it: stochastic (E2, E3) and nonconvex (E4) setups.
 
-Si & Yun (2023), Summary 4 of si_yun_2023.md ("SAM with and without decaying ρ behave very
-differently"). Left: m-SAM on E2 (ρ₀ = 0.4, η_t = 1/(t + 10)), mean f(x_t) − f* over R runs (band:
+Si & Yun (2023), abstract: "SAM with and without decaying ρ behave very differently". The
+constructions E1–E4 are those of samlab.setups.si_yun_2023. Left: m-SAM on E2 (ρ₀ = 0.4, η_t = 1/(t + 10)), mean f(x_t) − f* over R runs (band:
 ±2 SE) for constant ρ, ρ_t = ρ₀/√t, ρ_t = ρ₀/t and SGD; dashed: the predicted constant-ρ floor
 ρ₀²/4. Middle: n-SAM on E3 (ρ₀ = 0.8) likewise, floor ρ₀²/18. Right: deterministic SAM on the scaled
 cosine built for ρ₀ = 0.2 (β = 1, η = 0.5), the largest and the median |f'(x_t)| over random starts in
@@ -15,11 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from samlab import Result, algorithms, run, schedules
-from samlab.claims.si_yun_2023 import e2_instance, e3_instance
+from samlab import Result, algorithms, run
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_level, label_axes, legend, new_figure, save_figure, set_log
 from samlab.problems import scaled_cosine
+from samlab.seeding import rng
+from samlab.setups import si_yun_2023 as setup
 from samlab.theory import si_yun_2023 as th
 
 PAPER = "si-yun-2023"
@@ -28,26 +29,30 @@ CLAIMS = [f"{PAPER}/decaying-rho-stochastic", f"{PAPER}/decaying-rho-nonconvex",
 COLORS = {"constant": "#d62728", "rho0/sqrt(t)": "#1f77b4", "rho0/t": "#2ca02c", "SGD": "#7f7f7f"}
 LABELS = {"constant": r"constant $\rho_0$", "rho0/sqrt(t)": r"$\rho_t = \rho_0/\sqrt{t}$",
           "rho0/t": r"$\rho_t = \rho_0/t$", "SGD": r"SGD ($\rho = 0$)"}
+SETTINGS = {"quick": {"runs": 100, "steps": 800, "starts": 60, "steps_e4": 800},
+            "full": {"runs": 200, "steps": 20000, "starts": 300, "steps_e4": 20000}}
+RHO0_E4, BETA_E4 = 0.2, 1.0  # the cosine of decaying-rho-nonconvex's quick mode
 
 
 def _schedules(rho0):
-    return {"constant": rho0, "rho0/sqrt(t)": schedules.inverse_power(rho0, 0.5),
-            "rho0/t": schedules.inverse_power(rho0, 1.0), "SGD": 0.0}
+    return {**setup.rho_schedules(rho0), "SGD": 0.0}
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
     d = data_dir(PAPER, out)
-    R, T = (100, 800) if quick else (200, 20000)
-    starts, T_nc = (60, 800) if quick else (300, 20000)
+    s = setup.settings(SETTINGS, quick)
+    R, T, starts, T_nc = s["runs"], s["steps"], s["starts"], s["steps_e4"]
     paths = {}
-    for key, inst, rho0 in (("E2", e2_instance(), 0.4), ("E3", e3_instance(), 0.8)):
+    rho0s = setup.DECAYING_RHO0
+    for key, inst in (("E2", setup.e2()), ("E3", setup.e3())):
+        rho0 = rho0s[key]
         for lab, rh in _schedules(rho0).items():
             res = inst.run(inst.algorithm(inst.lr, rh), T, R, 0, 40, keep_iterates=False, name="const-vs-decay")
             res.meta["panel"] = {"instance": key, "rho0": rho0, "floor": inst.gap(inst.limit(rho0)[0])}
             paths[(key, lab)] = res.save(d / f"constant_vs_decaying_{key}_{lab.replace('/', '_')}")
-    rho0, beta = 0.2, 1.0
+    rho0, beta = RHO0_E4, BETA_E4
     p = scaled_cosine(rho0, beta)
-    xs = np.random.default_rng(0).uniform(-5, 5, (starts, 1))
+    xs = setup.e4_starts(rng(0, "e4-starts"), starts)
     for lab, rh in _schedules(rho0).items():
         if lab == "SGD":
             continue
@@ -57,7 +62,8 @@ def main(quick: bool = False, out=None) -> list[Path]:
 
     # ------------------------------------------------------------------ draw from the saved data
     fig, axes = new_figure(ncols=3, width=17.0, height=5.2)
-    for ax, key, title in ((axes[0], "E2", "m-SAM on E2 (ρ₀ = 0.4)"), (axes[1], "E3", "n-SAM on E3 (ρ₀ = 0.8)")):
+    for ax, key, title in ((axes[0], "E2", f"m-SAM on E2 (ρ₀ = {rho0s['E2']:g})"),
+                           (axes[1], "E3", f"n-SAM on E3 (ρ₀ = {rho0s['E3']:g})")):
         floor = None
         for lab in COLORS:
             r = Result.load(paths[(key, lab)])

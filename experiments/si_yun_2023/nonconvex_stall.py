@@ -1,6 +1,7 @@
 """Deterministic SAM stalls at non-stationary points of the ρ-scaled cosine: |f'| = 2βρ/(3π) from every start.
 
-Si & Yun (2023), E4 and P6/P7 of si_yun_2023.md: f(x) = −(βP²/(4π²))cos(2πx/P) with period P = 4ρ/3, so
+Si & Yun (2023), abstract: deterministic SAM on nonconvex functions keeps an unavoidable O(ρ²) term. The
+construction E4 (samlab.setups.si_yun_2023): f(x) = −(βP²/(4π²))cos(2πx/P) with period P = 4ρ/3, so
 the perturbation ρ = ¾P jumps over the neighbouring maximum. From x̂ = m − ρ (m a minimum; by symmetry
 also m + ρ) the probe y = x̂ ± ρ lands exactly on m, the SAM step is 0, yet |f'(x̂)| = 2βρ/(3π). Left: the landscape (β = 1,
 ρ = 0.2) with starts (+) and where SAM ends (●, on the stall points x̂, dashed) and where GD ends (×,
@@ -20,19 +21,22 @@ from samlab.analysis import loglog_fit
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_bound, label_axes, legend, new_figure, save_figure, sequential_colors, set_log, style
 from samlab.problems import scaled_cosine
+from samlab.seeding import rng
+from samlab.setups import si_yun_2023 as setup
 from samlab.theory import si_yun_2023 as th
 
 PAPER = "si-yun-2023"
 FIGURES = ["nonconvex_stall"]
 CLAIMS = [f"{PAPER}/nonconvex-stall", f"{PAPER}/nonconvex-average-grad", f"{PAPER}/det-nonconvex-bound"]
 RHO_DEMO, BETA_DEMO = 0.2, 1.0
+SETTINGS = {"quick": {"steps": 400, "starts": 60, "rhos": [0.05, 0.2, 0.8]},
+            "full": {"steps": 5000, "starts": 1000, "rhos": [0.025, 0.05, 0.1, 0.2, 0.4, 0.8]}}
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
     d = data_dir(PAPER, out)
-    T = 400 if quick else 5000
-    starts = 60 if quick else 1000
-    rhos = [0.05, 0.2, 0.8] if quick else [0.025, 0.05, 0.1, 0.2, 0.4, 0.8]
+    cfg = setup.settings(SETTINGS, quick)
+    T, starts, rhos = cfg["steps"], cfg["starts"], cfg["rhos"]
     paths = {}
     # demo: a few starts, every iterate near the start kept
     p = scaled_cosine(RHO_DEMO, BETA_DEMO)
@@ -42,7 +46,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     paths["demo_sam"] = res.save(d / "nonconvex_stall_demo_sam")
     res = run(p, algorithms.gd(0.5 / BETA_DEMO), x0, T, checkpoints=ck, keep_iterates=True, name="stall-demo")
     paths["demo_gd"] = res.save(d / "nonconvex_stall_demo_gd")
-    xs = np.random.default_rng(0).uniform(-5, 5, (starts, 1))
+    xs = setup.e4_starts(rng(0, "e4-starts"), starts)
     for beta in (1.0, 3.0):
         for rho in rhos:
             q = scaled_cosine(rho, beta)

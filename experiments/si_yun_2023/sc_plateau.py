@@ -1,6 +1,7 @@
 """Constant-step SAM on a strongly convex quadratic: the 2-cycle plateau scales as η² and as ρ² (closed form).
 
-Si & Yun (2023), P1/P2 of si_yun_2023.md. Deterministic SAM with constant η and ρ settles on the
+Si & Yun (2023): with a constant step, deterministic SAM does not reach the optimum [derived on E1 and a
+rotated quadratic, samlab.setups.si_yun_2023]. Deterministic SAM with constant η and ρ settles on the
 period-2 orbit x* ± c·e_top, c = ηLρ/(2 − ηL), at f − f* = (L/2)c² (dashed: closed form). Markers: the
 measured final f − f* on E1 (diag(0.1, 1), L = 1) and on a randomly rotated 6-D quadratic with L = 3,
 against the dimensionless step ηL (left, ρ = 0.1) and against ρ (right, ηL = 0.05); fitted slopes in the
@@ -18,7 +19,8 @@ from samlab import Result, algorithms, run
 from samlab.analysis import loglog_fit
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_bound, add_fit, label_axes, legend, new_figure, save_figure, set_log
-from samlab.problems import Quadratic
+from samlab.seeding import rng
+from samlab.setups import si_yun_2023 as setup
 from samlab.theory import cycle_plateau
 from samlab.theory import si_yun_2023 as th
 
@@ -27,21 +29,22 @@ FIGURES = ["sc_plateau"]
 CLAIMS = [f"{PAPER}/sc-plateau-scaling", f"{PAPER}/sc-two-cycle", f"{PAPER}/det-sc-bound"]
 
 
+SETTINGS = {"quick": {"points": 6, "steps": 6000}, "full": {"points": 10, "steps": 40000}}
+
+
 def _instances():
-    e1 = Quadratic(np.diag([0.1, 1.0]), name="E1 diag(0.1, 1)")
-    rot = Quadratic.from_spectrum([0.5, 0.9, 1.3, 1.8, 2.2, 3.0], seed=7, x_star=np.linspace(-1, 1, 6), name="rotated 6-D, L = 3")
-    return [("E1", e1, "#d62728", "o"), ("rotated", rot, "#1f77b4", "s")]
+    rot = setup.rotated_quadratic([0.5, 0.9, 1.3, 1.8, 2.2, 3.0], rng(0, "sc-plateau-rotation"),
+                                  x_star=np.linspace(-1, 1, 6), name="rotated 6-D, L = 3")
+    return [("E1", setup.e1(), "#d62728", "o"), ("rotated", rot, "#1f77b4", "s")]
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    npts = 6 if quick else 10
-    steps = 6000 if quick else 40000
-    grid = np.geomspace(0.01, 0.08, npts)
+    cfg = setup.settings(SETTINGS, quick)
+    steps = cfg["steps"]
     d = data_dir(PAPER, out)
     paths = {}
     for key, q, _, _ in _instances():
-        lr = np.concatenate([grid, np.full(npts, 0.05)]) / q.L
-        rho = np.concatenate([np.full(npts, 0.1), grid])
+        grid, lr, rho = setup.plateau_sweep(cfg["points"], q.L)
         res = run(q, algorithms.sam(lr, rho), q.x_star + 1.0, steps, checkpoints=10, name="sc-plateau")
         res.meta["sweep"] = {"grid": grid.tolist(), "L": q.L, "mu": q.mu, "label": q.name}
         paths[key] = res.save(d / f"sc_plateau_{key}")

@@ -1,12 +1,15 @@
 """Deterministic SAM on a strongly convex quadratic: Θ̃(1/T²) with a T-dependent step, a plateau with a constant one.
 
-Si & Yun (2023), E1 of si_yun_2023.md: f = ½xᵀdiag(μ, β)x with μ = 0.1, β = 1, ρ = 0.1, x0 = (1, 1).
+Si & Yun (2023), abstract: deterministic SAM on smooth strongly convex functions converges at the tight
+rate Θ̃(1/T²). Construction E1 (samlab.setups.si_yun_2023): f = ½xᵀdiag(μ, β)x with μ = 0.1, β = 1,
+ρ = 0.1, x0 = (1, 1).
 Left: f(x_T) − f* against T for SAM with the anytime schedule η_t = 2/(μ(t + 2β/μ)) (one run read at
 every T), SAM with the log-tuned constant step η(T) = min(1/β, 2 ln T/(μT)) (one run per T), SAM with
 a constant η = 0.05 (settles on the 2-cycle plateau (β/2)(ηβρ/(2 − ηβ))², dashed), USAM and GD with the
 same constant η (linear convergence). Fitted slopes in the legend, 1/T² reference dotted.
-Right: the lower-bound side (P4) — for each T the worst case over the family (a/2)x², a ∈ [μ, β],
-x0 ∈ [0.5, 1], minimized over constant steps, with its fitted slope.
+Right: the lower-bound side — for each T the worst case over the family (a/2)x², a ∈ [μ, β],
+x0 ∈ [0.5, 1], minimized over constant steps (the protocol of the claim sc-minimax-rate), with its fitted
+slope.
 """
 
 from __future__ import annotations
@@ -17,11 +20,10 @@ import numpy as np
 
 from samlab import Result, algorithms, run
 from samlab.analysis import loglog_fit
-from samlab.claims.si_yun_2023 import curvature_family_run
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import (add_fit, add_level, add_reference_slope, label_axes, legend, new_figure, plot_metric,
                              save_figure, set_log, style)
-from samlab.problems import Quadratic
+from samlab.setups import si_yun_2023 as setup
 from samlab.theory import cycle_plateau
 from samlab.theory import si_yun_2023 as th
 
@@ -30,14 +32,17 @@ FIGURES = ["sc_rates"]
 CLAIMS = [f"{PAPER}/sc-rate-t-dependent-step", f"{PAPER}/sc-minimax-rate", f"{PAPER}/sc-two-cycle",
           f"{PAPER}/controls-converge"]
 MU, BETA, RHO, ETA_CONST = 0.1, 1.0, 0.1, 0.05
+SETTINGS = {"quick": {"T_max": 1600, "n_T": 6, "family": {"n_a": 5, "n_x0": 4, "n_eta": 60}, "T_family": (1600, 5)},
+            "full": {"T_max": 12800, "n_T": 8, "family": {"n_a": 9, "n_x0": 6, "n_eta": 100}, "T_family": (6400, 7)}}
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    T_max = 1600 if quick else 12800
-    Ts = np.unique(np.geomspace(100, T_max, 6 if quick else 8).astype(int))
-    fam = dict(n_a=5, n_x0=4, n_eta=60) if quick else dict(n_a=9, n_x0=6, n_eta=100)
-    T_fam = np.unique(np.geomspace(100, 1600 if quick else 6400, 5 if quick else 7).astype(int))
-    p = Quadratic(np.diag([MU, BETA]), name="E1")
+    cfg = setup.settings(SETTINGS, quick)
+    T_max = cfg["T_max"]
+    Ts = np.unique(np.geomspace(100, T_max, cfg["n_T"]).astype(int))
+    fam = cfg["family"]
+    T_fam = np.unique(np.geomspace(100, *cfg["T_family"]).astype(int))
+    p = setup.e1(MU, BETA)
     x0 = np.ones(2)
     d = data_dir(PAPER, out)
     ck = np.unique(np.concatenate([np.geomspace(1, T_max, 80).astype(int), Ts]))
@@ -49,11 +54,8 @@ def main(quick: bool = False, out=None) -> list[Path]:
         "usam": run(p, algorithms.usam(ETA_CONST, RHO), x0, T_max, checkpoints=ck, name="sc-rates"),
         "gd": run(p, algorithms.gd(ETA_CONST), x0, T_max, checkpoints=ck, name="sc-rates"),
     }
-    a = np.linspace(MU, BETA, fam["n_a"])
-    xs0 = np.linspace(0.5, 1.0, fam["n_x0"])
-    eta = np.geomspace(1e-3, 1.99, fam["n_eta"]) / BETA
-    A, X, E = (v.ravel() for v in np.meshgrid(a, xs0, eta, indexing="ij"))
-    res_fam = curvature_family_run(A, X, E, RHO, int(T_fam[-1]), T_fam, "sc-rates-family")
+    a, xs0, eta, (A, X, E) = setup.curvature_family(MU, BETA, fam["n_a"], fam["n_x0"], fam["n_eta"])
+    res_fam = setup.curvature_family_run(A, X, E, RHO, int(T_fam[-1]), T_fam, "sc-rates-family")
     res_fam.meta["family"] = {"a": a.tolist(), "x0": xs0.tolist(), "eta": eta.tolist()}
     paths = {k: r.save(d / f"sc_rates_{k}") for k, r in runs.items()}
     paths["family"] = res_fam.save(d / "sc_rates_family")
@@ -95,10 +97,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     rf = R["family"]
     fam_meta = rf.meta["family"]
     na, nx, ne = len(fam_meta["a"]), len(fam_meta["x0"]), len(fam_meta["eta"])
-    g = rf.f_gap[1:].reshape(T_fam.size, na * nx, ne)
-    worst = g.max(axis=1)
-    best = worst.min(axis=1)
-    best_eta = np.asarray(fam_meta["eta"])[worst.argmin(axis=1)]
+    best, best_eta = setup.minimax_over_family(rf.f_gap[1:], na * nx, fam_meta["eta"])
     bx.plot(T_fam, best, marker="s", color=style("sam")["color"], linewidth=2.0,
             label=r"$\min_\eta \max_{a, x_0}\ f_a(x_T) - f^\star$")
     fm = loglog_fit(T_fam, best, n_boot=0)

@@ -1,11 +1,13 @@
 """Stochastic SAM converges only to a ρ²-neighbourhood: m-SAM on E2 and n-SAM on E3, with controls that converge.
 
-Si & Yun (2023), E2/E3 and P8–P12 of si_yun_2023.md. E2: f = ½Σ_i (a_i/2)(x − c_i)², a = (1, 3),
+Si & Yun (2023), abstract: stochastic SAM carries an inevitable additive O(ρ²) term. Constructions E2 and
+E3 of samlab.setups.si_yun_2023. E2: f = ½Σ_i (a_i/2)(x − c_i)², a = (1, 3),
 c = (−1, 1), m-SAM with uniform one-sample sampling, x0 = 2. E3: f = x²/2 with oracle x + ξ,
-ξ = 2 w.p. 1/3 and −1 w.p. 2/3, n-SAM, x0 = 1. Both with the note's η_t = 1/(t + 10), R runs each, read
-at the final T. SAM is paired with SGD on the same samples: b = E[x_T^SAM − x_T^SGD] is the shift SAM adds
-(the common transient cancels). Left: the floor (f''/2)b² (error bars ±2 SE) against ρ with the
-predicted floors ρ²/4 and ρ²/18 (dashed) and fitted slopes; hollow markers: the note's measure
+ξ = 2 w.p. 1/3 and −1 w.p. 2/3, n-SAM, x0 = 1. Both with η_t = 1/(t + 10), R runs each, read at the
+final T (the ρ-sweep protocol of the claims, samlab.setups.si_yun_2023.rho_sweep). SAM is paired with SGD
+on the same samples: b = E[x_T^SAM − x_T^SGD] is the shift SAM adds (the common transient cancels).
+Left: the floor (f''/2)b² (error bars ±2 SE) against ρ with the predicted floors ρ²/4 and ρ²/18 (dashed)
+and fitted slopes (the estimate of stochastic-floor-scaling); hollow markers: the rougher estimate
 E gap − E gap_SGD, which at finite T also carries transient and variance terms; dotted: SGD's own gap at
 T; the gaps of the controls (n-SAM with symmetric Gaussian noise of the same variance on E3, n-SAM on
 E2's symmetric two-component sum) stay at the SGD level. Right: |b| against ρ with the predictions ρ/2
@@ -19,32 +21,30 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from samlab import Result, noise as noises, run
+from samlab import Result, noise as noises
 from samlab.analysis import loglog_fit
-from samlab.claims.si_yun_2023 import e2_instance, e3_instance
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import add_bound, add_fit, label_axes, legend, new_figure, save_figure, set_log, style
+from samlab.setups import si_yun_2023 as setup
 
 PAPER = "si-yun-2023"
 FIGURES = ["stochastic_floor"]
 CLAIMS = [f"{PAPER}/msam-biased-limit", f"{PAPER}/nsam-biased-limit", f"{PAPER}/stochastic-floor-scaling",
           f"{PAPER}/controls-converge"]
+SETTINGS = {"quick": {"rhos": [0.1, 0.2, 0.4], "runs": 100, "steps": 600},
+            "full": {"rhos": [0.025, 0.05, 0.1, 0.2, 0.4], "runs": 500, "steps": 20000}}
 
 
 def main(quick: bool = False, out=None) -> list[Path]:
-    rhos = [0.1, 0.2, 0.4] if quick else [0.025, 0.05, 0.1, 0.2, 0.4]
-    R, T = (100, 600) if quick else (500, 20000)
+    cfg = setup.settings(SETTINGS, quick)
+    rhos, R, T = cfg["rhos"], cfg["runs"], cfg["steps"]
     d = data_dir(PAPER, out)
-    e2, e3 = e2_instance(), e3_instance()
-    e2n = e2_instance(variant="n")
-    gauss = noises.Gaussian(np.sqrt(2.0))
+    e3 = setup.e3()
+    sweeps = {"E2": (setup.e2(), True), "E3": (e3, True), "E2_nsam": (setup.e2(variant="n"), False),
+              "E3_gauss": (e3.replace(noise=noises.Gaussian(np.sqrt(2.0))), False)}  # SGD baselines for E2, E3 only
     paths = {}
-    for key, inst, nz in (("E2", e2, None), ("E3", e3, None), ("E2_nsam", e2n, None), ("E3_gauss", e3, gauss)):
-        for rho in [0.0] + rhos:
-            if key in ("E2_nsam", "E3_gauss") and rho == 0.0:
-                continue
-            res = run(inst.problem, inst.algorithm(inst.lr, rho), inst.x0, T, runs=R, sampling=inst.sampling,
-                      noise=nz if nz is not None else inst.noise, seed=0, checkpoints=[T], keep_iterates=True, name="stochastic-floor")
+    for key, (inst, baseline) in sweeps.items():
+        for rho, res in setup.rho_sweep(inst, rhos, R, T, 0, baseline=baseline, name="stochastic-floor").items():
             res.meta["sweep"] = {"instance": key, "rho": rho, "x_star": inst.problem.x_star.tolist()}
             paths[(key, rho)] = res.save(d / f"stochastic_floor_{key}_rho{rho:g}")
 
@@ -55,24 +55,24 @@ def main(quick: bool = False, out=None) -> list[Path]:
     for key, nm, pred_gap, pred_x, lab in (("E2", "m-sam", lambda r: r**2 / 4, lambda r: r / 2, "m-SAM on E2"),
                                            ("E3", "n-sam", lambda r: r**2 / 18, lambda r: r / 3, "n-SAM on E3")):
         base = Result.load(paths[(key, 0.0)])
-        floors, ses, note_floor, shifts, sh_se = [], [], [], [], []
+        floors, ses, gap_diff, shifts, sh_se = [], [], [], [], []
         for rho in rhos:
             r = Result.load(paths[(key, rho)])
             a = float(r.meta["problem"]["L"])  # f'' of the 1-D instance (2 for E2, 1 for E3)
-            dx = r.iterates[-1][:, 0] - base.iterates[-1][:, 0]  # paired shift (same samples)
-            b, b_se = dx.mean(), dx.std(ddof=1) / np.sqrt(dx.size)
-            shifts.append(abs(b))
-            sh_se.append(b_se)
-            floors.append(0.5 * a * b * b)
-            ses.append(a * abs(b) * b_se)
-            note_floor.append((r.f_gap[-1] - base.f_gap[-1]).mean())
+            b, b_se = setup.paired_shift(r, base)  # paired shift (same samples)
+            floor, floor_se = setup.shift_floor([[a]], b, b_se)
+            shifts.append(abs(float(b[0])))
+            sh_se.append(float(b_se[0]))
+            floors.append(floor)
+            ses.append(floor_se)
+            gap_diff.append((r.f_gap[-1] - base.f_gap[-1]).mean())
         st = style(nm)
         fg = loglog_fit(r_arr, np.asarray(floors), n_boot=0)
         ha.append(ax.errorbar(r_arr, floors, yerr=2 * np.asarray(ses), linestyle="none", marker=st["marker"], color=st["color"],
                     markersize=8, capsize=3, label=f"{lab}: (f''/2)b², fit slope {fg.slope:.2f}"))
         add_fit(ax, fg, None, color=st["color"])
-        ha += ax.plot(r_arr, note_floor, linestyle="none", marker=st["marker"], markerfacecolor="none", color=st["color"],
-                markersize=11, label="  E gap − E gap$_{SGD}$ (note's measure)")
+        ha += ax.plot(r_arr, gap_diff, linestyle="none", marker=st["marker"], markerfacecolor="none", color=st["color"],
+                markersize=11, label="  E gap − E gap$_{SGD}$ (rougher estimate)")
         ha.append(add_bound(ax, fine, pred_gap(fine), label="  predicted " + ("ρ²/4" if key == "E2" else "ρ²/18"), color=st["color"],
                   linestyle="--"))
         ha.append(ax.axhline(base.f_gap[-1].mean(), color=st["color"], linestyle=":", linewidth=1.5,

@@ -1,85 +1,46 @@
 r"""Si & Yun (2023), "Practical Sharpness-Aware Minimization Cannot Converge All the Way to Optima".
 
-Every prediction P1–P12 of si_yun_2023.md, the derived upper bounds of its table (checked on randomly
-drawn instances of each function class) and the constant-vs-decaying-ρ comparison, as claims.
+The paper's claims (abstract and introduction) as measurements: the tight Θ̃(1/T²) rate of deterministic
+SAM on smooth strongly convex functions, the unavoidable additive O(ρ²) term of stochastic SAM and of
+deterministic SAM on nonconvex functions, convergence without such a term for deterministic convex SAM,
+and the different behaviour of SAM with and without decaying ρ [paper]. The paper's theorem statements,
+constants and lower-bound examples are not available to samlab, so the checks rest on four constructions
+derived for samlab with exactly predictable limits (E1–E4, :mod:`samlab.setups.si_yun_2023`), made
+general here (any curvatures, centres, noise laws and ρ) and run on other, randomly drawn instances too,
+and on upper bounds derived for samlab (:mod:`samlab.theory.si_yun_2023`) checked on random instances
+of each function class [derived].
 
 Practical SAM: y_t = x_t + ρ g̃_t/‖g̃_t‖, x_{t+1} = x_t − η ∇f(y_t; ξ_t) (ρ → ``rho``, η → ``lr``);
-m-SAM reuses the ascent sample (``same_sample=True``), n-SAM draws an independent one. The paper's
-own theorem statements, constants and examples are not available (see the note): the checks rest on
-the note's constructions E1–E4, made general here (any curvatures, centres, noise laws and ρ) and
-run on other, randomly drawn instances too. Schedules follow the note's t = 0, 1, … convention,
-η_t = η₀/(t + t₀), which is ``inverse_power(η₀, 1, t0=t₀ − 1)`` in samlab's 1-based steps.
+m-SAM reuses the ascent sample (``same_sample=True``), n-SAM draws an independent one. Schedules use
+t = 0, 1, …, η_t = η₀/(t + t₀), which is ``inverse_power(η₀, 1, t0=t₀ − 1)`` in samlab's 1-based steps.
 
 Statistics: stochastic checks compare Monte Carlo means with predictions using z·SE, where z is the
-two-sided Bonferroni quantile for a 1 % family-wise error over all comparisons of the claim (so a
-claim with 16 comparisons uses z ≈ 3.4); the SE is always reported.
+two-sided Bonferroni quantile for a 1 % family-wise error over all comparisons of the claim
+(:func:`samlab.analysis.bonferroni_z`; a claim with 16 comparisons uses z ≈ 3.4); the SE is always
+reported. Random instances are drawn from ``samlab.seeding.rng(seed, <claim slug>)``.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-import zlib
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
-from scipy import stats
 
-from .. import algorithms, noise as noises, problems, sampling, schedules
-from ..analysis import loglog_fit
+from .. import algorithms, noise as noises, problems, schedules, seeding
+from ..analysis import bonferroni_z, loglog_fit
 from ..engine import run
+from ..linalg import row_norms
+from ..setups import si_yun_2023 as setup
+from ..setups.si_yun_2023 import StochasticInstance, loguniform
 from ..theory import cycle_amplitude, cycle_plateau
 from ..theory import si_yun_2023 as th
 from .base import Verdict, claim
 
-SRC = "Si & Yun 2023 (NeurIPS), si_yun_2023.md"
+SRC = "Si & Yun 2023 (NeurIPS)"
 
 
 # ============================================================================ helpers
-
-def _rng(seed: int, tag: str) -> np.random.Generator:
-    """A generator keyed by the claim's seed and a tag (instances differ per tag, not per call order)."""
-    return np.random.default_rng([int(seed), zlib.crc32(tag.encode("utf-8"))])
-
-
-def _z(m: int, alpha: float = 0.01) -> float:
-    """Two-sided Bonferroni z for ``m`` comparisons at family-wise error ``alpha``."""
-    return float(stats.norm.ppf(1.0 - alpha / (2.0 * max(int(m), 1))))
-
-
-def _loguniform(rng, lo, hi, size=None):
-    return np.exp(rng.uniform(np.log(lo), np.log(hi), size))
-
-
-def _decay(eta0: float, t0: float) -> schedules.Schedule:
-    """The note's η_t = η₀/(t + t₀), t = 0, 1, … (samlab step k = t + 1)."""
-    return schedules.inverse_power(float(eta0), 1.0, t0=float(t0) - 1.0)
-
-
-def _rotated_sc(rng, dim: int, mu: float, L: float, *, gap: float = 0.8) -> problems.Quadratic:
-    """Randomly rotated quadratic with spectrum {μ, L, others in [μ, gap·L]}, random centre and f*."""
-    eig = np.concatenate([[mu], rng.uniform(mu, gap * L, max(dim - 2, 0)), [L]])[:dim]
-    return problems.Quadratic.from_spectrum(eig, seed=int(rng.integers(2**31)), x_star=rng.normal(size=dim),
-                                            f_star=float(rng.normal()))
-
-
-def _e1(mu=0.1, beta=1.0) -> problems.Quadratic:
-    """E1: f = ½xᵀdiag(μ, β)x (2-D, so axis alignment causes no underflow, Pitfall 10)."""
-    return problems.Quadratic(np.diag([mu, beta]), name=f"E1 diag({mu:g}, {beta:g})")
-
-
-def _curvature_family_run(a, x0, lr, rho, steps, checkpoints, name):
-    """Deterministic SAM on the 1-D family f_a(x) = (a/2)x², one run per (a, x0, η, ρ) row, batched.
-
-    Exact rescaling z = √a·x: f_a(x) = z²/2 and sign(∇f) is invariant, so SAM on f_a with (η, ρ) from
-    x0 is SAM on z²/2 with (ηa, ρ√a) from √a·x0, and f_a(x_t) = z_t²/2. One problem, per-run arrays.
-    """
-    a = np.asarray(a, dtype=float)
-    p = problems.Quadratic([[1.0]], name="z^2/2 (rescaled curvature family)")
-    return run(p, algorithms.sam(lr * a, rho * np.sqrt(a)), (np.sqrt(a) * x0)[:, None], steps,
-               checkpoints=checkpoints, name=name)
-
 
 def _every_step_mean_sq(res) -> np.ndarray:
     """(T, B): (1/T)Σ_{t<T}‖∇f(x_t)‖² for T = 1 … steps, from a run recorded at every step."""
@@ -96,8 +57,9 @@ def _every_step_mean_sq(res) -> np.ndarray:
     statement="Deterministic SAM with constant η (ηλ_max < 2) on ½(x−x*)ᵀH(x−x*) converges to the period-2 "
               "orbit x* ± c·e_top, c = ηλ_maxρ/(2 − ηλ_max), so f plateaus at (λ_max/2)c² > 0 and never "
               "reaches f*",
-    provenance=f"{SRC} E1, P1 [derived]; cycle also in Bartlett, Long & Bousquet 2022; the paper's claim that "
-               "constant-ρ SAM needs a T-dependent η to converge [paper]",
+    provenance=f"{SRC}, abstract: deterministic SAM converges on smooth strongly convex functions at Θ̃(1/T²) [paper]; "
+               "with a constant η it cannot: the period-2 orbit of E1 and of random rotated quadratics [derived], "
+               "the cycle described by Bartlett, Long & Bousquet 2022 (abstract) [paper]",
     kind="plateau",
     quick={"steps": 6000, "random_instances": 2, "dim": 5, "runs_per_instance": 4},
     full={"steps": 20000, "random_instances": 6, "dim": 10, "runs_per_instance": 8},
@@ -108,21 +70,21 @@ def sc_two_cycle(s, seed):
 
     Measured per run: relative errors of ‖x_T − x*‖ against c, of f(x_T) − f* against (λ_max/2)c², the
     misalignment 1 − |⟨x_T − x*, e_top⟩|/‖x_T − x*‖, and the period-2 defect ‖(x_T − x*) + (x_{T−1} − x*)‖/c.
-    Tolerance: all ≤ 1e-6 (the note's acceptance). The cycle attracts with two-step factors m_j² < 1
+    Tolerance: all ≤ 1e-6. The cycle attracts with two-step factors m_j² < 1
     (samlab.theory.cycle_contraction); with ημ ≥ 0.01 the transient after 6000 steps is < e^{−60},
     so the measured errors sit at rounding (~1e-12), and 1e-6 still rejects any wrong amplitude.
     """
     cases = []
-    p = _e1()
+    p = setup.e1()
     cases.append(("E1", p, np.ones((3, 2)), np.array([0.05, 0.5, 1.5]), np.array([0.1, 0.01, 0.1])))
-    rng = _rng(seed, "sc-two-cycle")
+    rng = seeding.rng(seed, "sc-two-cycle")
     for i in range(s["random_instances"]):
-        L = float(_loguniform(rng, 0.5, 5.0))
-        mu = float(_loguniform(rng, 0.05, 0.3)) * L
-        q = _rotated_sc(rng, s["dim"], mu, L)
+        L = float(loguniform(rng, 0.5, 5.0))
+        mu = float(loguniform(rng, 0.05, 0.3)) * L
+        q = setup.rotated_sc(rng, s["dim"], mu, L)
         B = s["runs_per_instance"]
         cases.append((f"random#{i} (L={L:.3g}, mu={mu:.3g})", q, q.x_star + rng.normal(size=(B, q.dim)),
-                      rng.uniform(0.2, 1.8, B) / L, _loguniform(rng, 1e-3, 0.3, B)))
+                      rng.uniform(0.2, 1.8, B) / L, loguniform(rng, 1e-3, 0.3, B)))
     worst, per_case, ok = 0.0, {}, True
     for label, q, x0, lr, rho in cases:
         T = s["steps"]
@@ -133,13 +95,13 @@ def sc_two_cycle(s, seed):
         plat = np.asarray(cycle_plateau(lr, rho, q.L))
         zT = res.iterates[-1] - q.x_star
         zT1 = res.iterates[-2] - q.x_star
-        nz = np.linalg.norm(zT, axis=1)
+        nz = row_norms(zT)
         e_top = q.top_eigenvector
         errs = {
             "amplitude": np.abs(nz - c) / c,
             "plateau": np.abs(res.f_gap[-1] - plat) / plat,
             "direction": 1.0 - np.abs(zT @ e_top) / nz,
-            "period2": np.linalg.norm(zT + zT1, axis=1) / c,
+            "period2": row_norms(zT + zT1) / c,
         }
         w = max(float(np.max(v)) for v in errs.values())
         worst = max(worst, w)
@@ -156,32 +118,31 @@ def sc_two_cycle(s, seed):
     id="si-yun-2023/sc-plateau-scaling",
     statement="The constant-step plateau of deterministic SAM on a strongly convex quadratic scales as η² at "
               "fixed ρ and as ρ² at fixed η",
-    provenance=f"{SRC} P2 [derived] (closed form (L/2)(ηLρ/(2 − ηL))²)",
+    provenance=f"{SRC}: the constant-step plateau that keeps SAM from the optimum [paper, abstract]; its closed form "
+               "(L/2)(ηLρ/(2 − ηL))² on quadratics [derived]",
     kind="rate",
     quick={"steps": 15000, "points": 6, "random_instances": 1},
     full={"steps": 40000, "points": 8, "random_instances": 3},
 )
 def sc_plateau_scaling(s, seed):
-    """Sweep η ∈ [0.01, 0.08]/L at ρ = 0.1 and ρ ∈ [0.01, 0.08] at η = 0.05/L (the note's ranges, scaled
-    by L so other instances mean the same thing), on E1 and random rotated quadratics (μ/L ≥ 0.1).
+    """Sweep η ∈ [0.01, 0.08]/L at ρ = 0.1 and ρ ∈ [0.01, 0.08] at η = 0.05/L (ranges scaled by L so other
+    instances mean the same thing), on E1 and random rotated quadratics (μ/L ≥ 0.1).
 
-    Measured: log-log slopes of the final f − f* against η and against ρ. Tolerance: |slope − 2| ≤ 0.1
-    (the note's acceptance). The closed form's own slope over this η range is 2 + O(ηL) ≈ 2.03 (reported),
+    Measured: log-log slopes of the final f − f* against η and against ρ. Tolerance: |slope − 2| ≤ 0.1.
+    The closed form's own slope over this η range is 2 + O(ηL) ≈ 2.03 (reported),
     and ρ enters exactly squared, so 0.1 leaves room for the curvature term while rejecting slope 1 or 3.
     As a consistency check every plateau must also match the closed form to 1e-6 relative (ημ·T ≥ 30,
     so the transient is below e^{−30}).
     """
-    rng = _rng(seed, "sc-plateau-scaling")
-    insts = [("E1", _e1())]
+    rng = seeding.rng(seed, "sc-plateau-scaling")
+    insts = [("E1", setup.e1())]
     for i in range(s["random_instances"]):
-        L = float(_loguniform(rng, 0.5, 5.0))
-        insts.append((f"random#{i} (L={L:.3g})", _rotated_sc(rng, 4, rng.uniform(0.1, 0.3) * L, L)))
-    grid = np.geomspace(0.01, 0.08, s["points"])
+        L = float(loguniform(rng, 0.5, 5.0))
+        insts.append((f"random#{i} (L={L:.3g})", setup.rotated_sc(rng, 4, rng.uniform(0.1, 0.3) * L, L)))
     out, ok = {}, True
     for label, q in insts:
         L = q.L
-        lr = np.concatenate([grid / L, np.full(grid.size, 0.05 / L)])
-        rho = np.concatenate([np.full(grid.size, 0.1), grid])
+        grid, lr, rho = setup.plateau_sweep(s["points"], L)
         x0 = q.x_star + np.ones(q.dim)
         res = run(q, algorithms.sam(lr, rho), x0, s["steps"], checkpoints=10, name="sc-plateau-scaling")
         level = res.f_gap[-1]
@@ -206,7 +167,8 @@ def sc_plateau_scaling(s, seed):
     id="si-yun-2023/sc-rate-t-dependent-step",
     statement="Deterministic SAM on a smooth strongly convex function reaches f(x_T) − f* = Θ̃(1/T²) when the "
               "step depends on T: log-log slope ≈ −2 for η_t = 2/(μ(t + 2β/μ)) and for η = min(1/β, 2 ln T/(μT))",
-    provenance=f"{SRC} P3; rate Θ̃(1/T²) [paper] (abstract); schedules and E1 instance [derived]",
+    provenance=f"{SRC}, abstract: Θ̃(1/T²) for deterministic SAM on smooth strongly convex functions [paper]; the "
+               "schedules and the E1 instance [derived]",
     kind="rate",
     quick={"T": [200, 400, 800, 1600, 3200], "random_instances": 1},
     full={"T": [200, 400, 800, 1600, 3200, 6400], "random_instances": 4},
@@ -216,20 +178,20 @@ def sc_rate_t_dependent(s, seed):
     random ρ ∈ [0.02, 0.3] and start): the anytime schedule is one run read at every T; the log-tuned
     constant step is one run per T (per-run η), read at its own T.
 
-    Measured: OLS slope of log(f(x_T) − f*) on log T (≥ 5 points over ≥ 1.2 decades). Tolerance: the
-    note's acceptance, slope ∈ [−2.2, −1.8] for the schedule (the plateau (β/2)(η_Tβρ/(2 − η_Tβ))² with
+    Measured: OLS slope of log(f(x_T) − f*) on log T (≥ 5 points over ≥ 1.2 decades). Tolerance:
+    slope ∈ [−2.2, −1.8] for the schedule (the plateau (β/2)(η_Tβρ/(2 − η_Tβ))² with
     η_T ∝ 1/T is exactly T^{−2} asymptotically, and so is the transient Π(1 − μη_t) ∝ T^{−2}) and
     ∈ [−2.2, −1.6] for the log-tuned constant step, whose ln²T factor flattens the slope by ≈ 2/ln T.
     """
     Ts = np.asarray(s["T"], dtype=int)
-    rng = _rng(seed, "sc-rate")
-    insts = [("E1", _e1(), np.ones(2), 0.1)]
+    rng = seeding.rng(seed, "sc-rate")
+    insts = [("E1", setup.e1(), np.ones(2), 0.1)]
     for i in range(s["random_instances"]):
-        beta = float(_loguniform(rng, 0.5, 4.0))
+        beta = float(loguniform(rng, 0.5, 4.0))
         mu = float(rng.uniform(0.05, 0.2)) * beta
-        q = _rotated_sc(rng, 4, mu, beta)
+        q = setup.rotated_sc(rng, 4, mu, beta)
         insts.append((f"random#{i} (mu={mu:.3g}, beta={beta:.3g})", q, q.x_star + rng.normal(size=4),
-                      float(_loguniform(rng, 0.02, 0.3))))
+                      float(loguniform(rng, 0.02, 0.3))))
     out, ok = {}, True
     for label, q, x0, rho in insts:
         mu, beta = q.mu, q.L
@@ -255,33 +217,29 @@ def sc_rate_t_dependent(s, seed):
     id="si-yun-2023/sc-minimax-rate",
     statement="Lower-bound side of Θ̃(1/T²): over the family (a/2)x², a ∈ [μ, β], x0 ∈ [0.5, 1], the best "
               "constant step's worst-case f(x_T) − f* still decays only like 1/T², with the best η ≈ ∝ 1/T up to logs",
-    provenance=f"{SRC} P4; tightness (matching lower bound) [paper]; minimax construction [derived]",
+    provenance=f"{SRC}, abstract: the Θ̃(1/T²) rate is tight (a matching lower bound) [paper]; the minimax "
+               "construction over the curvature family [derived]",
     kind="rate",
     quick={"n_a": 7, "n_x0": 6, "n_eta": 120, "T": [100, 200, 400, 800, 1600]},
     full={"n_a": 19, "n_x0": 26, "n_eta": 300, "T": [100, 200, 400, 800, 1600, 3200]},
 )
 def sc_minimax_rate(s, seed):
     """For each T: worst case over the family (n_a curvatures × n_x0 starts) of f(x_T) − f*, then the
-    best of n_eta log-spaced constant steps in [1e-3, 1.99]/β. Families: the note's (μ, β, ρ) = (0.1, 1,
-    0.1) and (0.05, 2, 0.05). All runs are one batch via the exact rescaling z = √a·x.
+    best of n_eta log-spaced constant steps in [1e-3, 1.99]/β. Families: E1's (μ, β, ρ) = (0.1, 1, 0.1)
+    and (0.05, 2, 0.05). All runs are one batch via the exact rescaling z = √a·x
+    (samlab.setups.si_yun_2023.curvature_family_run).
 
-    Measured: slope of the minimax gap vs T and slope of the best η vs T. Tolerance: the note's
-    acceptance, gap slope ∈ [−2.2, −1.8]; for the step, exponent ∈ [−1.2, −0.8] ("η roughly ∝ ln T/T":
+    Measured: slope of the minimax gap vs T and slope of the best η vs T. Tolerance: gap slope
+    ∈ [−2.2, −1.8] (1/T² up to the log factors of the upper bound); for the step, exponent ∈ [−1.2, −0.8] ("η roughly ∝ ln T/T":
     ln T/T has local exponent ≈ −0.84 on this range and 1/T has −1; the grid's ratio 1.065 quantizes η by
     3 %, i.e. ≤ 0.03 in the exponent over 1.2 decades).
     """
     Ts = np.asarray(s["T"], dtype=int)
     out, ok = {}, True
     for mu, beta, rho in ((0.1, 1.0, 0.1), (0.05, 2.0, 0.05)):
-        a = np.linspace(mu, beta, s["n_a"])
-        x0 = np.linspace(0.5, 1.0, s["n_x0"])
-        eta = np.geomspace(1e-3, 1.99, s["n_eta"]) / beta
-        A, X, E = (v.ravel() for v in np.meshgrid(a, x0, eta, indexing="ij"))
-        res = _curvature_family_run(A, X, E, rho, int(Ts[-1]), Ts, "sc-minimax")
-        g = res.f_gap[1:].reshape(Ts.size, a.size * x0.size, eta.size)
-        worst = g.max(axis=1)
-        best = worst.min(axis=1)
-        best_eta = eta[worst.argmin(axis=1)]
+        a, x0, eta, (A, X, E) = setup.curvature_family(mu, beta, s["n_a"], s["n_x0"], s["n_eta"])
+        res = setup.curvature_family_run(A, X, E, rho, int(Ts[-1]), Ts, "sc-minimax")
+        best, best_eta = setup.minimax_over_family(res.f_gap[1:], a.size * x0.size, eta)
         fg, fe = loglog_fit(Ts, best, n_boot=0), loglog_fit(Ts, best_eta, n_boot=0)
         good = -2.2 <= fg.slope <= -1.8 and -1.2 <= fe.slope <= -0.8
         ok &= good
@@ -302,8 +260,9 @@ def sc_minimax_rate(s, seed):
     id="si-yun-2023/convex-no-floor",
     statement="Deterministic SAM on a smooth convex (not strongly convex) function has no ρ² floor once the step "
               "decays (η_t ∝ 1/√t or 1/t): the gap and ‖∇f‖² keep decreasing; with a constant step it plateaus",
-    provenance=f"{SRC} P5; convex deterministic SAM is not among the O(ρ²) cases [paper, by omission]; "
-               "bound (1/T)Σ‖∇f‖² ≤ 2Δ/(ηT) + β³ηρ² [derived]",
+    provenance=f"{SRC}, abstract: deterministic SAM on convex (not strongly convex) functions is not among the "
+               "O(ρ²) cases [paper, by omission]; the bound (1/T)Σ‖∇f‖² ≤ 2Δ/(ηT) + β³ηρ² and the flat-bottomed "
+               "instances [derived]",
     kind="limit",
     quick={"T": [15, 47, 150, 474, 1500], "starts": 2},
     full={"T": [100, 316, 1000, 3162, 10000], "starts": 4},
@@ -315,18 +274,18 @@ def convex_no_floor(s, seed):
 
     Measured at a T grid spanning two decades: the envelopes max_{T/2 ≤ t ≤ T} f(x_t) − f* and
     max_{T/2 ≤ t ≤ T} ‖∇f(x_t)‖² (the last iterate alone jumps by large factors: near a flat bottom SAM's
-    steps are almost sign steps, so |x_T| falls anywhere inside the cycle's range). Tolerance (the note's
-    acceptance): with a decaying step each envelope drops by ≥ 10 % between consecutive grid points for
+    steps are almost sign steps, so |x_T| falls anywhere inside the cycle's range). Tolerance: with a
+    decaying step each envelope drops by ≥ 10 % between consecutive grid points for
     every run (the cycle amplitude follows η_t, so the drop per half-decade is a factor ≈ 3 or more; exact
     zeros count as converged); with the constant step the last decade changes by < 10 % (a plateau).
     """
-    rng = _rng(seed, "convex-no-floor")
+    rng = seeding.rng(seed, "convex-no-floor")
     Ts = np.asarray(s["T"], dtype=int)
     U3 = rng.normal(size=(2, 3))
     A = rng.normal(size=(3, 5))
     insts = [
-        ("flat 1-D", th.FlatConvex([[1.0]], [rng.uniform(-1, 1)])),
-        ("flat 3-D rank 2", th.FlatConvex(U3, rng.normal(size=3), rng.uniform(0.5, 2.0, 2))),
+        ("flat 1-D", problems.FlatConvex([[1.0]], [rng.uniform(-1, 1)])),
+        ("flat 3-D rank 2", problems.FlatConvex(U3, rng.normal(size=3), rng.uniform(0.5, 2.0, 2))),
         ("least squares 3x5", problems.LeastSquares(A, A @ rng.normal(size=5) + 0.0)),
     ]
     out, ok = {}, True
@@ -384,7 +343,8 @@ def _e4_runs(rho, beta, lrs, x0, steps, name, *, every_step=False):
     statement="On the ρ-scaled cosine f = −(βP²/(4π²))cos(2πx/P), P = 4ρ/3, deterministic SAM stalls from every "
               "start at a non-stationary point with |f'| = 2βρ/(3π), for any 0 < ηβ < 2, constant or decaying η; "
               "so ‖∇f‖² ∝ ρ² (unavoidable Ω(ρ²) term)",
-    provenance=f"{SRC} E4, P6; unavoidable O(ρ²) term for deterministic nonconvex SAM [paper]; construction [derived]",
+    provenance=f"{SRC}, abstract: an unavoidable O(ρ²) term for deterministic SAM on nonconvex functions [paper]; "
+               "the ρ-scaled cosine E4 and its stall point [derived]",
     kind="limit",
     quick={"rhos": [0.05, 0.1, 0.2, 0.4], "starts": 200, "steps": 800, "random_instances": 1},
     full={"rhos": [0.05, 0.1, 0.2, 0.4], "starts": 5000, "steps": 5000, "random_instances": 3},
@@ -394,15 +354,15 @@ def nonconvex_stall(s, seed):
     steps η = 0.05/β, 0.5/β, 1.9/β (constant) and η_t = 0.5/(β√(t+1)). GD is the control.
 
     Measured: min/median/max over starts of |f'(x_T)|/(2βρ/(3π)) − 1 and the slope of the median ‖∇f(x_T)‖²
-    vs ρ. Tolerance (the note's acceptance): all within 1e-6 relative, slope 2 ± 0.05. The stall point is
+    vs ρ. Tolerance: all within 1e-6 relative, slope 2 ± 0.05. The stall point is
     attracting with factor |1 − ηβ| ≤ 0.95 per step (0.5/√t decays like e^{−√T}), so after the quick
     mode's 800 steps the residual is < 1e-12 relative: the measured error is rounding (~1e-16). GD must end with
     |f'| < 1e-8·2βρ/(3π) (it converges to stationary points).
     """
-    rng = _rng(seed, "nonconvex-stall")
+    rng = seeding.rng(seed, "nonconvex-stall")
     insts = [(1.0, r) for r in s["rhos"]]
-    insts += [(float(_loguniform(rng, 0.3, 3.0)), float(_loguniform(rng, 0.01, 1.0))) for _ in range(s["random_instances"])]
-    x0 = rng.uniform(-5, 5, (s["starts"], 1))
+    insts += [(float(loguniform(rng, 0.3, 3.0)), float(loguniform(rng, 0.01, 1.0))) for _ in range(s["random_instances"])]
+    x0 = setup.e4_starts(rng, s["starts"])
     out, ok, med_sq = {}, True, []
     worst = 0.0
     for beta, rho in insts:
@@ -436,7 +396,8 @@ def nonconvex_stall(s, seed):
     id="si-yun-2023/nonconvex-average-grad",
     statement="On the ρ-scaled cosine the running average (1/T)Σ‖∇f(x_t)‖² tends to 4β²ρ²/(9π²) ≈ 0.045β²ρ² "
               "(a Θ(ρ²) term) and stays below the derived bound 4Δ/(ηT) + 3β²ρ²",
-    provenance=f"{SRC} P7; E4 and the nonconvex bound [derived]",
+    provenance=f"{SRC}, abstract: the O(ρ²) term of deterministic nonconvex SAM [paper]; its value 4β²ρ²/(9π²) "
+               "on E4 and the bound 4Δ/(ηT) + 3β²ρ² [derived]",
     kind="plateau",
     quick={"rhos": [0.05, 0.4], "starts": 300, "steps": 1000, "random_instances": 1},
     full={"rhos": [0.05, 0.1, 0.2, 0.4], "starts": 2000, "steps": 4000, "random_instances": 3},
@@ -445,15 +406,16 @@ def nonconvex_average_grad(s, seed):
     """E4 (β = 1) and random (β, ρ); η = 0.2/β ≤ 1/(4β) so that the bound applies; every step recorded.
 
     Measured: per run, the tail average of ‖∇f(x_t)‖² over t ∈ [T/2, T) relative to 4β²ρ²/(9π²); the min
-    over t of ‖∇f(x_t)‖² and the running average (1/T')Σ_{t<T'} are logged (Pitfall 2); the running average
+    over t of ‖∇f(x_t)‖² and the running average (1/T')Σ_{t<T'} are logged (an average over iterates can
+    hide a cycle, so all three measures are reported); the running average
     against the bound at every T' ≤ T. Tolerance: tail average within 1e-6 relative for every run (after
     ~T/2 = 500 steps at contraction 0.8 per step the iterates sit at the stall point to rounding), and
     running average ≤ bound at every T' (a derived inequality: no slack needed; 1e-12 relative for rounding).
     """
-    rng = _rng(seed, "nonconvex-average-grad")
+    rng = seeding.rng(seed, "nonconvex-average-grad")
     insts = [(1.0, r) for r in s["rhos"]]
-    insts += [(float(_loguniform(rng, 0.3, 3.0)), float(_loguniform(rng, 0.01, 1.0))) for _ in range(s["random_instances"])]
-    x0 = rng.uniform(-5, 5, (s["starts"], 1))
+    insts += [(float(loguniform(rng, 0.3, 3.0)), float(loguniform(rng, 0.01, 1.0))) for _ in range(s["random_instances"])]
+    x0 = setup.e4_starts(rng, s["starts"])
     out, ok, worst_tail, worst_ratio = {}, True, 0.0, 0.0
     T = s["steps"]
     for beta, rho in insts:
@@ -485,132 +447,25 @@ def nonconvex_average_grad(s, seed):
 
 # ============================================================================ E2/E3: stochastic floors
 
-@dataclass(frozen=True)
-class _Stoch:
-    """A stochastic instance: problem, oracle, start, variant and the note's schedule η₀/(t + t₀)."""
-
-    label: str
-    problem: Any
-    x0: np.ndarray
-    variant: str  # "m" or "n"
-    eta0: float
-    t0: float
-    sampling: Any = None
-    noise: Any = None
-
-    @property
-    def lr(self):
-        return _decay(self.eta0, self.t0)
-
-    def algorithm(self, lr, rho, *, usam=False):
-        same = self.variant == "m"
-        return algorithms.usam(lr, rho, same_sample=same) if usam else algorithms.sam(lr, rho, same_sample=same)
-
-    def run(self, algo, steps, runs, seed, checkpoints, keep_iterates=True, name="stoch"):
-        return run(self.problem, algo, self.x0, steps, runs=runs, sampling=self.sampling, noise=self.noise,
-                   seed=seed, checkpoints=checkpoints, keep_iterates=keep_iterates, name=name)
-
-    def limit(self, rho):
-        if isinstance(self.problem, problems.LeastSquares):
-            return th.finite_sum_limit(self.problem, rho, self.variant)
-        return th.noise_limit(self.problem, self.noise, rho)
-
-    def gap(self, x):
-        return float(self.problem.value(np.atleast_2d(x))[0] - self.problem.f_star)
-
-
-def _fmt(v) -> str:
-    return "(" + ", ".join(f"{float(x):g}" for x in np.ravel(v)) + ")"
-
-
-def _e2(a=(1.0, 3.0), c=(-1.0, 1.0), variant="m") -> _Stoch:
-    """E2: f = ½Σ_i (a_i/2)(x − c_i)² as LeastSquares(A = √a, b = √a·c), uniform one-sample sampling,
-    x0 = 2, η_t = 1/(t + 10) (μ_f·η₀ = 2 with μ_f = f'' = 2)."""
-    a, c = np.asarray(a, float), np.asarray(c, float)
-    p = problems.LeastSquares(np.sqrt(a)[:, None], np.sqrt(a) * c, name="E2 finite sum")
-    return _Stoch(f"E2 a={_fmt(a)}, c={_fmt(c)} ({variant}-SAM)", p, np.array([2.0]), variant, 1.0, 10.0,
-                  sampling=sampling.Uniform(1))
-
-
-def _e3(a=1.0, values=(2.0, -1.0), probs=(1 / 3, 2 / 3), variant="n", eta_mult=1.0, t0=10.0) -> _Stoch:
-    """E3: f = (a/2)x² with oracle ax + ξ, ξ ~ Discrete(values, probs); x0 = 1; η_t = m/(a(t + t₀)).
-
-    The note uses m = 1, t₀ = 10 (μη₀ = 1, so the transient decays only like 1/T); m = 2 makes it (t₀/T)²,
-    which the quick modes use to decide the same question with 20× fewer steps.
-    """
-    p = problems.Quadratic([[a]], name=f"E3 ({a:g}/2)x^2")
-    return _Stoch(f"E3 a={a:g}, xi={_fmt(values)} ({variant}-SAM)", p, np.array([1.0]), variant,
-                  float(eta_mult) / a, float(t0), noise=noises.Discrete(list(values), list(probs)))
-
-
-# public names for the figure scripts (experiments/si_yun_2023/)
-e2_instance = _e2
-e3_instance = _e3
-curvature_family_run = _curvature_family_run
-
-
-def _random_ls(seed, rhos, variant, dim=2, n=5) -> _Stoch:
-    """Random least-squares finite sum whose limits x̄(ρ) share the sign pattern of x* for every ρ (Pitfall 8)."""
-    rng = _rng(seed, f"random-ls-{variant}-{dim}-{n}")
-    for _ in range(200):
-        A = rng.normal(size=(n, dim))
-        b = rng.normal(size=n)
-        p = problems.LeastSquares(A, b, name=f"random least squares {n}x{dim}")
-        if p.mu < 0.3:
-            continue
-        s0 = np.sign(A @ p.x_star - b)
-        try:
-            pats = [np.sign(A @ th.finite_sum_limit(p, r, variant)[0] - b) for r in rhos]
-        except ValueError:
-            continue
-        if all(np.array_equal(q, s0) for q in pats):
-            eta0 = 2.0 / p.mu
-            t0 = math.ceil(2.0 * eta0 * float(p.L_i.max()))
-            x0 = p.x_star + rng.normal(size=dim)
-            return _Stoch(f"random LS {n}x{dim} ({variant}-SAM)", p, x0, variant, eta0, t0, sampling=sampling.Uniform(1))
-    raise RuntimeError("no admissible random least-squares instance found")
-
-
-def _random_noise(seed, rhos, variant, dim=2) -> _Stoch:
-    """Random rotated quadratic with an asymmetric zero-mean discrete vector noise (3 atoms)."""
-    rng = _rng(seed, f"random-noise-{variant}-{dim}")
-    mu, L = rng.uniform(0.5, 1.0), rng.uniform(1.5, 3.0)
-    q = _rotated_sc(rng, dim, mu, L)
-    p = rng.dirichlet([2.0, 2.0, 2.0])
-    v = rng.normal(scale=1.5, size=(3, dim))
-    v -= p @ v  # zero mean
-    nz = noises.Discrete(v, p)
-    for r in rhos:
-        th.noise_limit(q, nz, r)  # raises if the limit is not well defined
-    eta0 = 2.0 / q.mu
-    return _Stoch(f"random quadratic d={dim} + 3-atom noise ({variant}-SAM)", q, q.x_star + rng.normal(size=dim),
-                  variant, eta0, math.ceil(2.0 * eta0 * q.L), noise=nz)
-
-
-def _instance(key: tuple) -> _Stoch:
+def _instance(key: tuple) -> StochasticInstance:
     kind = key[0]
     if kind == "e2":
-        return _e2(variant=key[1])
+        return setup.e2(variant=key[1])
     if kind == "e3":
-        return _e3(a=key[1], variant=key[2], eta_mult=key[3], t0=key[4])
+        return setup.e3(a=key[1], variant=key[2], eta_mult=key[3], t0=key[4])
     if kind == "ls":
-        return _random_ls(key[1], key[2], key[3], dim=key[4], n=key[5])
+        return setup.random_least_squares(key[1], key[2], key[3], dim=key[4], n=key[5])
     if kind == "noise":
-        return _random_noise(key[1], key[2], key[3], dim=key[4])
+        return setup.random_noise_instance(key[1], key[2], key[3], dim=key[4])
     raise ValueError(key)
 
 
 @functools.lru_cache(maxsize=32)
 def _sweep(key: tuple, rhos: tuple, runs: int, steps: int, seed: int):
-    """SAM at every ρ in ``rhos`` plus the paired SGD baseline (ρ = 0, same seed → same samples).
-
-    Checkpoints T/4 and T with iterates kept. Cached: P8, P9 and P12 read the same runs.
-    """
+    """:func:`samlab.setups.si_yun_2023.rho_sweep` on the instance ``key`` (SAM at every ρ plus the paired SGD
+    baseline). Cached: msam-/nsam-biased-limit and stochastic-floor-scaling read the same runs."""
     inst = _instance(key)
-    res = {}
-    for rho in (0.0,) + tuple(rhos):
-        res[rho] = inst.run(inst.algorithm(inst.lr, rho), steps, runs, seed, [steps // 4, steps], name="sweep")
-    return inst, res
+    return inst, setup.rho_sweep(inst, rhos, runs, steps, seed)
 
 
 def _mean_se(x):
@@ -618,7 +473,7 @@ def _mean_se(x):
     return x.mean(axis=0), x.std(axis=0, ddof=1) / math.sqrt(x.shape[0])
 
 
-def _limit_rows(inst: _Stoch, res: dict, steps: int, z: float):
+def _limit_rows(inst: StochasticInstance, res: dict, steps: int, z: float):
     """Per ρ: mean x_T against x̄ + transient, and the gap split into its bias and variance parts.
 
     For a quadratic (or least squares) E f(x_T) − f* = [f(E x_T) − f*] + ½tr(H Cov x_T) exactly: the bias
@@ -663,7 +518,7 @@ def _limit_rows(inst: _Stoch, res: dict, steps: int, z: float):
 def _stoch_limit_claim(keys, s, seed, headline):
     rhos = tuple(s["rhos"])
     all_rows, ok = {}, True
-    z = _z(2 * len(rhos) * len(keys))
+    z = bonferroni_z(2 * len(rhos) * len(keys))
     for key in keys:
         inst, res = _sweep(key, rhos, s["runs"], s["steps"], seed)
         rows = _limit_rows(inst, res, s["steps"], z)
@@ -676,7 +531,8 @@ def _stoch_limit_claim(keys, s, seed, headline):
     id="si-yun-2023/msam-biased-limit",
     statement="m-SAM (same sample for ascent and descent) on a heterogeneous finite sum converges to a biased "
               "point: on E2, E x_T → x* + ρ(a₂−a₁)/(a₁+a₂) and the gap's floor → (f''/2)(ρ(a₂−a₁)/(a₁+a₂))² = ρ²/4",
-    provenance=f"{SRC} E2, P8; the unavoidable O(ρ²) term of stochastic SAM [paper]; construction and limit [derived]",
+    provenance=f"{SRC}, abstract: stochastic SAM carries an inevitable additive O(ρ²) term, also for m-SAM [paper]; "
+               "the heterogeneous finite sum E2 and its limit [derived]",
     kind="limit",
     quick={"rhos": [0.05, 0.1, 0.2, 0.4], "runs": 500, "steps": 1600, "random": ["ls2"]},
     full={"rhos": [0.025, 0.05, 0.1, 0.2, 0.4], "runs": 2000, "steps": 40000, "random": ["ls2", "ls1"]},
@@ -691,7 +547,7 @@ def msam_biased_limit(s, seed):
     ‖x̄ − x*‖ (z: Bonferroni over all comparisons; 2 % covers runs whose spread reaches a kink of the mean
     field). The gap is split exactly into a bias part f(E x_T) − f* (the floor) and a variance part; the
     bias part must match f(prediction) − f* within z·SE + 4 % of f(x̄) − f* (2 % in x is ≈ 4 % in f).
-    Not gated, reported: E gap_SAM − E gap_SGD, which the note compares with the floor; at finite T it also
+    Not gated, reported: E gap_SAM − E gap_SGD, a rougher estimate of the floor; at finite T it also
     holds the extra variance m-SAM's perturbation injects (O(η_T), ≈ 20 % of ρ²/4 for ρ = 0.05 at the quick
     T = 1600, ≈ 1 % at the full T = 40000). That the floor does not move with T is checked by
     floor-insensitive-to-step-and-horizon (T vs 16T).
@@ -700,7 +556,7 @@ def msam_biased_limit(s, seed):
     for r in s["random"]:
         dim, n = (2, 5) if r == "ls2" else (1, 4)
         keys.append(("ls", seed, tuple(s["rhos"]), "m", dim, n))
-    ok, rows, z, head = _stoch_limit_claim(keys, s, seed, _e2().label)
+    ok, rows, z, head = _stoch_limit_claim(keys, s, seed, setup.e2().label)
     return Verdict(passed=ok, measured={f"rho={r:g}": float(v["mean_x_T"][0]) for r, v in head.items()},
                    predicted={f"rho={r:g}": float(v["predicted_x_T"][0]) for r, v in head.items()},
                    tolerance="mean x_T within z·SE + 2 % of ‖x̄ − x*‖ of x̄ + transient; bias part of the gap within "
@@ -712,15 +568,16 @@ def msam_biased_limit(s, seed):
     id="si-yun-2023/nsam-biased-limit",
     statement="n-SAM (independent samples) with asymmetric zero-mean noise converges to a biased point: on "
               "(a/2)x² with oracle ax + ξ, x̄ = −ρE[sign ξ] (= ρ/3 for E3) and the floor (a/2)ρ²(E sign ξ)² (= ρ²/18)",
-    provenance=f"{SRC} E3, P9; the unavoidable O(ρ²) term of stochastic SAM [paper]; construction and limit [derived]",
+    provenance=f"{SRC}, abstract: stochastic SAM carries an inevitable additive O(ρ²) term, also for n-SAM [paper]; "
+               "the asymmetric-noise quadratic E3, its generalizations and limits [derived]",
     kind="limit",
     quick={"rhos": [0.05, 0.1, 0.2, 0.4], "runs": 500, "steps": 1600, "e3_schedule": [2.0, 20.0], "extra": ["noise2"]},
     full={"rhos": [0.025, 0.05, 0.1, 0.2, 0.4], "runs": 2000, "steps": 40000, "e3_schedule": [1.0, 10.0],
           "extra": ["noise2", "a0.5", "a2", "ls-n"]},
 )
 def nsam_biased_limit(s, seed):
-    """E3 (ξ = 2 w.p. 1/3, −1 w.p. 2/3, x0 = 1; full mode the note's η_t = 1/(a(t + 10)); quick mode
-    2/(a(t + 20)), whose transient decays like T⁻² instead of T⁻¹), the note's a ∈ {0.5, 2} (full), a random
+    """E3 (ξ = 2 w.p. 1/3, −1 w.p. 2/3, x0 = 1; full mode E3's η_t = 1/(a(t + 10)); quick mode
+    2/(a(t + 20)), whose transient decays like T⁻² instead of T⁻¹), E3 with a ∈ {0.5, 2} (full), a random
     2-D quadratic with a random asymmetric 3-atom vector noise, and (full) n-SAM on a random 1-D
     least-squares finite sum with 3 components; R runs.
 
@@ -739,7 +596,7 @@ def nsam_biased_limit(s, seed):
             keys.append(("e3", 2.0, "n", m, t0))
         elif e == "ls-n":
             keys.append(("ls", seed, tuple(s["rhos"]), "n", 1, 3))
-    ok, rows, z, head = _stoch_limit_claim(keys, s, seed, _e3(eta_mult=m, t0=t0).label)
+    ok, rows, z, head = _stoch_limit_claim(keys, s, seed, setup.e3(eta_mult=m, t0=t0).label)
     return Verdict(passed=ok, measured={f"rho={r:g}": float(v["mean_x_T"][0]) for r, v in head.items()},
                    predicted={f"rho={r:g}": float(v["predicted_x_T"][0]) for r, v in head.items()},
                    tolerance="mean x_T within z·SE + 2 % of ‖x̄ − x*‖ of x̄ + transient; bias part of the gap within "
@@ -753,7 +610,8 @@ def nsam_biased_limit(s, seed):
     id="si-yun-2023/stochastic-floor-scaling",
     statement="The stochastic SAM floor scales as ρ²: the shift of the limit away from x* grows like ρ and the "
               "gap's floor like ρ², for m-SAM (E2) and n-SAM (E3) and on random instances",
-    provenance=f"{SRC} P12 (and the slope part of P8/P9) [derived]; O(ρ²) [paper]",
+    provenance=f"{SRC}, abstract: the additive term of stochastic SAM is O(ρ²) [paper]; its ρ-scaling on E2, E3 "
+               "and random instances [derived]",
     kind="rate",
     quick={"rhos": [0.05, 0.1, 0.2, 0.4], "runs": 500, "steps": 1600, "e3_schedule": [2.0, 20.0], "random": True},
     full={"rhos": [0.025, 0.05, 0.1, 0.2, 0.4], "runs": 2000, "steps": 40000, "e3_schedule": [1.0, 10.0],
@@ -765,12 +623,13 @@ def stochastic_floor_scaling(s, seed):
     factor (I − Π(I − η_kJ)) that does not depend on ρ), and the floor ½b(ρ)ᵀHb(ρ). Fit log‖b‖ and log of
     the floor against log ρ.
 
-    Tolerance: the note's acceptance, slopes 1 ± 0.1 (distance) and 2 ± 0.15 (gap), on E2, E3 and the random
+    Tolerance: slopes 1 ± 0.1 (distance) and 2 ± 0.15 (gap) — x̄ − x* is exactly linear in ρ on E2, E3 and the
+    random least squares, so these leave room for the Monte Carlo error of b only — on E2, E3 and the random
     least squares, where x̄ − x* is exactly linear in ρ. On the random 2-D noise instance the normalized
     direction E[w/‖w‖] moves with x̄, so x̄(ρ) bends over ρ ∈ [0.05, 0.4] (exact slopes ≈ 0.9 and 1.8 for the
     default seed, → 1 and 2 as ρ → 0): there the same tolerances are applied around the exact slopes
-    computed by samlab.theory.noise_limit. Also reported, not gated: the slope of the
-    note's E gap_SAM − E gap_SGD, which at finite T includes m-SAM's extra variance (O(η_T), with a part
+    computed by samlab.theory.noise_limit. Also reported, not gated: the slope of
+    E gap_SAM − E gap_SGD, which at finite T includes m-SAM's extra variance (O(η_T), with a part
     linear in ρ on heterogeneous sums) and so reads below 2 at short horizons.
     """
     rhos = tuple(s["rhos"])
@@ -783,12 +642,12 @@ def stochastic_floor_scaling(s, seed):
         inst, res = _sweep(key, rhos, s["runs"], s["steps"], seed)
         base = res[0.0]
         H = np.atleast_2d(inst.problem.hess(inst.x0[None])[0])
-        dist, floor, note_floor, dist_pred, gap_pred = [], [], [], [], []
+        dist, floor, gap_diff, dist_pred, gap_pred = [], [], [], [], []
         for rho in rhos:
-            b = (res[rho].iterates[-1] - base.iterates[-1]).mean(axis=0)
+            b, se = setup.paired_shift(res[rho], base)
             dist.append(float(np.linalg.norm(b)))
-            floor.append(0.5 * float(b @ H @ b))
-            note_floor.append(float(np.mean(res[rho].f_gap[-1] - base.f_gap[-1])))
+            floor.append(setup.shift_floor(H, b, se)[0])
+            gap_diff.append(float(np.mean(res[rho].f_gap[-1] - base.f_gap[-1])))
             xb, _ = inst.limit(rho)
             dist_pred.append(float(np.linalg.norm(xb - inst.problem.x_star)))
             gap_pred.append(inst.gap(xb))
@@ -806,12 +665,12 @@ def stochastic_floor_scaling(s, seed):
                            "slope_gap_ci": fg.slope_ci, "target_slopes": [td, tg], "shift_norm": dist, "floor": floor,
                            "predicted_distance": dist_pred, "predicted_floor": gap_pred,
                            "exact_slope_distance": ed, "exact_slope_gap": eg,
-                           "gap_minus_sgd_gap": note_floor,
-                           "slope_gap_minus_sgd_gap": loglog_fit(r, np.asarray(note_floor), n_boot=0).slope
-                           if min(note_floor) > 0 else float("nan"),
+                           "gap_minus_sgd_gap": gap_diff,
+                           "slope_gap_minus_sgd_gap": loglog_fit(r, np.asarray(gap_diff), n_boot=0).slope
+                           if min(gap_diff) > 0 else float("nan"),
                            "passed": good}
-    e2 = out[_e2().label]
-    e3 = out[_e3(eta_mult=m3, t0=t3).label]
+    e2 = out[setup.e2().label]
+    e3 = out[setup.e3(eta_mult=m3, t0=t3).label]
     return Verdict(passed=ok,
                    measured={"m-SAM E2 (distance, gap)": [e2["slope_distance"], e2["slope_gap"]],
                              "n-SAM E3 (distance, gap)": [e3["slope_distance"], e3["slope_gap"]]},
@@ -824,7 +683,8 @@ def stochastic_floor_scaling(s, seed):
     id="si-yun-2023/controls-converge",
     statement="Controls converge to x* (gap → 0 like 1/T): SGD, n-SAM with symmetric noise (Gaussian or ±), "
               "n-SAM on E2's symmetric two-component sum, n-USAM, and deterministic USAM (linearly)",
-    provenance=f"{SRC} P10, Pitfalls 4 and 6 [derived]",
+    provenance=f"{SRC}: the floor needs a biased normalized stochastic gradient at x* (asymmetric noise or "
+               "heterogeneous curvatures); without one, and for USAM, SAM converges [derived]",
     kind="limit",
     quick={"runs": 400, "steps": 1600, "rho": 0.4, "usam_steps": 20000},
     full={"runs": 2000, "steps": 40000, "rho": 0.4, "usam_steps": 20000},
@@ -843,18 +703,18 @@ def controls_converge(s, seed):
     rho = s["rho"]
     T = s["steps"]
     cases = []
-    e2, e3 = _e2(), _e3()
+    e2, e3 = setup.e2(), setup.e3()
     cases.append(("SGD on E2", e2, e2.algorithm(e2.lr, 0.0), None))
     cases.append(("SGD on E3", e3, e3.algorithm(e3.lr, 0.0), None))
     for lab, nz in (("n-SAM on E3, Gaussian sigma=sqrt2", noises.Gaussian(math.sqrt(2.0))),
                     ("n-SAM on E3, +-sqrt2", noises.Discrete([math.sqrt(2.0), -math.sqrt(2.0)], [0.5, 0.5]))):
-        inst = _Stoch(lab, e3.problem, e3.x0, "n", e3.eta0, e3.t0, noise=nz)
+        inst = StochasticInstance(lab, e3.problem, e3.x0, "n", e3.eta0, e3.t0, noise=nz)
         cases.append((lab, inst, inst.algorithm(inst.lr, rho), None))
-    e2n = _e2(variant="n")
+    e2n = setup.e2(variant="n")
     cases.append(("n-SAM on E2 (symmetric two components)", e2n, e2n.algorithm(e2n.lr, rho), None))
     cases.append(("n-USAM on E2", e2n, e2n.algorithm(e2n.lr, rho, usam=True), None))
     cases.append(("n-USAM on E3", e3, e3.algorithm(e3.lr, rho, usam=True), None))
-    z = _z(len(cases))
+    z = bonferroni_z(len(cases))
     out, ok = {}, True
     for lab, inst, algo, _ in cases:
         res = inst.run(algo, T, s["runs"], seed, [T // 4, T], name="controls")
@@ -868,9 +728,9 @@ def controls_converge(s, seed):
         ok &= good
         out[lab] = {"mean_x_T": m, "x_star": xs, "se": se, "transient_slack": slack, "gap_T": g_T,
                     "gap_T_over_4": g_T4, "ratio": g_T / g_T4, "passed": good}
-    rng = _rng(seed, "controls-usam")
-    q = _rotated_sc(rng, 6, 0.2, 2.0)
-    for lab, p, lr, rh, x0 in (("USAM on E1", _e1(), 0.05, 0.1, np.ones(2)),
+    rng = seeding.rng(seed, "controls-usam")
+    q = setup.rotated_sc(rng, 6, 0.2, 2.0)
+    for lab, p, lr, rh, x0 in (("USAM on E1", setup.e1(), 0.05, 0.1, np.ones(2)),
                                ("USAM on random quadratic", q, 0.25, 0.1, q.x_star + rng.normal(size=6))):
         res = run(p, algorithms.usam(lr, rh), x0, s["usam_steps"], checkpoints=2, name="controls-usam")
         rel = float(res.f_gap[-1, 0] / res.f_gap[0, 0])
@@ -884,7 +744,7 @@ def controls_converge(s, seed):
                    details={"z": z, "rho": rho, "runs": s["runs"], "steps": T, "cases": out})
 
 
-def _paired_floor(inst: _Stoch, X_sam: np.ndarray, X_sgd: np.ndarray):
+def _paired_floor(inst: StochasticInstance, X_sam: np.ndarray, X_sgd: np.ndarray):
     """Floor f(x* + b) − f* from the paired shift b = E[x_SAM − x_SGD] (iterates (K, R, d), averaged over K).
 
     SGD and SAM see the same samples (same seed), so the difference cancels most of the sampling noise;
@@ -904,7 +764,8 @@ def _paired_floor(inst: _Stoch, X_sam: np.ndarray, X_sgd: np.ndarray):
     statement="The stochastic SAM floor does not shrink with a smaller step or a longer run, while the SGD part "
               "does: 4× smaller constant η shrinks SGD's gap ≥ 4× but leaves SAM's floor unchanged; 16× more "
               "steps shrink SGD's gap ~16× but not the floor",
-    provenance=f"{SRC} P11; the O(ρ²) term is 'inevitable' [paper]; SGD stationary gap [derived]",
+    provenance=f"{SRC}, abstract: the O(ρ²) term of stochastic SAM is 'inevitable' [paper]; its independence of η "
+               "and T on E2, E3 and SGD's stationary gap [derived]",
     kind="plateau",
     quick={"runs": 150, "eta": {"E2": 0.02, "E3": 0.04}, "relax": 20, "T": 300},
     full={"runs": 1000, "eta": {"E2": 0.02, "E3": 0.04}, "relax": 60, "T": 2500},
@@ -916,15 +777,17 @@ def floor_insensitive(s, seed):
     (a) Step: constant η and η/4, each run for `relax` relaxation times 1/(μ_f·η/4) (E x converges like
     (1 − μ_fη)^t); floor := f(x* + b) − f*, b the mean over runs and over the stationary second half of
     the paired shift x_SAM − x_SGD (same samples: the shared noise cancels; E x_SGD = x* at stationarity);
-    SGD part := mean f − f* of SGD over the same window. (b) Horizon: the note's decaying schedule with
+    SGD part := mean f − f* of SGD over the same window. (b) Horizon: the decaying schedule η₀/(t + t₀) with
     η₀ = 2/μ_f (transient ∝ (t₀/T)²), read at T and 16T, floor from the paired shift at each time.
-    Tolerance: floor ratio within 10 % + z·SE of 1 (the note's acceptance; first-order SE), SGD ratio
+    Tolerance: floor ratio within 10 % + z·SE of 1 (first-order SE; 10 % leaves room for the residual
+    transient and the second-order error of the paired estimate, while a floor ∝ η or ∝ 1/T would move
+    by a factor 4 or 16), SGD ratio
     ≥ 4(1 − z·rel.SE) for the step (the exact stationary ratio 4(2ā − ηE a²/4)/(2ā − ηE a²) > 4 of
     samlab.theory.sgd_stationary_gap is reported) and ≥ 4 for the horizon (≈ 16 expected).
     """
     R = s["runs"]
-    insts = {"E2": (_e2(), 0.4, 2.0), "E3": (_e3(), 0.8, 1.0)}
-    z = _z(8)
+    insts = {"E2": (setup.e2(), 0.4, 2.0), "E3": (setup.e3(), 0.8, 1.0)}
+    z = bonferroni_z(8)
     out, ok = {}, True
     for name, (inst, rho, mu_f) in insts.items():
         rec = {}
@@ -956,7 +819,7 @@ def floor_insensitive(s, seed):
         # (b) horizon T vs 16T with the decaying schedule
         T = s["T"]
         eta0 = 2.0 / mu_f
-        sched = _decay(eta0, 20.0)  # η₁ = η₀/20: stable for both instances (η₁·max a_i ≤ 0.15)
+        sched = setup.decay(eta0, 20.0)  # η₁ = η₀/20: stable for both instances (η₁·max a_i ≤ 0.15)
         r_sam = inst.run(inst.algorithm(sched, rho), 16 * T, R, seed, [T, 16 * T], name="p11-horizon")
         r_sgd = inst.run(inst.algorithm(sched, 0.0), 16 * T, R, seed, [T, 16 * T], name="p11-horizon")
         Fs, Fse = [], []
@@ -996,7 +859,8 @@ def _bound_verdict(rows, what):
     id="si-yun-2023/det-sc-bound",
     statement="Deterministic SAM on β-smooth μ-strongly convex f with ηβ < 1: f(x_t) − f* ≤ (1 − μη)^tΔ + "
               "β⁴η²ρ²/(8μ(1−βη)²) + β³η²ρ²/2 at every t",
-    provenance=f"{SRC} 'Strongly convex, deterministic' upper bound [derived]; the paper's Õ(e^(−cμT/β)Δ + 1/T²) form [paper]",
+    provenance=f"{SRC}, abstract: the Θ̃(1/T²) upper bound for deterministic SAM, strongly convex [paper]; the bound "
+               "(1 − μη)^tΔ + B with the constant-step level B [derived]",
     kind="bound",
     quick={"quadratics": 2, "logistic": 1, "runs": 4, "steps": 2000},
     full={"quadratics": 5, "logistic": 3, "runs": 8, "steps": 20000},
@@ -1009,11 +873,11 @@ def det_sc_bound(s, seed):
     Measured: max over runs and checkpoints t ≥ 1 (100 log-spaced) of (f(x_t) − f*)/bound_t. Tolerance:
     ≤ 1 + 1e-9 (a proven inequality; 1e-9 covers rounding of f* from Newton's method for the logistic case).
     """
-    rng = _rng(seed, "det-sc-bound")
+    rng = seeding.rng(seed, "det-sc-bound")
     insts = []
     for i in range(s["quadratics"]):
-        beta = float(_loguniform(rng, 0.5, 5.0))
-        q = _rotated_sc(rng, int(rng.integers(2, 9)), float(_loguniform(rng, 0.02, 0.5)) * beta, beta, gap=1.0)
+        beta = float(loguniform(rng, 0.5, 5.0))
+        q = setup.rotated_sc(rng, int(rng.integers(2, 9)), float(loguniform(rng, 0.02, 0.5)) * beta, beta, gap=1.0)
         insts.append((f"quadratic#{i} (d={q.dim}, kappa={q.L / q.mu:.3g})", q))
     for i in range(s["logistic"]):
         A = rng.normal(size=(30, 3))
@@ -1023,7 +887,7 @@ def det_sc_bound(s, seed):
     for label, q in insts:
         B = s["runs"]
         lr = rng.uniform(0.05, 0.95, B) / q.L
-        rho = _loguniform(rng, 1e-3, 1.0, B)
+        rho = loguniform(rng, 1e-3, 1.0, B)
         x0 = q.x_star + rng.normal(size=(B, q.dim)) * 2.0
         res = run(q, algorithms.sam(lr, rho), x0, s["steps"], checkpoints=100, name="det-sc-bound")
         delta = res.f_gap[0]
@@ -1039,7 +903,8 @@ def det_sc_bound(s, seed):
 @claim(
     id="si-yun-2023/det-convex-bound",
     statement="Deterministic SAM on β-smooth convex f with η ≤ 1/β: (1/T)Σ_{t<T}‖∇f(x_t)‖² ≤ 2Δ/(ηT) + β³ηρ² at every T",
-    provenance=f"{SRC} 'Convex' upper bound [derived] (co-coercivity makes the perturbation harmless to first order)",
+    provenance=f"{SRC}: deterministic convex SAM has no O(ρ²) term [paper, by omission]; the bound 2Δ/(ηT) + β³ηρ² "
+               "[derived] (co-coercivity makes the perturbation harmless to first order)",
     kind="bound",
     quick={"instances": 3, "runs": 4, "steps": 1000},
     full={"instances": 6, "runs": 8, "steps": 5000},
@@ -1052,20 +917,20 @@ def det_convex_bound(s, seed):
     Measured: max over runs and T = 1 … steps of the running average of ‖∇f(x_t)‖² over the bound.
     Tolerance: ≤ 1 + 1e-12 (a proven inequality; rounding only).
     """
-    rng = _rng(seed, "det-convex-bound")
+    rng = seeding.rng(seed, "det-convex-bound")
     rows = {}
     for i in range(s["instances"]):
         kind = i % 3
         if kind == 0:
-            q = th.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), rng.uniform(0.5, 2.0, 2))
+            q = problems.FlatConvex(rng.normal(size=(2, 3)), rng.normal(size=3), rng.uniform(0.5, 2.0, 2))
         elif kind == 1:
             A = rng.normal(size=(3, 5))
             q = problems.LeastSquares(A, A @ rng.normal(size=5))
         else:
-            q = th.FlatConvex([[float(rng.uniform(0.5, 2.0))]], [rng.normal()])
+            q = problems.FlatConvex([[float(rng.uniform(0.5, 2.0))]], [rng.normal()])
         B = s["runs"]
         lr = rng.uniform(0.05, 1.0, B) / q.L
-        rho = _loguniform(rng, 1e-2, 1.0, B)
+        rho = loguniform(rng, 1e-2, 1.0, B)
         x0 = q.x_star + rng.normal(size=(B, q.dim)) * 2.0
         res = run(q, algorithms.sam(lr, rho), x0, s["steps"], checkpoints=np.arange(s["steps"] + 1), name="det-convex-bound")
         avg = _every_step_mean_sq(res)
@@ -1077,28 +942,11 @@ def det_convex_bound(s, seed):
     return _bound_verdict(rows, "deterministic, convex")
 
 
-def _nonconvex_instances(rng, n):
-    """Random nonconvex instances cycling through the ρ-scaled cosine, a 2-D trigonometric sum and pl_sine."""
-    out = []
-    for i in range(n):
-        kind = i % 3
-        if kind == 0:
-            beta, rf = float(_loguniform(rng, 0.3, 3.0)), float(_loguniform(rng, 0.05, 1.0))
-            p = problems.scaled_cosine(rf, beta)
-            out.append((f"scaled cosine (beta={beta:.3g}, rho_f={rf:.3g})", p, p.f_star))
-        elif kind == 1:
-            p = th.TrigSum(rng.normal(size=(4, 2)), rng.normal(size=4), rng.uniform(0, 2 * np.pi, 4))
-            out.append((f"trig sum#{i}", p, p.f_lower))
-        else:
-            p = problems.pl_sine()
-            out.append(("pl_sine", p, p.f_star))
-    return out
-
-
 @claim(
     id="si-yun-2023/det-nonconvex-bound",
     statement="Deterministic SAM on β-smooth (nonconvex) f with η ≤ 1/(4β): (1/T)Σ_{t<T}‖∇f(x_t)‖² ≤ 4Δ/(ηT) + 3β²ρ² at every T",
-    provenance=f"{SRC} 'Nonconvex' upper bound [derived]; O(1/T) + O(β²ρ²) shape [paper]",
+    provenance=f"{SRC}, abstract: deterministic nonconvex SAM converges up to an O(ρ²) term [paper]; the bound "
+               "4Δ/(ηT) + 3β²ρ² [derived]",
     kind="bound",
     quick={"instances": 3, "runs": 6, "steps": 1000},
     full={"instances": 9, "runs": 16, "steps": 5000},
@@ -1111,12 +959,12 @@ def det_nonconvex_bound(s, seed):
     Measured: max over runs and T of the running average of ‖∇f(x_t)‖² over the bound. Tolerance:
     ≤ 1 + 1e-12 (a proven inequality).
     """
-    rng = _rng(seed, "det-nonconvex-bound")
+    rng = seeding.rng(seed, "det-nonconvex-bound")
     rows = {}
-    for label, p, flow in _nonconvex_instances(rng, s["instances"]):
+    for label, p, flow in setup.nonconvex_instances(rng, s["instances"]):
         B = s["runs"]
         lr = rng.uniform(0.05, 0.25, B) / p.L
-        rho = _loguniform(rng, 1e-3, 1.0, B)
+        rho = loguniform(rng, 1e-3, 1.0, B)
         x0 = rng.uniform(-3, 3, (B, p.dim))
         res = run(p, algorithms.sam(lr, rho), x0, s["steps"], checkpoints=np.arange(s["steps"] + 1), name="det-nc-bound")
         avg = _every_step_mean_sq(res)
@@ -1128,21 +976,13 @@ def det_nonconvex_bound(s, seed):
     return _bound_verdict(rows, "deterministic, nonconvex")
 
 
-def _random_noise_law(rng, dim):
-    """Gaussian, or an asymmetric zero-mean 3-atom vector law."""
-    if rng.random() < 0.5:
-        return noises.Gaussian(float(rng.uniform(0.3, 1.5)))
-    p = rng.dirichlet([2.0, 2.0, 2.0])
-    v = rng.normal(scale=1.0, size=(3, dim))
-    return noises.Discrete(v - p @ v, p)
-
-
 @claim(
     id="si-yun-2023/stoch-sc-bound",
     statement="Stochastic SAM (n-SAM and m-SAM) on β-smooth μ-strongly convex f with σ²-bounded noise and "
               "η_k ≤ 1/(4β): E f(x_t) − f* ≤ e_t, e_k = (1 − μη_k/2)e_{k−1} + (3/4)η_kβ²ρ² + κβη_k²σ² "
               "(κ = ½ n-SAM, 1 m-SAM), whose limit keeps a (3/2)β²ρ²/μ term",
-    provenance=f"{SRC} 'Stochastic' upper bound [derived]; O(ρ²) additive term [paper]",
+    provenance=f"{SRC}, abstract: stochastic SAM on smooth strongly convex functions converges up to an additive O(ρ²) "
+               "term [paper]; the recursion e_t and its constants [derived]",
     kind="bound",
     quick={"instances": 3, "runs": 300, "steps": 2000},
     full={"instances": 8, "runs": 1000, "steps": 20000},
@@ -1156,26 +996,26 @@ def stoch_sc_bound(s, seed):
     Measured: max over checkpoints t ≥ 1 (60 log-spaced) of (mean gap + z·SE)/e_t. Tolerance: ≤ 1 — the
     expectation is bounded, so the upper confidence limit of the Monte Carlo mean must be under the bound.
     """
-    rng = _rng(seed, "stoch-sc-bound")
+    rng = seeding.rng(seed, "stoch-sc-bound")
     cases = [("E3 (n-SAM)", problems.Quadratic([[1.0]]), noises.Discrete([2.0, -1.0], [1 / 3, 2 / 3]), "n",
-              schedules.capped(_decay(1.0, 10.0), 0.25), 0.2, np.array([1.0]))]
+              schedules.capped(setup.decay(1.0, 10.0), 0.25), 0.2, np.array([1.0]))]
     for i in range(s["instances"] - 1):
         if i % 2 == 0:
-            beta = float(_loguniform(rng, 0.5, 3.0))
-            q = _rotated_sc(rng, int(rng.integers(1, 4)), float(rng.uniform(0.1, 0.6)) * beta, beta, gap=1.0)
+            beta = float(loguniform(rng, 0.5, 3.0))
+            q = setup.rotated_sc(rng, int(rng.integers(1, 4)), float(rng.uniform(0.1, 0.6)) * beta, beta, gap=1.0)
         else:
             A = rng.normal(size=(30, 2))
             y = np.where(rng.random(30) < 0.5, -1.0, 1.0)
             q = problems.logistic_regression(A, y, float(rng.uniform(0.1, 0.3)))
-        nz = _random_noise_law(rng, q.dim)
+        nz = setup.random_noise_law(rng, q.dim)
         variant = "m" if rng.random() < 0.5 else "n"
         if rng.random() < 0.5:
             lr = float(rng.uniform(0.2, 1.0)) / (4 * q.L)
         else:
-            lr = schedules.capped(_decay(2.0 / q.mu, 10.0), 1.0 / (4 * q.L))
+            lr = schedules.capped(setup.decay(2.0 / q.mu, 10.0), 1.0 / (4 * q.L))
         cases.append((f"{q.name}#{i} d={q.dim} ({variant}-SAM, {nz.name})", q, nz, variant, lr,
-                      float(_loguniform(rng, 1e-2, 1.0)), q.x_star + rng.normal(size=q.dim)))
-    z = _z(len(cases) * 60)
+                      float(loguniform(rng, 1e-2, 1.0)), q.x_star + rng.normal(size=q.dim)))
+    z = bonferroni_z(len(cases) * 60)
     rows = {}
     for label, q, nz, variant, lr, rho, x0 in cases:
         T = s["steps"]
@@ -1200,8 +1040,8 @@ def stoch_sc_bound(s, seed):
     id="si-yun-2023/stoch-nonconvex-bound",
     statement="Stochastic SAM on β-smooth nonconvex f, σ²-bounded noise, η ≤ 1/(4β): (1/T)Σ_{t<T}E‖∇f(x_t)‖² ≤ "
               "4Δ/(ηT) + 3β²ρ² + 4κβησ² (κ = ½ n-SAM, 1 m-SAM)",
-    provenance=f"{SRC} 'Stochastic' nonconvex bound [derived] (the note states 2βησ² for n-SAM and 'the same form' "
-               "for m-SAM; the m-SAM derivation here doubles the σ² term); O(1/√T) + O(β²ρ²) shape [paper]",
+    provenance=f"{SRC}, abstract: stochastic nonconvex SAM converges up to an O(ρ²) term [paper]; the bound "
+               "4Δ/(ηT) + 3β²ρ² + 4κβησ² [derived] (2βησ² for n-SAM; m-SAM's extra β²ρ² in ‖∇f_ξ(y_ξ)‖² doubles it)",
     kind="bound",
     quick={"instances": 2, "runs": 200, "steps": 800},
     full={"instances": 6, "runs": 500, "steps": 4000},
@@ -1214,15 +1054,15 @@ def stoch_nonconvex_bound(s, seed):
     Measured: max over T of (mean running average + z·SE)/bound, the mean over runs estimating the
     expectation. Tolerance: ≤ 1 (upper confidence limit under the bound).
     """
-    rng = _rng(seed, "stoch-nonconvex-bound")
-    insts = [x for x in _nonconvex_instances(rng, 3 * s["instances"]) if not x[0].startswith("pl_sine")][: s["instances"]]
-    z = _z(len(insts) * s["steps"])
+    rng = seeding.rng(seed, "stoch-nonconvex-bound")
+    insts = [x for x in setup.nonconvex_instances(rng, 3 * s["instances"]) if not x[0].startswith("pl_sine")][: s["instances"]]
+    z = bonferroni_z(len(insts) * s["steps"])
     rows = {}
     for i, (label, p, flow) in enumerate(insts):
         variant = "n" if i % 2 == 0 else "m"
-        nz = _random_noise_law(rng, p.dim)
+        nz = setup.random_noise_law(rng, p.dim)
         lr = float(rng.uniform(0.05, 0.25)) / p.L
-        rho = float(_loguniform(rng, 1e-3, 1.0))
+        rho = float(loguniform(rng, 1e-3, 1.0))
         x0 = rng.uniform(-3, 3, p.dim)
         T = s["steps"]
         res = run(p, algorithms.sam(lr, rho, same_sample=variant == "m"), x0, T, runs=s["runs"], noise=nz, seed=seed,
@@ -1248,13 +1088,14 @@ def stoch_nonconvex_bound(s, seed):
     id="si-yun-2023/decaying-rho-stochastic",
     statement="With ρ_t → 0 (ρ₀/√t or ρ₀/t) the stochastic setups of E2 (m-SAM) and E3 (n-SAM) lose the floor: "
               "the gap keeps falling like SGD's instead of stalling at the constant-ρ level",
-    provenance=f"{SRC} Summary 4 (SAM with and without decaying ρ behave very differently) [paper]; E2/E3 [derived]",
+    provenance=f"{SRC}, abstract: SAM with and without decaying ρ behave very differently [paper]; on E2 and E3 "
+               "[derived]",
     kind="ordering",
-    quick={"runs": 300, "steps": 1600, "rho0": {"E2": 0.4, "E3": 0.8}},
-    full={"runs": 2000, "steps": 32000, "rho0": {"E2": 0.4, "E3": 0.8}},
+    quick={"runs": 300, "steps": 1600, "rho0": setup.DECAYING_RHO0},
+    full={"runs": 2000, "steps": 32000, "rho0": setup.DECAYING_RHO0},
 )
 def decaying_rho_stochastic(s, seed):
-    """E2 (ρ₀ = 0.4) and E3 (ρ₀ = 0.8, inside its validity range) with the note's schedules; ρ constant,
+    """E2 (ρ₀ = 0.4) and E3 (ρ₀ = 0.8, inside its validity range) with their schedules η_t = 1/(t + 10); ρ constant,
     ρ₀/√t and ρ₀/t, plus paired SGD; read at T/16 and T.
 
     Tolerance: for each decaying schedule E gap(T) ≤ 0.1 × the constant-ρ gap at T (the constant floors
@@ -1263,12 +1104,11 @@ def decaying_rho_stochastic(s, seed):
     """
     T = s["steps"]
     out, ok = {}, True
-    for key, inst in (("E2", _e2()), ("E3", _e3())):
+    for key, inst in (("E2", setup.e2()), ("E3", setup.e3())):
         rho0 = s["rho0"][key]
         rec = {}
         gaps = {}
-        for lab, rh in (("constant", rho0), ("rho0/sqrt(t)", schedules.inverse_power(rho0, 0.5)),
-                        ("rho0/t", schedules.inverse_power(rho0, 1.0)), ("SGD", 0.0)):
+        for lab, rh in (*setup.rho_schedules(rho0).items(), ("SGD", 0.0)):
             res = inst.run(inst.algorithm(inst.lr, rh), T, s["runs"], seed, [T // 16, T], keep_iterates=False,
                            name="decaying-rho")
             gaps[lab] = (float(res.f_gap[1].mean()), float(res.f_gap[2].mean()))
@@ -1293,7 +1133,8 @@ def decaying_rho_stochastic(s, seed):
     id="si-yun-2023/decaying-rho-nonconvex",
     statement="On the scaled cosine built for ρ₀, SAM with ρ_t → 0 (ρ₀/√t or ρ₀/t) loses the stall: |f'(x_T)| "
               "falls far below 2βρ₀/(3π) and keeps falling, while constant ρ₀ stays at it",
-    provenance=f"{SRC} Summary 4 and Pitfall 9 (decaying ρ vs constant ρ) [paper]; E4 [derived]",
+    provenance=f"{SRC}, abstract: SAM with and without decaying ρ behave very differently [paper]; on E4, whose "
+               "period scales with ρ₀ so that constant ρ₀ stalls [derived]",
     kind="ordering",
     quick={"starts": 150, "steps": 4000, "rhos": [0.2], "random_instances": 1},
     full={"starts": 2000, "steps": 20000, "rhos": [0.05, 0.1, 0.2, 0.4], "random_instances": 3},
@@ -1307,18 +1148,17 @@ def decaying_rho_nonconvex(s, seed):
     stall value for ρ₀/√t at T = 4000), and it shrinks: max|f'(x_T)| ≤ 0.75·max|f'(x_{T/4})| (ρ_T/ρ_{T/4} is
     ½ or ¼). The constant-ρ control stays at the stall value (within 1e-6).
     """
-    rng = _rng(seed, "decaying-rho-nonconvex")
+    rng = seeding.rng(seed, "decaying-rho-nonconvex")
     insts = [(1.0, r) for r in s["rhos"]]
-    insts += [(float(_loguniform(rng, 0.3, 3.0)), float(_loguniform(rng, 0.02, 1.0))) for _ in range(s["random_instances"])]
-    x0 = rng.uniform(-5, 5, (s["starts"], 1))
+    insts += [(float(loguniform(rng, 0.3, 3.0)), float(loguniform(rng, 0.02, 1.0))) for _ in range(s["random_instances"])]
+    x0 = setup.e4_starts(rng, s["starts"])
     T = s["steps"]
     out, ok = {}, True
     for beta, rho0 in insts:
         p = problems.scaled_cosine(rho0, beta)
         stall = float(th.stall_grad_norm(rho0, beta))
         rec = {}
-        for lab, rh in (("constant", rho0), ("rho0/sqrt(t)", schedules.inverse_power(rho0, 0.5)),
-                        ("rho0/t", schedules.inverse_power(rho0, 1.0))):
+        for lab, rh in setup.rho_schedules(rho0).items():
             res = run(p, algorithms.sam(0.5 / beta, rh), x0, T, checkpoints=[T // 4, T], name="decaying-rho-nc")
             g4, gT = float(np.max(res.grad_norm[1])), float(np.max(res.grad_norm[2]))
             if lab == "constant":

@@ -2,11 +2,13 @@
 
 from .base import FiniteSum, Problem, as_batch
 from .finite_sums import LeastSquares, LogisticRegression
+from .flat_convex import FlatConvex
 from .isotropic_quadratic import IsotropicQuadratic
 from .named import LogLoss, beale, log_loss, neg_cos, pl_sine, rosenbrock, scaled_cosine
 from .quadratic import Quadratic, quadratic_saddle, random_rotation
 from .saddle_family import SaddleFamily
 from .symbolic import SymbolicProblem, from_expression
+from .trig_sum import TrigSum
 
 
 def logistic_regression(A, y, reg) -> LogisticRegression:
@@ -18,5 +20,5 @@ __all__ = [
     "Problem", "FiniteSum", "as_batch", "Quadratic", "quadratic_saddle", "random_rotation",
     "LeastSquares", "LogisticRegression", "logistic_regression", "SymbolicProblem", "from_expression",
     "beale", "neg_cos", "scaled_cosine", "pl_sine", "rosenbrock", "LogLoss", "log_loss",
-    "SaddleFamily", "IsotropicQuadratic",
+    "SaddleFamily", "IsotropicQuadratic", "FlatConvex", "TrigSum",
 ]

@@ -41,7 +41,7 @@ class LeastSquares(FiniteSum):
 
     Exact constants: L_i = ‖a_i‖² + reg; L = λ_max(AᵀA)/n + reg; μ = λ_min(AᵀA)/n + reg;
     x* solves (AᵀA/n + reg·I)x = Aᵀb/n (minimum-norm solution if singular); f_i^inf = reg·b_i²/(2(‖a_i‖² + reg))
-    (oikonomou_loizou_2025.md, "Ridge constants").
+    (f_i^inf by minimizing f_i over x [derived]; the constants of Oikonomou & Loizou 2025's ridge experiments).
     """
 
     def __init__(self, A, b, reg=0.0, *, name: str = "least_squares"):

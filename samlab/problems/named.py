@@ -33,7 +33,7 @@ def scaled_cosine(rho: float, beta: float = 1.0) -> SymbolicProblem:
     """Si & Yun E4: f(x) = −(βP²/(4π²)) cos(2πx/P) with period P = 4ρ/3.
 
     f' = (βP/(2π)) sin(2πx/P) is β-Lipschitz; ‖f'‖ ≤ 2βρ/(3π). SAM with radius ρ stalls at x̂ = m − ρ
-    where |f'(x̂)| = 2βρ/(3π) (si_yun_2023.md, E4).
+    where |f'(x̂)| = 2βρ/(3π) (construction E4 of samlab.setups.si_yun_2023 [derived]).
     """
     rho, beta = float(rho), float(beta)
     if not rho > 0:

@@ -74,7 +74,8 @@ class Quadratic(Problem):
     def from_spectrum(cls, eigenvalues, seed=0, *, x_star=None, f_star=0.0, rotate=True, name="quadratic"):
         """H = Q diag(eigenvalues) Qᵀ with a Haar-random Q drawn from ``seed`` (``rotate=False``: diagonal).
 
-        Rotated Hessians avoid the underflow artefact of axis-aligned ones (si_yun_2023.md, Pitfall 10).
+        Rotated Hessians avoid an artefact of axis-aligned ones: on a diagonal H the coordinates outside the top
+        eigen-direction decay to the float64 underflow limit exactly, which a rotation prevents.
         """
         eig = real_array(eigenvalues, "eigenvalues").reshape(-1)
         if eig.size == 0:

@@ -1,32 +1,32 @@
-r"""Unified SAM (Oikonomou & Loizou 2025): step sizes, ER constants, schedules and the authors' instances.
+r"""Unified SAM (Oikonomou & Loizou 2025): step sizes, ER constants, schedules and closed forms.
 
 Unified SAM with a sampling vector v (one shared sample per step; γ → ``lr``, ρ → ``rho``, λ → ``lam``):
 
     e^t = x^t + ρ(1 − λ + λ/‖∇f_v(x^t)‖)∇f_v(x^t),    x^{t+1} = x^t − γ∇f_v(e^t).
 
-Noise assumption ("ER", second-moment form; oikonomou_loizou_2025.md, "Noise assumption"):
+Noise assumption (expected residual, second-moment form, the paper's §Assumptions):
 
     E_v‖∇f_v(x)‖² ≤ 2A(f(x) − f*) + B‖∇f(x)‖² + C,    C = 2AΔ^inf,  Δ^inf = f* − (1/n)Σ_i f_i^inf.
 
 Symbols → arguments: L → ``L`` (smoothness used in the step sizes: L_max for single-sample runs,
 λ_max(∇²f) for full batch), μ → ``mu`` (PL constant), A, B → ``A``, ``B``, λ → ``lam``.
 
-Sources: the step-size conditions of Thm 3.2, the simplified closed form of the experiment driver,
-the Thm 3.5 schedule and the instance generators are [official code] (dimitris-oik/unifiedsam,
-``numpy_exps``), transcribed in the note; the (A, B, C) table is [official code] for A, B and
-Khaled & Richtárik (2020) for C; everything marked [derived] was derived for samlab and is checked
-by tests/test_claims_oikonomou_loizou_2025.py.
+Sources: the step-size conditions of Thm 3.2, the simplified closed form of the experiment driver and
+the Thm 3.5 schedule are [official code] (dimitris-oik/unifiedsam, ``numpy_exps``; the older Thm 3.2
+formula is confirmed by the same authors' dimitris-oik/sam_sps); the (A, B, C) constants are
+[official code] for A, B and Khaled & Richtárik (2020) for C. The exact statements of Thm 3.2, 3.5
+and 3.7 are not available to samlab: everything marked [derived] was derived for samlab and is
+checked by tests/test_claims_oikonomou_loizou_2025.py. The authors' instances are built in
+:mod:`samlab.setups.oikonomou_loizou_2025`.
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from .. import problems as _problems
 from .. import schedules as _schedules
 from ..sampling import Sampling
 from ._common import _arr, _nonnegative, _out, _positive, _unit_interval
@@ -51,17 +51,8 @@ __all__ = [
     "exact_second_moment",
     "er_bound",
     "unified_divergence_threshold",
-    "authors_matrix",
-    "instance_a",
-    "instance_b",
-    "instance_c",
-    "ridge_instance",
-    "interpolation_instance",
-    "PAPER_SEED",
+    "biased_minimizer_gap",
 ]
-
-PAPER_SEED = 3107
-"""The authors' global NumPy seed, set before every synthetic experiment [official code]."""
 
 
 # ----------------------------------------------------------------------------- Theorem 3.2
@@ -74,8 +65,9 @@ def _common(L, mu, A, B, lam):
 def descent_margin(rho, L, mu, A, B, lam):
     """N(ρ) = μ − Lρ[μ + 2(1−λ)²(Bμ + A)], the descent margin of Thm 3.2 [official code; derived].
 
-    The reconstructed conclusion is E[f(x^t) − f*] ≤ (1 − γN)^t (f(x^0) − f*) + R (note, Thm 3.2,
-    "algebra only"); N > 0 ⇔ ρ < ρ_max(λ). At ρ = ρ_max/2, N = μ/2.
+    The conclusion of Thm 3.2 as reconstructed for samlab is E[f(x^t) − f*] ≤ (1 − γN)^t (f(x^0) − f*) + R
+    (the paper states linear convergence to a neighbourhood; N and R are [derived]); N > 0 ⇔ ρ < ρ_max(λ).
+    At ρ = ρ_max/2, N = μ/2.
     """
     rho = _nonnegative(rho, "rho")
     L, mu, A, B, lam = _common(L, mu, A, B, lam)
@@ -85,7 +77,7 @@ def descent_margin(rho, L, mu, A, B, lam):
 def rho_max(L, mu, A, B, lam):
     """ρ_max(λ) = μ / (L[μ + 2(1−λ)²(Bμ + A)]) (Thm 3.2 step-size condition ρ < ρ_max) [official code].
 
-    Increasing in λ; ρ_max(1) = 1/L whatever A and B (note, "Consequences"). The root of
+    Increasing in λ; ρ_max(1) = 1/L whatever A and B [derived]. The root of
     :func:`descent_margin` in ρ (checked with sympy in the tests).
     """
     L, mu, A, B, lam = _common(L, mu, A, B, lam)
@@ -97,7 +89,7 @@ def gamma_max(rho, L, mu, A, B, lam):
 
     The Thm 3.2 condition γ ≤ γ_max (the "older formula" of the official driver, confirmed by the
     sam_sps follow-up). Negative where ρ ≥ ρ_max. Increasing in λ at fixed ρ. Needs Bμ + A > 0
-    (every sampling in the note has it; full batch is (A, B) = (0, 1)).
+    (every sampling of :func:`er_constants_closed_form` has it; full batch is (A, B) = (0, 1)).
     """
     rho = _nonnegative(rho, "rho")
     L, mu, A, B, lam = _common(L, mu, A, B, lam)
@@ -142,7 +134,7 @@ def simplified_steps(L, mu, A, B, lam):
 
 
 def guaranteed_factor(lr, rho, L, mu, A, B, lam):
-    """Per-step contraction 1 − γN(ρ) of the linear term of Thm 3.2 (reconstruction, note) [derived].
+    """Per-step contraction 1 − γN(ρ) of the linear term of Thm 3.2 (reconstructed, see :func:`descent_margin`) [derived].
 
     The measured contraction of E[f − f*] over the linear phase must be at least this fast.
     """
@@ -251,7 +243,7 @@ def single_element_constants(L_i, p, delta_inf=0.0):
 
 def with_replacement_constants(L_i, q, tau, delta_inf=0.0):
     """τ i.i.d. draws with probabilities q (reweighted): A = max_i L_i/(τnq_i), B = 1 − 1/τ, C = 2AΔ^inf
-    (Khaled & Richtárik 2020; the note's last table row)."""
+    (Khaled & Richtárik 2020)."""
     A, _, _ = single_element_constants(L_i, q)
     tau = int(tau)
     if tau < 1:
@@ -260,8 +252,8 @@ def with_replacement_constants(L_i, q, tau, delta_inf=0.0):
 
 
 def er_constants_closed_form(problem, kind, tau=1):
-    """(A, B, C) from the note's table for ``kind`` ∈ {"uniform", "importance", "nice", "replace",
-    "full"} on a finite-sum ``problem`` (independent of samlab.sampling.*.er_constants)."""
+    """(A, B, C) in closed form for ``kind`` ∈ {"uniform", "importance", "nice", "replace", "full"} on a
+    finite-sum ``problem``: the functions above, computed independently of samlab.sampling.*.er_constants."""
     L_i = np.asarray(problem.L_i, dtype=float)
     n, delta = problem.n, problem.delta_inf
     if kind == "uniform":
@@ -309,7 +301,8 @@ def unified_divergence_threshold(lr, h, lam=0.0):
 
     the unnormalized part gives the linear map z ← (1 − γh(1 + ρ(1−λ)h))z, unstable once
     γh(1 + ρ(1−λ)h) > 2, i.e. ρ > (2/(γh) − 1)/((1−λ)h); the normalized part adds a bounded term.
-    λ = 0 is USAM's threshold (2/(γh) − 1)/h (note Prediction 9b); +inf at λ = 1 (SAM) or γh ≥ 2 → 0.
+    λ = 0 is USAM's threshold (2/(γh) − 1)/h (effective curvature h(1 + ρh)); +inf at λ = 1 (SAM) or
+    γh ≥ 2 → 0. Not a statement of the paper: it explains why USAM needs the small ρ of Thm 3.2.
     """
     lr, h = _positive(lr, "lr"), _positive(h, "h")
     lam = _unit_interval(lam, "lam")
@@ -318,99 +311,21 @@ def unified_divergence_threshold(lr, h, lam=0.0):
     return _out(np.where(lam < 1, np.maximum(thr, 0.0), np.inf))
 
 
-# ----------------------------------------------------------------------------- instances
+# ----------------------------------------------------------------------------- importance sampling
 
-def authors_matrix(n, cond, rs: np.random.RandomState):
-    """Symmetric positive definite n×n matrix with cond(A) = ``cond`` (the authors' generator).
+def biased_minimizer_gap(problem) -> float:
+    """f(x_p) − f*, x_p = argmin Σ_i p_i f_i with p_i ∝ L_i, on a least-squares/ridge finite sum [derived].
 
-    A = U S² Uᵀ with S = diag(cond^{−1/4} … cond^{1/4}) log-spaced, U the Q factor of QR((M − 5)·200),
-    M uniform on [0, 1)^{n×n}; a second such matrix is drawn (and cancels) to keep the authors' draw
-    order [official code, as described in the note's experiment (a) and Pitfall 15].
+    The official importance-sampling option draws i with probability p_i but does not reweight ∇f_i by
+    1/(np_i): it is SGD-type on Σ_i p_i f_i, so it stalls near x_p, at this gap. x_p solves
+    (Σ_i p_i a_i a_iᵀ + reg·I) x = Σ_i p_i b_i a_i (``problem``: samlab LeastSquares).
     """
-    n = int(n)
-    if n < 2 or cond < 1:
-        raise ValueError("n must be >= 2 and cond >= 1")
-    s = np.exp(np.linspace(-np.log(cond) / 4.0, np.log(cond) / 4.0, n))
-    U, _ = np.linalg.qr((rs.rand(n, n) - 5.0) * 200.0)
-    rs.rand(n, n)  # the second factor V cancels in (U S Vᵀ)(U S Vᵀ)ᵀ but is drawn by the authors
-    return (U * s**2) @ U.T
+    from ..problems.finite_sums import LeastSquares
 
-
-@dataclass(frozen=True)
-class Instance:
-    """A problem of the authors' experiments with its start and constants (f = samlab problem)."""
-
-    problem: object
-    x0: np.ndarray
-    name: str
-
-    def constants(self) -> dict:
-        p = self.problem
-        out = {"L": float(p.L), "mu": float(p.mu)}
-        if getattr(p, "is_finite_sum", False):
-            out.update({"L_mean": p.L_mean, "L_max": p.L_max, "n": p.n})
-        return out
-
-
-def instance_a(n=100, cond=10.0, seed=PAPER_SEED) -> Instance:
-    """Experiment (a): f = ½‖Ax − b‖², b = A x_true, as Quadratic(AᵀA, x_true); L = 10, μ = 0.1.
-
-    Draw order after RandomState(3107): the two uniform matrices, x_true ~ N(0, I), x⁰ ~ N(0, I).
-    """
-    rs = np.random.RandomState(seed)
-    A = authors_matrix(n, cond, rs)
-    x_true = rs.randn(n)
-    x0 = rs.randn(n)
-    return Instance(_problems.Quadratic(A.T @ A, x_star=x_true, name="least_squares_a"), x0, "a")
-
-
-def instance_b(n=100, cond=10.0, reg=None, seed=PAPER_SEED) -> Instance:
-    """Experiment (b): ridge f = (1/(2n))‖Ax − b‖² + (reg/2)‖x‖², reg = 3/n, b = A x_true (samlab
-    LeastSquares(A, b, reg)); μ = 0.031, L = 0.13, L̄ = 2.209, L_max = 3.117. Same draws as (a)."""
-    rs = np.random.RandomState(seed)
-    A = authors_matrix(n, cond, rs)
-    x_true = rs.randn(n)
-    x0 = rs.randn(n)
-    reg = 3.0 / n if reg is None else reg
-    return Instance(_problems.LeastSquares(A, A @ x_true, reg=reg, name="ridge_b"), x0, "b")
-
-
-def instance_c(d=100, top=10.0, reg=None, seed=PAPER_SEED) -> Instance:
-    """Experiment (c): A = Q diag(1, 10, u_3 … u_d) Qᵀ, u_j ~ U(1, 2), Q Haar, b ~ N(0, I), reg = 3/n.
-
-    Draw order after RandomState(3107): the d−2 uniforms, Q (scipy ortho_group with the same
-    RandomState), b, x⁰. μ = 0.04, L = 1.03, L̄ = 3.302, L_max = 8.414.
-    """
-    from scipy.stats import ortho_group
-
-    rs = np.random.RandomState(seed)
-    eig = np.concatenate(([1.0, top], rs.uniform(1.0, 2.0, d - 2)))
-    Q = ortho_group.rvs(d, random_state=rs)
-    A = (Q * eig) @ Q.T
-    b = rs.randn(d)
-    x0 = rs.randn(d)
-    reg = 3.0 / d if reg is None else reg
-    return Instance(_problems.LeastSquares(A, b, reg=reg, name="ridge_c"), x0, "c")
-
-
-def ridge_instance(n, d, reg, seed, *, consistent=False, row_norms2=None, start_scale=1.0) -> Instance:
-    """A small Gaussian ridge problem for fast checks: A ~ N(0, 1) (rows rescaled to squared norms
-    ``row_norms2`` when given, e.g. to spread the L_i for importance sampling), b = A x_true
-    (+ N(0, 1) noise unless ``consistent``), x⁰ = x_true + start_scale·N(0, I). Generator from SeedSequence(seed)."""
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 2025]))
-    A = rng.standard_normal((n, d))
-    if row_norms2 is not None:
-        r2 = np.broadcast_to(np.asarray(row_norms2, dtype=float), (n,))
-        if np.any(r2 <= 0):
-            raise ValueError("row_norms2 must be > 0")
-        A *= np.sqrt(r2 / np.einsum("ij,ij->i", A, A))[:, None]
-    x_true = rng.standard_normal(d)
-    b = A @ x_true + (0.0 if consistent else rng.standard_normal(n))
-    x0 = x_true + float(start_scale) * rng.standard_normal(d)
-    return Instance(_problems.LeastSquares(A, b, reg=reg, name="ridge"), x0, "ridge")
-
-
-def interpolation_instance(n=200, d=20, seed=0) -> Instance:
-    """Consistent least squares (reg = 0, b = A x_true): every f_i is minimized at x*, so C = 0
-    (note Prediction 5: n = 200, d = 20)."""
-    return ridge_instance(n, d, 0.0, seed, consistent=True)
+    if not isinstance(problem, LeastSquares):
+        raise ValueError("problem must be a samlab LeastSquares")
+    p = problem.L_i / problem.L_i.sum()
+    A, b = problem.A, problem.b
+    H = (A * p[:, None]).T @ A + problem.reg * np.eye(problem.dim)
+    x_p = np.linalg.solve(H, A.T @ (p * b))
+    return float(problem.value(x_p[None, :])[0] - problem.f_star)

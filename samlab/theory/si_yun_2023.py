@@ -5,9 +5,20 @@ Practical (normalized, constant-ρ) SAM, η → ``lr``, ρ → ``rho``, β → `
     y_t = x_t + ρ g̃_t/‖g̃_t‖,   x_{t+1} = x_t − η ∇f(y_t; ξ_t)
 
 with g̃_t = ∇f(x_t) (deterministic), ∇f(x_t; ξ_t) (m-SAM, same sample) or ∇f(x_t; ξ̃_t) (n-SAM,
-independent sample). Every formula here is [derived] in si_yun_2023.md (E1–E4 and "Upper-bound
-derivations"); the paper's own constants are not available. Derivations are done with sympy where
-they are derivations (cached on first use) and evaluated with NumPy.
+independent sample). The paper's claims (abstract and introduction) are a tight Θ̃(1/T²) rate for
+deterministic SAM on smooth strongly convex functions and an unavoidable additive O(ρ²) term for
+stochastic SAM in every setting and for deterministic SAM on nonconvex functions [paper]. Its theorem
+statements, constants and lower-bound examples are not available to samlab, so every formula here is
+[derived] for samlab: upper bounds derived from smoothness alone, and four constructions whose limits
+are exact,
+
+* E1: f = ½xᵀdiag(μ, β)x, deterministic SAM (the constant-η 2-cycle; the 1/T² rate with T-dependent η);
+* E2: f = ½Σ_{i=1,2} (a_i/2)(x − c_i)², a = (1, 3), c = (−1, 1), m-SAM with one-sample sampling;
+* E3: f = x²/2 with the oracle x + ξ, ξ = 2 w.p. 1/3 and −1 w.p. 2/3, n-SAM;
+* E4: the ρ-scaled cosine f = −(βP²/(4π²))cos(2πx/P), P = 4ρ/3, deterministic SAM.
+
+Derivations are done with sympy where they are derivations (cached on first use) and evaluated with
+NumPy. The instances themselves are built in :mod:`samlab.setups.si_yun_2023`.
 
 Contents
 --------
@@ -18,8 +29,7 @@ Contents
 * E2/E3 (stochastic): the biased limit x̄ of m-SAM/n-SAM on least-squares finite sums and of
   n-SAM/m-SAM on quadratics with additive noise, the linear transient of E x_t towards x̄.
 * E4 (nonconvex): the stall gradient 2βρ/(3π) of the ρ-scaled cosine.
-* Problem families used by the checks: a flat-bottomed convex sum (not strongly convex) and a random
-  trigonometric sum (nonconvex, known β and a lower bound on inf f).
+* φ(s) = s⁴/(1 + s²), the profile of the flat-bottomed convex sums (:class:`samlab.problems.FlatConvex`).
 """
 
 from __future__ import annotations
@@ -31,8 +41,8 @@ import math
 import numpy as np
 import sympy as sp
 
+from ..linalg import row_norms
 from ..noise import Discrete, Gaussian, Noise
-from ..problems.base import Problem, as_batch
 from ..schedules import Schedule, inverse_power
 from ._common import _arr, _nonnegative, _out, _positive
 
@@ -59,8 +69,6 @@ __all__ = [
     "linear_transient",
     "sgd_stationary_gap",
     "two_component_bias",
-    "FlatConvex",
-    "TrigSum",
 ]
 
 
@@ -76,7 +84,7 @@ def si_yun_symbols():
 
 @functools.cache
 def stall_exprs():
-    """Sympy facts of E4, f(x) = −(βP²/(4π²))cos(2πx/P) with P = 4ρ/3 [derived, si_yun_2023.md E4].
+    """Sympy facts of E4, f(x) = −(βP²/(4π²))cos(2πx/P) with P = 4ρ/3 [derived].
 
     Returns a dict (by the symmetry x → −x, x̂ = m + ρ with f' < 0 is a stall point too):
     ``grad_at_stall`` = f'(x̂) at x̂ = −ρ (minimum m = 0) → 2βρ/(3π);
@@ -99,7 +107,7 @@ def stall_exprs():
 
 @functools.cache
 def two_component_bias_expr():
-    """Sympy: m-SAM's limit on f = ½Σ_i (a_i/2)(x − c_i)², c₁ < x̄ < c₂ [derived, si_yun_2023.md E2].
+    """Sympy: m-SAM's limit on f = ½Σ_i (a_i/2)(x − c_i)², c₁ < x̄ < c₂ [derived].
 
     The mean field ½Σ_i a_i(x − c_i + ρ·sign(x − c_i)) with signs (+, −) vanishes at
     x̄ = x* + ρ(a₂ − a₁)/(a₁ + a₂), x* = (a₁c₁ + a₂c₂)/(a₁ + a₂). Returns (x̄, x*, gap f(x̄) − f*).
@@ -117,7 +125,7 @@ def two_component_bias_expr():
 
 @functools.cache
 def sc_floor_exprs():
-    """Sympy: the level B of the deterministic strongly convex bound [derived, si_yun_2023.md].
+    """Sympy: the level B of the deterministic strongly convex bound [derived].
 
     With g = ∇f(x), d = ∇f(y) − g, ‖d‖ ≤ βρ and (convexity) ⟨g, d⟩ ≥ ‖g‖‖d‖²/(βρ), the descent lemma's
     d-terms are ‖d‖²(βη²/2 − η(1 − βη)‖g‖/(βρ)) ≤ 0 once ‖g‖ ≥ G₀. Below G₀, f − f* ≤ G₀²/(2μ) and one
@@ -136,7 +144,8 @@ def flat_phi_exprs():
     """Sympy: φ(s) = s⁴/(1 + s²), its derivatives and smoothness max φ'' = 5/2 (at s² = 1).
 
     φ is convex (φ'' = 2 + (6s² − 2)/(1 + s²)³ ∈ [0, 5/2]) with φ''(0) = 0: convex, 5/2-smooth, not
-    strongly convex at its minimum (f − f* ~ s⁴). Returns (φ, φ', φ'', max φ'').
+    strongly convex at its minimum (f − f* ~ s⁴). Returns (φ, φ', φ'', max φ''); max φ'' is the constant
+    ``samlab.problems.flat_convex.PHI_SMOOTHNESS``.
     """
     s = sp.Symbol("s", real=True)
     phi = s**4 / (1 + s**2)
@@ -156,7 +165,7 @@ def anytime_lr(mu: float, beta: float) -> Schedule:
 
     samlab steps are 1-based (step k uses t = k − 1), so this is inverse_power(2/μ, 1, t0 = 2β/μ − 1).
     With it, f(x_T) − f* of deterministic SAM on a μ-strongly convex quadratic decays like T^{-2}
-    (si_yun_2023.md E1, P3). μ → ``mu``, β → ``beta``.
+    [derived]. μ → ``mu``, β → ``beta``.
     """
     mu, beta = float(_positive(mu, "mu")), float(_positive(beta, "beta"))
     if mu > beta:
@@ -165,7 +174,9 @@ def anytime_lr(mu: float, beta: float) -> Schedule:
 
 
 def log_tuned_lr(T, mu, beta):
-    """E1's T-dependent constant step η(T) = min(1/β, 2 ln T/(μT)) (si_yun_2023.md E1, P3).
+    """E1's T-dependent constant step η(T) = min(1/β, 2 ln T/(μT)) [derived].
+
+    With it f(x_T) − f* decays like ln²T/T² (the log factor flattens the log-log slope by ≈ 2/ln T).
 
     T → ``T`` (horizon, ≥ 2), μ → ``mu``, β → ``beta``. Broadcasts.
     """
@@ -179,8 +190,8 @@ def log_tuned_lr(T, mu, beta):
 def bound_tuned_lr(T, mu, beta, rho, delta):
     """Step balancing the deterministic strongly convex bound: min{1/(2β), ln(μ³T²Δ/(β⁴ρ²))/(μT)}.
 
-    Plugged into :func:`det_sc_bound` it gives Õ(Δe^{−μT/(2β)} + β⁴ρ²/(μ³T²)) (si_yun_2023.md,
-    "Strongly convex, deterministic"). Δ → ``delta`` = f(x₀) − f*. The log is clipped at 1.
+    Plugged into :func:`det_sc_bound` it gives Õ(Δe^{−μT/(2β)} + β⁴ρ²/(μ³T²)) [derived], the shape of the
+    paper's Θ̃(1/T²) upper bound. Δ → ``delta`` = f(x₀) − f*. The log is clipped at 1.
     """
     T = _positive(T, "T")
     mu, beta, rho, delta = (_positive(v, n) for v, n in ((mu, "mu"), (beta, "beta"), (rho, "rho"), (delta, "delta")))
@@ -204,7 +215,7 @@ def det_sc_floor(lr, rho, beta, mu):
     """B = β⁴η²ρ²/(8μ(1 − βη)²) + β³η²ρ²/2, the level deterministic SAM cannot be pushed out of.
 
     From :func:`sc_floor_exprs` (sympy). Needs ηβ < 1. On quadratics the true plateau is
-    (β/2)(ηβρ/(2 − ηβ))² ≈ β³η²ρ²/8, so B is loose by about a factor β/μ (si_yun_2023.md).
+    (β/2)(ηβρ/(2 − ηβ))² ≈ β³η²ρ²/8, so B is loose by about a factor β/μ [derived].
     """
     lr, beta = _check_lr(lr, beta, 1.0, True, "strongly convex")
     rho, mu = _nonnegative(rho, "rho"), _positive(mu, "mu")
@@ -216,7 +227,7 @@ def det_sc_bound(t, lr, rho, beta, mu, delta):
 
         f(x_t) − f* ≤ (1 − μη)^t Δ + B,   B = :func:`det_sc_floor`,  Δ = f(x₀) − f*
 
-    (si_yun_2023.md, "Strongly convex, deterministic"; induction over the two cases ‖∇f‖ ≥ G₀ — a
+    (induction over the two cases ‖∇f‖ ≥ G₀ — a
     (1 − μη) contraction — and ‖∇f‖ < G₀ — then f − f* ≤ B after the step). t → ``t`` (≥ 0).
     """
     t = _nonnegative(t, "t")
@@ -231,7 +242,7 @@ def det_convex_bound(t, lr, rho, beta, delta):
         (1/T) Σ_{t<T} ‖∇f(x_t)‖² ≤ 2Δ/(ηT) + β³ηρ²
 
     Co-coercivity gives ⟨∇f(x), ∇f(y) − ∇f(x)⟩ ≥ 0, hence f(x_{t+1}) ≤ f(x_t) − (η/2)‖∇f(x_t)‖² +
-    β³η²ρ²/2 (si_yun_2023.md, "Convex"). The ρ² term is O(η): no floor once η → 0. t → ``t`` = T ≥ 1.
+    β³η²ρ²/2. The ρ² term is O(η): no floor once η → 0. t → ``t`` = T ≥ 1.
     """
     t = _positive(t, "t")
     lr, beta = _check_lr(lr, beta, 1.0, False, "convex")
@@ -244,7 +255,7 @@ def det_nonconvex_bound(t, lr, rho, beta, delta):
 
         (1/T) Σ_{t<T} ‖∇f(x_t)‖² ≤ 4Δ/(ηT) + 3β²ρ²,   Δ = f(x₀) − inf f
 
-    (si_yun_2023.md, "Nonconvex": f(x_{t+1}) ≤ f(x_t) − (η/4)‖∇f(x_t)‖² + (3/4)ηβ²ρ²). The ρ² term does
+    (from f(x_{t+1}) ≤ f(x_t) − (η/4)‖∇f(x_t)‖² + (3/4)ηβ²ρ², summed over t). The ρ² term does
     not shrink with η. A lower bound on inf f in Δ keeps the bound valid. t → ``t`` = T ≥ 1.
     """
     return stoch_nonconvex_bound(t, lr, rho, beta, 0.0, delta, "n")
@@ -263,9 +274,9 @@ def stoch_sc_bound(lrs, rho, beta, mu, sigma2, delta, variant="n"):
 
     κ = 1/2 for n-SAM (the descent sample is independent of y) and κ = 1 for m-SAM (‖∇f_ξ(y_ξ)‖² ≤
     2‖∇f_ξ(x)‖² + 2β²ρ², needs every component β-smooth); σ² ≥ E‖∇f(x; ξ) − ∇f(x)‖². The limit is
-    (3/2)β²ρ²/μ + 2κβησ²/μ for constant η: the ρ² part does not vanish (si_yun_2023.md, "Stochastic").
-    ``lrs``: η_1 … η_T (array); returns e_0 … e_T, shape (T + 1,). σ² → ``sigma2``, Δ → ``delta``.
-    The note's n-SAM constant is recovered; for m-SAM this derivation doubles the σ² term.
+    (3/2)β²ρ²/μ + 2κβησ²/μ for constant η: the ρ² part does not vanish (the paper's "inevitable" O(ρ²)
+    term [paper]). ``lrs``: η_1 … η_T (array); returns e_0 … e_T, shape (T + 1,). σ² → ``sigma2``,
+    Δ → ``delta``. For m-SAM the extra 2β²ρ² of ‖∇f_ξ(y_ξ)‖² doubles the σ² term (κ = 1).
     """
     lrs = _positive(lrs, "lrs").reshape(-1)
     _check_lr(lrs, beta, 0.25, False, "stochastic")
@@ -286,7 +297,7 @@ def stoch_sc_bound(lrs, rho, beta, mu, sigma2, delta, variant="n"):
 def stoch_nonconvex_bound(t, lr, rho, beta, sigma2, delta, variant="n"):
     """(1/T) Σ_{t<T} E‖∇f(x_t)‖² ≤ 4Δ/(ηT) + 3β²ρ² + 4κβησ² for stochastic SAM, η ≤ 1/(4β) [derived].
 
-    κ = 1/2 (n-SAM: 2βησ², as in si_yun_2023.md) or 1 (m-SAM: 4βησ², components β-smooth). σ² = 0
+    κ = 1/2 (n-SAM: 2βησ²) or 1 (m-SAM: 4βησ², components β-smooth). σ² = 0
     gives the deterministic bound. t → ``t`` = T ≥ 1, Δ → ``delta`` = f(x₀) − inf f (or an upper bound).
     """
     t = _positive(t, "t")
@@ -331,7 +342,7 @@ def stall_grad_norm(rho, beta=1.0):
 
 
 def stall_mean_sq_grad(rho, beta=1.0):
-    """(1/T)Σ‖∇f(x_t)‖² → 4β²ρ²/(9π²) ≈ 0.045β²ρ² once every run sits at its stall point (E4, P7)."""
+    """(1/T)Σ‖∇f(x_t)‖² → 4β²ρ²/(9π²) ≈ 0.045β²ρ² once every run sits at its stall point (E4)."""
     rho, beta = _positive(rho, "rho"), _positive(beta, "beta")
     return _out(_stall_fns()[1](rho, beta) * np.ones_like(rho * beta))
 
@@ -352,7 +363,7 @@ def two_component_bias(a, c, rho):
     """(x̄, gap) of m-SAM on f = ½Σ_{i=1,2} (a_i/2)(x − c_i)² (E2 in closed form, c₁ < x̄ < c₂).
 
     a → ``a`` (a₁, a₂) > 0, c → ``c`` (c₁ < c₂), ρ → ``rho``. E2's a = (1, 3), c = (−1, 1): x̄ = ½ + ρ/2,
-    gap ρ²/4. Valid while x̄ stays in (c₁, c₂) (Pitfall 8); NaN otherwise.
+    gap ρ²/4. Valid while x̄ stays in (c₁, c₂), where the sign pattern at x̄ is the one used; NaN otherwise.
     """
     a = _positive(a, "a").reshape(-1)
     c = _arr(c, "c").reshape(-1)
@@ -371,14 +382,14 @@ def finite_sum_limit(problem, rho, variant="m", *, max_iter=None):
 
     f = (1/n)Σ_i ½(a_iᵀx − b_i)² (``problem``: samlab LeastSquares, reg = 0, nonsingular Hessian H).
     With s_i = sign(a_iᵀx − b_i) the normalized component gradient is s_i a_i/‖a_i‖, so the mean fields
-    are [derived, si_yun_2023.md "Mean fields"]
+    are [derived]
 
         m-SAM:  ∇f(x) + (ρ/n) Σ_i ‖a_i‖ s_i a_i      (E_i ∇f_i(x + ρ s_i a_i/‖a_i‖))
         n-SAM:  ∇f(x) + ρ H (1/n) Σ_j s_j a_j/‖a_j‖   (E_j ∇f(x + ρ s_j a_j/‖a_j‖))
 
     piecewise linear in x. The root is found on its sign pattern: x̄ = x* − ρH⁻¹v(s), iterating
-    s ← sign(Ax̄ − b) until it is consistent (Pitfall 8: the formulas hold while the pattern at x̄ is
-    the one used). Returns (x̄ of shape (d,), H_eff = H, the mean field's Jacobian at x̄). Raises
+    s ← sign(Ax̄ − b) until it is consistent (the formulas hold while the pattern at x̄ is the one
+    used). Returns (x̄ of shape (d,), H_eff = H, the mean field's Jacobian at x̄). Raises
     ValueError if no consistent pattern is found (the limit then sits on a kink).
     """
     from ..problems.finite_sums import LeastSquares
@@ -429,8 +440,7 @@ def noise_limit(problem, noise: Noise, rho):
     """Limit point x̄ of n-SAM (and m-SAM) on a quadratic f = ½(x − x*)ᵀH(x − x*) with additive noise.
 
     Oracle ∇f(x) + ξ (``noise``: samlab Discrete or Gaussian). With w = H(x − x*) + ξ the mean field is
-    H(x − x*) + ρH·m(x), m(x) = E[w/‖w‖], for both variants (the descent noise has mean 0) [derived,
-    si_yun_2023.md E3]. x̄ solves x − x* + ρm(x) = 0. In 1-D with |a(x̄ − x*)| < min|ξ| this is
+    H(x − x*) + ρH·m(x), m(x) = E[w/‖w‖], for both variants (the descent noise has mean 0) [derived]. x̄ solves x − x* + ρm(x) = 0. In 1-D with |a(x̄ − x*)| < min|ξ| this is
     x̄ = x* − ρE[sign ξ] (independent of a). A Gaussian law is symmetric, so m(x*) = 0 and x̄ = x*.
     Returns (x̄ (d,), J), J = H + ρH·E[(I − uuᵀ)/‖w‖]·H the Jacobian of the mean field at x̄ (u = w/‖w‖).
     """
@@ -453,7 +463,7 @@ def noise_limit(problem, noise: Noise, rho):
 
     def m_and_jac(x):
         w = (H @ (x - xs))[None, :] + vals
-        nw = np.sqrt(np.einsum("md,md->m", w, w))
+        nw = row_norms(w)
         if np.any(nw == 0):
             raise ValueError("the mean field is not differentiable at the limit (a noise value cancels the gradient)")
         u = w / nw[:, None]
@@ -509,7 +519,7 @@ def sgd_stationary_gap(a, c, probs, lr):
         E z² = η E[a_i²(c_i − x*)²] / (2ā − η E[a_i²]),   E f − f* = (ā/2) E z²,   ā = Σ p_i a_i
 
     (additive noise ξ on (a/2)x² is the case a_i = a, c_i = −ξ_i/a). The value is ∝ η for small η: the
-    SGD part of the stochastic gap shrinks with the step, unlike SAM's ρ² floor (si_yun_2023.md P11).
+    SGD part of the stochastic gap shrinks with the step, unlike SAM's ρ² floor.
     Needs 2ā > η E[a_i²]; NaN otherwise. Broadcasts over ``lr``.
     """
     a = _positive(a, "a").reshape(-1)
@@ -525,78 +535,6 @@ def sgd_stationary_gap(a, c, probs, lr):
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.where(den > 0, 0.5 * abar * num / den, np.nan)
     return _out(out)
-
-
-# ----------------------------------------------------------------------------- problem families
-
-class FlatConvex(Problem):
-    """f(x) = Σ_j w_j φ(u_jᵀ(x − c)), φ(s) = s⁴/(1 + s²): convex, smooth, NOT strongly convex at x*.
-
-    U → ``U`` (m, d) rows u_j, c → ``center`` (a minimizer, f* = 0), w → ``weights`` (> 0, default 1).
-    β = (5/2)·λ_max(Σ_j w_j u_j u_jᵀ) (φ'' ≤ 5/2, :func:`flat_phi_exprs`); μ = 0. Near x*, f − f* ~ s⁴,
-    so constant-step SAM has a floor set by η but no strong convexity (si_yun_2023.md P5).
-    """
-
-    def __init__(self, U, center, weights=None, *, name="flat_convex"):
-        U = np.atleast_2d(np.asarray(U, dtype=float))
-        if U.ndim != 2 or not np.all(np.isfinite(U)):
-            raise ValueError("U must be a finite (m, d) array")
-        self.U = U
-        self.dim = U.shape[1]
-        c = np.asarray(center, dtype=float).reshape(-1)
-        if c.shape != (self.dim,) or not np.all(np.isfinite(c)):
-            raise ValueError(f"center must have shape ({self.dim},)")
-        w = np.ones(U.shape[0]) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
-        if w.shape != (U.shape[0],) or np.any(w <= 0):
-            raise ValueError("weights must be > 0, one per row of U")
-        self.w, self.center, self.name = w, c, name
-        smooth = float(flat_phi_exprs()[3])
-        self.L = smooth * float(np.linalg.eigvalsh((U.T * w) @ U)[-1])
-        self.mu = 0.0
-        self.x_star, self.f_star = c.copy(), 0.0
-
-    def _r(self, X):
-        return (as_batch(X, self.dim) - self.center) @ self.U.T
-
-    def value(self, X):
-        r = self._r(X)
-        r2 = r * r
-        return (r2 * r2 / (1.0 + r2)) @ self.w
-
-    def grad(self, X):
-        r = self._r(X)
-        r2 = r * r
-        dphi = (2.0 * r2 + 4.0) * r2 * r / (1.0 + r2) ** 2
-        return (dphi * self.w) @ self.U
-
-
-class TrigSum(Problem):
-    """f(x) = Σ_k a_k cos(w_kᵀx + φ_k): smooth, Lipschitz and nonconvex.
-
-    W → ``W`` (K, d) rows w_k, a → ``amplitudes``, φ → ``phases``. β = Σ_k |a_k|‖w_k‖² (a bound on
-    ‖∇²f‖), Lipschitz constant ≤ Σ_k |a_k|‖w_k‖; ``f_lower`` = −Σ_k |a_k| ≤ inf f (f* itself is unknown,
-    so ``f_star`` is None; Δ ≤ f(x₀) − f_lower keeps the nonconvex bounds valid).
-    """
-
-    def __init__(self, W, amplitudes, phases, *, name="trig_sum"):
-        W = np.atleast_2d(np.asarray(W, dtype=float))
-        a = np.asarray(amplitudes, dtype=float).reshape(-1)
-        ph = np.asarray(phases, dtype=float).reshape(-1)
-        if a.shape != (W.shape[0],) or ph.shape != (W.shape[0],):
-            raise ValueError("amplitudes and phases must have one value per row of W")
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(a)) and np.all(np.isfinite(ph))):
-            raise ValueError("W, amplitudes and phases must be finite")
-        self.W, self.a, self.phases = W, a, ph
-        self.dim, self.name = W.shape[1], name
-        self.L = float(np.sum(np.abs(a) * np.einsum("kd,kd->k", W, W)))
-        self.lipschitz = float(np.sum(np.abs(a) * np.sqrt(np.einsum("kd,kd->k", W, W))))
-        self.f_lower = -float(np.sum(np.abs(a)))
-
-    def value(self, X):
-        return np.cos(as_batch(X, self.dim) @ self.W.T + self.phases) @ self.a
-
-    def grad(self, X):
-        return -(np.sin(X @ self.W.T + self.phases) * self.a) @ self.W
 
 
 def _self_check() -> None:  # pragma: no cover - documentation of the derivations
