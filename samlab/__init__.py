@@ -10,7 +10,7 @@ from . import noise, problems, sampling, schedules
 __version__ = "0.1.0"
 
 __all__ = ["algorithms", "noise", "problems", "sampling", "schedules", "run", "Result", "StepView",
-           "default_checkpoints", "claims", "theory", "analysis", "card"]
+           "default_checkpoints", "claims", "theory", "analysis", "card", "pep", "adversary"]
 
 
 _LAZY_NAMES = {"run": "engine", "StepView": "engine", "default_checkpoints": "engine", "Result": "result",
@@ -20,7 +20,7 @@ _LAZY_NAMES = {"run": "engine", "StepView": "engine", "default_checkpoints": "en
 def __getattr__(name):
     # The engine and everything above it load on first use, so that importing a lower layer
     # (samlab.theory, samlab.problems) never loads the engine; claims, theory and analysis also
-    # import scipy/sympy-heavy modules.
+    # import scipy/sympy-heavy modules, and pep PEPit and cvxpy when it solves.
     import importlib
 
     if name in ("algorithms", "claims", "theory", "analysis", "plotting", "setups", "pep", "adversary"):
