@@ -6,7 +6,8 @@ The time left is estimated from the seconds each task took the last time it ran 
 and never less than the longest running task still needs. A task never timed before counts as the
 mean of those that were; with no timings at all, no estimate is shown.
 
-On a terminal (stderr is a tty) a status line at the bottom is redrawn every second; elsewhere
+On a terminal (stderr is a tty) a status line at the bottom is redrawn every second (from the
+first task's start on); elsewhere
 (CI logs, pipes) every event is one plain line::
 
     [3/55] general/gd-linear-rate PASS 0.5s · running: si-yun-2023/nsam-biased-limit · about 2m10s left
@@ -60,9 +61,7 @@ class Progress:
         self._status_shown = False
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
-        if self.tty and refresh > 0:
-            self._ticker = threading.Thread(target=self._tick, args=(refresh,), daemon=True)
-            self._ticker.start()
+        self._refresh = float(refresh)
 
     # ------------------------------------------------------------------ estimate
     def seconds_left(self, now: float | None = None) -> float | None:
@@ -89,6 +88,11 @@ class Progress:
             self.running[index] = time.perf_counter()
             if self.tty:
                 self._draw_status()
+        if self.tty and self._refresh > 0 and self._ticker is None:
+            # started with the first task, not before: a process pool has chosen its start method
+            # (fork only while this process has one thread) and forked its workers by then
+            self._ticker = threading.Thread(target=self._tick, args=(self._refresh,), daemon=True)
+            self._ticker.start()
 
     def done(self, index: int, status: str, seconds: float | None = None, note: str = "") -> None:
         """Task ``index`` finished with ``status`` (PASS, FAIL, OK, cached …) after ``seconds``."""
