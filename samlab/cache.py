@@ -188,7 +188,7 @@ def store_task(key: str, record: dict[str, Any], files: Iterable[str | os.PathLi
     try:
         entry = {"format": _TASK_FORMAT, "key": key, "record": record, "files": digests,
                  "checksum": _entry_checksum(key, record, digests)}
-        text = json.dumps(entry, sort_keys=True, ensure_ascii=True, allow_nan=True)
+        text = json.dumps(entry, ensure_ascii=True, allow_nan=True)  # key order kept: same record, same bytes
     except (TypeError, ValueError):
         return False
     try:

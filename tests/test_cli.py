@@ -403,9 +403,13 @@ def counted_pair(monkeypatch):
         def measure(settings, seed):
             """Counts its calls (test-only claim)."""
             calls[cid] += 1
-            return Verdict(passed=True, measured=1.0, predicted=1.0, tolerance="none", details={})
+            return Verdict(passed=True, measured=1.0, predicted=1.0, tolerance="none",
+                           details={"z": 0.1, "a": [1.5, "x"], "m": {"q": 1, "b": 2}})  # unsorted, nested
         return measure
 
+    from samlab import claims
+
+    claims.all()  # load the registry first, so that it is not loaded again over the test's changes
     for cid in list(_REGISTRY):
         if cid.startswith("general/"):
             monkeypatch.delitem(_REGISTRY, cid)
@@ -455,6 +459,7 @@ def test_reproduce_is_incremental(checkout, counted_pair, capsys):
     assert _script_runs(first.err) == ["general/one.py", "general/two.py"]
     assert counted_pair == {"general/counted-one": 1, "general/counted-two": 1}
     report = (checkout / "figures" / "quick" / "REPORT.md").read_bytes()
+    verdicts = (checkout / "figures" / "quick" / "verdicts.json").read_bytes()
 
     assert main(argv) == 0
     again = capsys.readouterr()
@@ -462,6 +467,7 @@ def test_reproduce_is_incremental(checkout, counted_pair, capsys):
     assert "4 tasks, 4 unchanged since the last run (reused)" in again.err
     assert "(unchanged, reused)" in again.err and "2/2 claims passed" in again.out
     assert (checkout / "figures" / "quick" / "REPORT.md").read_bytes().split(b"\n")[4:] == report.split(b"\n")[4:]
+    assert (checkout / "figures" / "quick" / "verdicts.json").read_bytes() == verdicts  # reused records: same bytes
 
     script = checkout / "experiments" / "general" / "two.py"
     script.write_text(script.read_text() + "\n# a changed script\n")
