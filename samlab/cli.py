@@ -587,6 +587,9 @@ class _SearchProgress:
 def cmd_worst_case(args) -> int:
     """Run a worst-case claim in full mode with a deeper search (``--budget``) and a progress display.
 
+    Files the claim writes through samlab.experiment.data_dir(paper) go under ``--out`` (default
+    figures/worst-case/), never over the committed figures.
+
     Contract with worst-case claims: the settings passed to the measuring function carry
     ``budget`` (an int, the search's number of instance evaluations; the claim's default unless
     ``--budget``) and ``progress`` (a callable ``progress(generation: int, best_ratio: float)``
@@ -606,6 +609,8 @@ def cmd_worst_case(args) -> int:
                          + (f" (worst-case claims: {', '.join(worst)})" if worst else " (no worst-case claim is registered)"))
     if args.json:
         _writable_file(args.json, "--json")
+    out = Path(args.out) if args.out else _checkout() / "figures" / "worst-case"
+    _writable_dir(out, "--out")
     settings = c.settings(quick=False)
     if args.budget is not None:
         settings["budget"] = int(args.budget)
@@ -617,7 +622,7 @@ def cmd_worst_case(args) -> int:
     started = time.perf_counter()
     record = c.describe()
     try:
-        with task_environment(quick=False, out=None, cache=_cache_on(args)):
+        with task_environment(quick=False, out=out, cache=_cache_on(args)):
             verdict = c.measure(settings, int(args.seed))
         if not isinstance(verdict, claims.Verdict):
             raise TypeError(f"claim {claim_id} returned {type(verdict).__name__}, not a Verdict")
@@ -759,6 +764,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=_positive_int, metavar="N", help="instance evaluations of the search")
     p.add_argument("--json", metavar="FILE", type=Path, help="also write the verdict as JSON to FILE")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the search (default 0)")
+    p.add_argument("--out", metavar="DIR",
+                   help="figures folder for the files the claim writes, e.g. its worst instance (default: "
+                        "figures/worst-case/, git-ignored: a deeper search never replaces the committed data)")
     _add_module(p)
     _add_no_cache(p)
     p.set_defaults(func=cmd_worst_case)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from samlab.claims import Claim, Verdict
@@ -487,7 +488,11 @@ def test_reproduce_is_incremental(checkout, counted_pair, capsys):
 
 
 def _worst(settings, seed):
-    """Reports a search's progress and its budget (test-only worst-case claim)."""
+    """Reports a search's progress and its budget, saves its instance (test-only worst-case claim)."""
+    from samlab.experiment import data_dir
+    from samlab.result import save_npz
+
+    save_npz(data_dir("general") / "worst", x0=np.ones(2))
     progress = settings.get("progress")
     for generation in range(3):
         if progress is not None:
@@ -510,14 +515,15 @@ def worst_claim(monkeypatch):
 
 def test_worst_case_runs_a_deeper_search_with_progress(worst_claim, tmp_path, capsys):
     path = tmp_path / "w.json"
-    assert main(["worst-case", worst_claim, "--budget", "5000", "--json", str(path)]) == 0
+    assert main(["worst-case", worst_claim, "--budget", "5000", "--json", str(path), "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "general" / "data" / "worst.npz").is_file()  # the instance, under --out
     captured = capsys.readouterr()
     assert "budget 5000" in captured.err and "generation 2, worst ratio so far 0.7" in captured.err
     assert "PASS  general/gd-linear-rate-worst-case\n      worst ratio measured/bound: 0.7 vs 1 predicted" in captured.out
     assert "worst ratio found (measured/bound): 0.7" in captured.out and "instance: general/data/worst.npz" in captured.out
     record = json.loads(path.read_text())
     assert record["budget"] == 5000 and record["details"]["budget"] == 5000 and record["details"]["mode"] == "full"
-    assert main(["worst-case", worst_claim]) == 0  # the claim's own full-mode budget
+    assert main(["worst-case", worst_claim, "--out", str(tmp_path)]) == 0  # the claim's own full-mode budget
     assert "budget 100" in capsys.readouterr().err
 
 
