@@ -437,8 +437,6 @@ def sample_ratios(algorithm, family: Family, *, steps: int, bound, metric="f_gap
     with typical instances (e.g. the median over random draws).
     """
     hyper_box = _check_common(algorithm, family, steps, bound, metric, at, seed, hypers)
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be a callable progress(generation, best_ratio), got {progress!r}")
     n = integer(n, "n", minimum=1)
     replicas = integer(replicas, "replicas", minimum=1)
     ev = _Evaluator(algorithm, family, int(steps), bound, metric, at, replicas, noise, seed, hyper_box)
