@@ -419,8 +419,9 @@ def task_key(task: tuple[str, str], *, quick: bool, seed: int = 0, out: str | Pa
     of the whole samlab package, the library versions that compute and draw (Python, NumPy, SciPy,
     matplotlib); for a claim the seed, ``controls``, the users' claims files (``modules``) and the
     sources of the figure scripts that illustrate it (``illustrated_by``: those listing it in
-    CLAIMS, so that changing a script re-checks its claims); for a script its own source and the
-    output folder. The samlab version of the code is its content, not a version number.
+    CLAIMS, so that changing a script re-checks its claims); for a script its own source. Both
+    include the output folder ``out`` (the files a task writes, e.g. a worst-case claim's instance,
+    must be there). The samlab version of the code is its content, not a version number.
     """
     import matplotlib
     import numpy
@@ -432,14 +433,14 @@ def task_key(task: tuple[str, str], *, quick: bool, seed: int = 0, out: str | Pa
     content: dict[str, Any] = {
         "format": "samlab.task-key/1", "kind": kind, "quick": bool(quick), "samlab": _package_sources(),
         "versions": [platform.python_version(), numpy.__version__, scipy.__version__, matplotlib.__version__],
+        "out": str(Path(out).resolve()) if out is not None else None,
     }
     if kind == "claim":
         content.update(claim=target, seed=int(seed), controls=bool(controls),
                        modules=sorted(_source_digest(m) for m in modules),
                        illustrated_by=sorted(_source_digest(p) for p in illustrated_by))
     elif kind == "script":
-        content.update(script=_source_digest(target), name=Path(target).name,
-                       out=str(Path(out).resolve()) if out is not None else None)
+        content.update(script=_source_digest(target), name=Path(target).name)
     else:
         raise ValueError(f"task kind must be 'claim' or 'script', got {kind!r}")
     return digest(content)

@@ -257,6 +257,7 @@ def test_task_keys_follow_the_code_the_script_and_the_illustrating_scripts(tmp_p
     assert base != task_key(claim, quick=True, seed=1, illustrated_by=[script])
     assert base != task_key(claim, quick=True, seed=0, illustrated_by=[script], controls=True)
     assert base != task_key(claim, quick=True, seed=0, illustrated_by=[])
+    assert base != task_key(claim, quick=True, seed=0, illustrated_by=[script], out=tmp_path)
     s1 = task_key(("script", str(script)), quick=True, out=tmp_path)
     s2 = task_key(("script", str(other)), quick=True, out=tmp_path)
     assert s1 != s2 and s1 != task_key(("script", str(script)), quick=True, out=tmp_path / "elsewhere")
