@@ -12,11 +12,13 @@ checks the archive (CRC-32 of every member, shapes, header): a corrupt or foreig
 recomputed, never trusted. Workers that write the same entry at once write whole files through atomic
 renames, so the entry stays whole.
 
-Switch and location (environment, so that worker processes inherit them):
+Switch and location (environment, read by each process):
 
 * ``SAMLAB_CACHE=1`` turns the cache on for every ``samlab.run`` call that does not say
-  ``cache=``; ``samlab verify``/``reproduce`` and figure scripts turn it on unless ``--no-cache``.
-  Library calls are not cached unless asked (``sl.run(..., cache=True)``).
+  ``cache=``. ``samlab verify``/``reproduce``/``run`` and the figure scripts turn it on for their
+  tasks (set inside each task, so that forked, spawned and dask workers follow it) unless
+  ``--no-cache`` or an explicit ``SAMLAB_CACHE=0`` in the environment. Library calls are not cached
+  unless asked (``sl.run(..., cache=True)``).
 * ``SAMLAB_CACHE_DIR`` overrides the location, by default the platform's user cache folder
   (``~/.cache/samlab`` on Linux, ``~/Library/Caches/samlab`` on macOS, ``%LOCALAPPDATA%\\samlab\\Cache``
   on Windows), found with platformdirs.
@@ -57,7 +59,7 @@ ENV_DIR = "SAMLAB_CACHE_DIR"
 
 
 def enabled() -> bool:
-    """True when ``SAMLAB_CACHE`` is "1" (set by the command line unless ``--no-cache``)."""
+    """True when ``SAMLAB_CACHE`` is "1" (the command line sets it in its tasks unless ``--no-cache``)."""
     return os.environ.get(ENV_SWITCH, "0") == "1"
 
 

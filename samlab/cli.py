@@ -10,7 +10,7 @@
     samlab worst-case CLAIM_ID --budget 20000     a deeper search for a bound's worst case
 
 ``verify``, ``reproduce``, ``run`` (and the figure scripts) use the run cache (samlab.cache) unless
-``--no-cache``; ``reproduce`` also reuses the outcome of every task (claim or figure script) whose
+``--no-cache`` (or ``SAMLAB_CACHE=0`` in the environment); ``reproduce`` also reuses the outcome of every task (claim or figure script) whose
 code, script and outputs are unchanged since the last run, so a second ``reproduce`` takes seconds.
 Quick-mode outputs go to ``figures/quick/`` by default, never over the committed full-mode ones.
 Progress goes to stderr: what runs, what is done and the time left, estimated from the previous
@@ -23,6 +23,7 @@ before any work: arguments, names and output locations are checked first), 130 i
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import tempfile
@@ -333,7 +334,10 @@ def _load_modules(args) -> tuple[str, ...]:
 
 
 def _cache_on(args) -> bool:
-    return not getattr(args, "no_cache", False)
+    """The run cache is on unless ``--no-cache``, or ``SAMLAB_CACHE=0`` set explicitly in the environment."""
+    from .cache import ENV_SWITCH
+
+    return not getattr(args, "no_cache", False) and os.environ.get(ENV_SWITCH) != "0"
 
 
 def _drop_private(record: dict[str, Any]) -> dict[str, Any]:

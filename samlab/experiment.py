@@ -25,6 +25,7 @@ nothing is marked unless the caller says ``save_figure(..., quick=True)``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -131,7 +132,8 @@ def script_main(main: Callable[..., list[Path]], argv: list[str] | None = None) 
     parser.add_argument("--no-cache", action="store_true", help="recompute every run (do not read or fill the run cache)")
     args = parser.parse_args(argv)
     out = args.out if args.out is not None else default_out(args.quick)
-    with task_environment(quick=args.quick, out=out, cache=not args.no_cache):
+    cache = not args.no_cache and os.environ.get("SAMLAB_CACHE") != "0"  # an explicit SAMLAB_CACHE=0 is kept
+    with task_environment(quick=args.quick, out=out, cache=cache):
         paths = main(quick=args.quick, out=out)
     for path in paths:
         print(path)

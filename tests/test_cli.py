@@ -357,6 +357,10 @@ def test_no_cache_neither_reads_nor_fills_the_run_cache(tmp_path, monkeypatch, c
     assert main(["verify", "--quick", "--claim", "general/usam-exact-convergence"]) == 0
     assert cache.info()["runs"] > 0
     assert os.environ.get("SAMLAB_CACHE") is None  # the switch is set inside each task only
+    cache.clear()
+    monkeypatch.setenv("SAMLAB_CACHE", "0")  # an explicit "off" in the environment is kept
+    assert main(["verify", "--quick", "--claim", "general/usam-exact-convergence"]) == 0
+    assert cache.info()["runs"] == 0
 
 
 # a tiny checkout: figure scripts that write a figure and a data file through samlab, each listing a claim
