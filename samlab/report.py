@@ -330,7 +330,11 @@ def write_verdicts(path: str | Path, records: Iterable[dict[str, Any]]) -> Path:
 
 # ----------------------------------------------------------------------------- provenance of a run
 def _blas() -> str:
-    """The BLAS libraries NumPy and SciPy loaded (threadpoolctl: implementation, version, CPU kernel)."""
+    """The BLAS libraries of NumPy and SciPy (threadpoolctl: implementation, version, CPU kernel).
+
+    Only the libraries shipped with NumPy or SciPy count: others that a run happened to load (a
+    solver's, say) would make the text depend on what ran before in this process.
+    """
     try:
         import numpy  # noqa: F401  (loads NumPy's BLAS)
         import scipy.linalg  # noqa: F401  (loads SciPy's, when it has its own)
@@ -338,12 +342,12 @@ def _blas() -> str:
 
         found = set()
         for lib in threadpool_info():
-            if lib.get("user_api") != "blas":
+            parts = Path(str(lib.get("filepath") or "")).parts
+            if lib.get("user_api") != "blas" or not any(p.startswith(("numpy", "scipy")) for p in parts):
                 continue
+            owner = "NumPy" if any(p.startswith("numpy") for p in parts) else "SciPy"
             text = " ".join(str(x) for x in (lib.get("internal_api"), lib.get("version")) if x)
-            if lib.get("architecture"):
-                text += f" ({lib['architecture']})"
-            found.add(text)
+            found.add(f"{text} ({', '.join(str(x) for x in (lib.get('architecture'), owner) if x)})")
         if found:
             return ", ".join(sorted(found))
     except Exception:  # the report never fails because a library cannot be described
@@ -551,6 +555,8 @@ class _Renderer:
                 return self.link_file(self.out / value, value)
         if isinstance(value, list) and len(value) > _LONG_LIST:
             return _cell(fmt(value, max_items=_LONG_LIST)) + f" ({len(value)} values)"
+        if isinstance(value, dict) and value and all(_is_scalar(v) for v in value.values()):
+            return "; ".join(f"{_cell(k)}: {_cell(v)}" for k, v in value.items())  # a small dict, inline
         return _cell(value)
 
     def add(self, *lines: str) -> None:
@@ -655,8 +661,8 @@ class _Renderer:
                 else:
                     verdict = "passes" if c.get("passed") else "fails"
                     measured, predicted = self.value_cell(c.get("measured")), self.value_cell(c.get("predicted"))
-                rows.append([_cell(c.get("name", "")), _cell(c.get("overrides") or {}), measured, predicted, verdict,
-                             "yes" if c.get("discriminates") else "**no**"])
+                rows.append([_cell(c.get("name", "")), self.value_cell(c.get("overrides") or {}), measured, predicted,
+                             verdict, "yes" if c.get("discriminates") else "**no**"])
             self.add(f"Negative controls (the claim under a wrong algorithm, rule or hypothesis must fail; "
                      f"the claim itself measured {_text(fmt(r.get('measured')))}):", "")
             self.table(["control", "overrides", "measured", "predicted", "verdict", "discriminates"], rows)

@@ -354,9 +354,9 @@ def test_report_structure_from_synthetic_records(tmp_path):
     assert "| ✅ | relative error of the plateau | 5e-15 | ≤ 1e-08 | 1e-08 | 1 |" in plateau
     assert "| ✅ | fitted slope | 2.01 | ∈ [1.9, 2.1] | 0.09 | 0.9 |" in plateau
     assert "the claim itself measured 5e-15" in plateau
-    assert "| USAM instead of SAM | {algorithm=usam} | 0.3959 | 0 | fails | yes |" in plateau
+    assert "| USAM instead of SAM | algorithm: usam | 0.3959 | 0 | fails | yes |" in plateau
     assert "- Theorem 3 holds only for γ ≤ 0.5." in plateau
-    assert "| `lr` | 0.05 |" in plateau and "| `per_rho` | {0.1=1e-15, 0.2=2e-15} |" in plateau
+    assert "| `lr` | 0.05 |" in plateau and "| `per_rho` | 0.1: 1e-15; 0.2: 2e-15 |" in plateau
     assert "| `values` | [0, 1, 2, 3, 4, 5, 6, 7, …] (20 values) |" in plateau
     assert "<details><summary><code>rows</code> (12 rows)</summary>" in plateau  # a long table is folded
     assert "| sampling | A | B | C |" in plateau and "| 12-nice | 0.08333 | 0.9167 | 0.04167 |" in plateau
@@ -364,8 +364,8 @@ def test_report_structure_from_synthetic_records(tmp_path):
     beale = _block(text, claim_anchor("kim-2023/beale"))
     assert "### ❌ `kim-2023/beale`" in beale
     assert "| ❌ | min cos in the worst window | -0.976 | ≤ -0.99 | -0.014 | -0.01414 |" in beale
-    assert "| GD | {rho=0} | -1 | -1 | passes | **no** |" in beale
-    assert "| broken | {x=1} | `ValueError: no` | — | could not be measured | **no** |" in beale
+    assert "| GD | rho: 0 | -1 | -1 | passes | **no** |" in beale
+    assert "| broken | x: 1 | `ValueError: no` | — | could not be measured | **no** |" in beale
     old = _block(text, claim_anchor("kim-2023/old-shape"))  # no quantity, criteria, findings: still renders
     assert ("**Headline.** measured **[0.1, 0.2]** (the claim does not name this number), predicted increasing in ρ; "
             "tolerance: 1e-8.") in old
@@ -474,3 +474,18 @@ def test_report_without_new_keys_or_extras(tmp_path):
     assert "**Headline.** measured **0.9877** (the claim does not name this number), predicted 1" in text
     assert f"- ❌ [`general/two`](#{claim_anchor('general/two')}) raised `boom`." in text
     assert "Claims without a figure: " in text
+
+
+def test_readme_tour_prints_what_its_comments_say(capsys):
+    """The README's tour runs, and each number in its comments is what it prints, to the digits shown
+    (4 significant digits for the levels, 2 for the tiny gaps and the slope)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    tour = readme.split("## A tour of the API", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(tour, "README tour", "exec"), {})
+    printed = [line.replace("[", "").replace("]", "").replace("(", "").replace(")", "").replace(",", "").split()
+               for line in capsys.readouterr().out.splitlines()]
+    (sam, usam), (plateau,), (slope, lo, hi), (decayed,) = [[float(x) for x in row] for row in printed]
+    assert f"{sam:.4g}" == "0.005556" and f"{usam:.2g}" == "1.8e-23"
+    assert f"{plateau:.4g}" == "0.005556"
+    assert (f"{slope:.2g}", f"{lo:.2g}", f"{hi:.2g}") == ("2", "2", "2")
+    assert f"{decayed:.2g}" == "1.1e-06"
