@@ -775,9 +775,16 @@ class _Renderer:
         seeds = sorted({str((r.get("details") or {}).get("seed")) for r in inp.claims
                         if (r.get("details") or {}).get("seed") is not None})
         self.add("# samlab report", "")
+        own = sum(1 for r in inp.claims if r["paper"] == "general")  # samlab's textbook sanity claims
+        others = [p for p in papers if p != "general"]
+        what = f"{n - own} claim{'s' if n - own != 1 else ''} of {len(others)} paper{'s' if len(others) != 1 else ''}"
+        sanity = f"{own} textbook sanity claim{'s' if own != 1 else ''}"
+        if own == n:
+            what = sanity
+        elif own:
+            what = f"{n} claims ({what} and {sanity})"
         self.add(
-            f"samlab checked {n} claims of {len(papers)} paper{'s' if len(papers) != 1 else ''} on Sharpness-Aware "
-            "Minimization against runs of SAM-family optimizers on problems whose constants are known exactly. "
+            f"samlab checked {what} on Sharpness-Aware Minimization against runs of SAM-family optimizers on problems whose constants are known exactly. "
             "Each claim turns a statement (a rate, a plateau, a bound, a limit, an ordering) into a measurement: "
             "a named headline number, the criteria that decide its verdict with their margins"
             + (", negative controls under which it must fail" if self.controls_run else "")
@@ -870,11 +877,17 @@ class _Renderer:
 
     def findings(self) -> None:
         self.add('<a id="findings"></a>', "", "## Findings", "")
-        self.add("Every failing claim, every place where a paper's statement and the numbers disagree"
-                 + (", every claim that no negative control shows able to fail" if self.controls_run else "")
-                 + (", every broken bound" if self.worst else "")
-                 + (" and every surviving mutant" if self.mutants is not None else "")
-                 + "; each links to its claim.", "")
+        kinds = ["every failing claim", "every place where a paper's statement and the numbers disagree"]
+        if self.controls_run:
+            kinds.append("every claim that no negative control shows able to fail")
+        if self.worst:
+            kinds.append("every broken bound")
+        if self.inp.scripts:
+            kinds.append("every figure script that failed")
+        if self.mutants is not None:
+            kinds.append("every mutant that no claim kills")
+        self.add((", ".join(kinds[:-1]) + " and " + kinds[-1]).capitalize() + "; each links to its claim, "
+                 "script or table.", "")
         any_found = False
         for p in [*self.papers, None]:
             items = self.findings_of(p)

@@ -300,7 +300,8 @@ def test_report_structure_from_synthetic_records(tmp_path):
     out, records, scripts = synthetic_tree(tmp_path)
     text = render_report(_input(out, records, scripts), PAPERS)
     # top: what was checked, how, from which commit and environment; no timings
-    assert text.startswith("# samlab report\n\nsamlab checked 7 claims of 2 papers")
+    assert text.startswith("# samlab report\n\nsamlab checked 7 claims (6 claims of 1 paper and 1 textbook "
+                           "sanity claim) on Sharpness-Aware Minimization")
     assert "Produced by `samlab reproduce --controls` (full mode, seed 0) from commit `0123abc`." in text
     assert ("Environment: samlab 0.1.0, Python 3.11.7, NumPy 2.0, SciPy 1.14, matplotlib 3.9, BLAS openblas 0.3.27, "
             "CPUs 2.") in text
