@@ -401,7 +401,7 @@ _EXECUTION_OPTIONS = {"--jobs": True, "-j": True, "--scheduler": True, "--out": 
 def canonical_command(command: str) -> str:
     """The command without execution options (:data:`_EXECUTION_OPTIONS`), absolute paths cut to their name.
 
-    ``samlab reproduce -j 2 --out /tmp/f general`` → ``samlab reproduce general``: what was reproduced,
+    ``samlab reproduce -j 2 --out /abs/f general`` → ``samlab reproduce general``: what was reproduced,
     the same text whatever the number of jobs, and no machine path in a committed report.
     """
     try:
@@ -429,7 +429,7 @@ _ABS_DIRS = re.compile(r"(?<![\w.])/(?:[\w.+@-]+/)+")
 
 
 def _no_machine_paths(text: str) -> str:
-    """An error line with the folders of absolute paths removed (``/home/u/x/y.py`` → ``y.py``)."""
+    """An error line with the folders of absolute paths removed (``/abs/u/x/y.py`` → ``y.py``)."""
     return _ABS_DIRS.sub("", text)
 
 
@@ -468,6 +468,11 @@ def _rel(path: str | Path, base: Path) -> str:
         return Path(os.path.relpath(p.resolve(), base.resolve())).as_posix()
     except ValueError:  # another drive
         return p.as_posix()
+
+
+def _target(rel: str) -> str:
+    """A relative path as a link destination: spaces written %20 (a space would end the link)."""
+    return rel.replace(" ", "%20")
 
 
 def claim_anchor(claim_id: str) -> str:
@@ -537,7 +542,7 @@ class _Renderer:
 
     def link_file(self, path: str | Path, text: str | None = None) -> str:
         rel = _rel(path, self.out)
-        return f"[`{text or rel}`]({rel})"
+        return f"[`{text or rel}`]({_target(rel)})"
 
     def _file_under_out(self, value: str) -> Path | None:
         """``value`` names a file or folder under the output folder (a saved instance, say)."""
@@ -736,7 +741,7 @@ class _Renderer:
         images = [o for o in outputs if o.lower().endswith(_IMAGES)]
         for img in images:
             alt = s.title if len(images) == 1 else f"{s.title} ({Path(img).name})"
-            self.add(f"![{_alt(alt)}]({_rel(img, self.out)})", "")
+            self.add(f"![{_alt(alt)}]({_target(_rel(img, self.out))})", "")
         if s.caption:
             paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", s.caption) if p.strip()]
             for para in paragraphs:
@@ -1015,7 +1020,7 @@ class _Renderer:
         self.add("Run with `python3.11 -m samlab.cli run " + (shown or "CONFIG.toml") + "`; " + ", ".join(links) + ".",
                  "")
         if m.get("figure") and (folder / m["figure"]).is_file():
-            self.add(f"![{_alt(title)}]({_rel(folder / m['figure'], self.out)})", "")
+            self.add(f"![{_alt(title)}]({_target(_rel(folder / m['figure'], self.out))})", "")
         takeaways = []
         for exp in m.get("experiments") or []:
             metric = (exp.get("plot") or {}).get("metric", "f_gap")

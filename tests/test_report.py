@@ -137,10 +137,10 @@ def test_fmt_and_json_numbers():
 
 
 def test_canonical_command_drops_execution_options_and_machine_paths():
-    assert canonical_command("samlab reproduce -j 2 --out /tmp/f general") == "samlab reproduce general"
+    assert canonical_command("samlab reproduce -j 2 --out /abs/f general") == "samlab reproduce general"
     assert canonical_command("samlab reproduce --jobs=2 -j3 --no-cache --scheduler tcp://h:1 --quick") == \
         "samlab reproduce --quick"
-    assert canonical_command("samlab verify --module /home/u/my_claims.py --claim 'a b'") == \
+    assert canonical_command("samlab verify --module /abs/u/my_claims.py --claim 'a b'") == \
         "samlab verify --module my_claims.py --claim 'a b'"
     assert canonical_command("samlab reproduce --experiments=/abs/experiments") == \
         "samlab reproduce --experiments=experiments"
@@ -192,7 +192,7 @@ def synthetic_records(instance: str) -> list[dict]:
                    "predicted": None, "error": "ValueError: no"}],
         details={"windows": [{"start": 0, "min_cos": -0.976}], "seconds": 9.0})
     raising = _claim("kim-2023/raises", passed=False, measured=None, predicted=None, tolerance="",
-                     details={"error": "FileNotFoundError: /home/someone/x/data.npz", "traceback": "Traceback ...",
+                     details={"error": "FileNotFoundError: /abs/someone/x/data.npz", "traceback": "Traceback ...",
                               "seconds": 0.1})
     old = _claim("kim-2023/old-shape", measured=[0.1, 0.2], predicted="increasing in ρ",
                  details={"cases": {"E1": {"err": 1e-15, "plateau": [1.0, 2.0]}}, "note": "a | pipe"}, controls=[])
@@ -240,7 +240,7 @@ def synthetic_tree(root: Path):
     (out / "general" / "data").mkdir(parents=True)
     for name in ("trap.png", "own.png", "own.gif"):
         (out / "kim_2023" / name).write_bytes(b"\x89PNG")
-    for name in ("trap.npz", "own_runs.npz", "worst.npz", "unrelated.npz"):
+    for name in ("trap.npz", "own_runs.npz", "own runs (ρ = 0.1).npz", "worst.npz", "unrelated.npz"):
         (data / name).write_bytes(b"PK")
     (out / "kim_2023" / "own_table.md").write_text("# Own table\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")
     (out / "kim_2023" / "loose.md").write_text("## Loose\n\nx\n")
@@ -270,9 +270,9 @@ def synthetic_tree(root: Path):
                            "outputs": [str(out / "kim_2023" / "trap.png")], "seconds": 2.0}),
         (scripts["own"], {"path": str(scripts["own"].path), "ok": True,
                           "outputs": [str(out / "kim_2023" / n) for n in ("own.png", "own.gif", "own_table.md")]
-                          + [str(data / "own_runs.npz")], "seconds": 1.0}),
+                          + [str(data / "own_runs.npz"), str(data / "own runs (ρ = 0.1).npz")], "seconds": 1.0}),
         (scripts["broken"], {"path": str(scripts["broken"].path), "ok": False, "outputs": [],
-                             "error": "RuntimeError: lost /home/someone/data", "traceback": "Traceback ...",
+                             "error": "RuntimeError: lost /abs/someone/data", "traceback": "Traceback ...",
                              "seconds": 0.5}),
     ]
     return out, synthetic_records("kim_2023/data/worst.npz"), script_records
@@ -391,7 +391,8 @@ def test_report_structure_from_synthetic_records(tmp_path):
     assert text.index('<a id="figure-kim_2023--own">') < text.index('<a id="figure-kim_2023--trap">')
     assert "![Our own picture (own.png)](kim_2023/own.png)" in own and "(kim_2023/own.gif)" in own
     assert "This figure is samlab's own illustration of a statement;" in own
-    assert "data [`kim_2023/data/own_runs.npz`](kim_2023/data/own_runs.npz)." in own
+    assert ("data [`kim_2023/data/own runs (ρ = 0.1).npz`](kim_2023/data/own%20runs%20(ρ%20=%200.1).npz), "
+            "[`kim_2023/data/own_runs.npz`](kim_2023/data/own_runs.npz).") in own
     assert "#### `kim_2023/own_table.md`" in own and "\n##### Own table\n" in own
     broken = _block(text, "figure-kim_2023--broken")
     assert ("❌ **the script failed**: `RuntimeError: lost data` (run `python3.11 experiments/kim_2023/broken.py` "
@@ -427,14 +428,14 @@ def test_links_resolve_and_no_machine_paths(tmp_path):
     out, records, scripts = synthetic_tree(tmp_path)
     text = render_report(_input(out, records, scripts), PAPERS)
     anchors = set(re.findall(r'<a id="([^"]+)"></a>', text))
-    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    targets = re.findall(r"\]\(((?:[^()\s]|\([^()\s]*\))+)\)", text)  # balanced parentheses allowed
     assert len(targets) > 30
     for target in targets:
         if target.startswith("#"):
             assert target[1:] in anchors, target
         else:
-            assert (out / target).exists(), target
-    assert str(tmp_path) not in text and "/home/" not in text
+            assert (out / target.replace("%20", " ")).exists(), target
+    assert str(tmp_path) not in text and "/abs/" not in text
 
 
 def test_same_inputs_same_bytes(tmp_path):
