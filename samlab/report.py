@@ -871,7 +871,7 @@ class _Renderer:
         elif self.mutants is not None:
             for m in self.mutants:
                 if not m.get("killed_by"):
-                    out.append(f"Mutant `{_cell(m.get('mutant', '?'))}` ({_text(m.get('description', ''))}) survives "
+                    out.append(f"Mutant `{_cell(m.get('mutant', '?'))}` ({_text(m.get('breaks') or m.get('description', ''))}) survives "
                                f"every claim{self.mutant_status(m)} ([table](#mutants)).")
         return out
 
@@ -1077,8 +1077,8 @@ class _Renderer:
             killers = [str(c) for c in m.get("killed_by") or []]
             killed = (f"{len(killers)}: " + ", ".join(self.link_claim(c) for c in killers)) if killers else "**none**"
             rows.append([f"`{_cell(m.get('mutant', ''))}`", _cell(m.get("description", "")),
-                         f"`{_cell(m.get('file', ''))}`", killed + self.mutant_status(m)])
-        self.table(["mutant", "what it breaks", "file", "killed by"], rows)
+                         _cell(m.get("breaks", "")), f"`{_cell(m.get('file', ''))}`", killed + self.mutant_status(m)])
+        self.table(["mutant", "change", "what it breaks", "file", "killed by"], rows)
 
     def render(self) -> str:
         self.top()
