@@ -259,9 +259,11 @@ def synthetic_tree(root: Path):
                                      "runs": 4, "final": [0.002, 0.008], "diverged": [0, 1], "seconds": 2.5}]}]}
     (run / "manifest.json").write_text(json.dumps(manifest))
     (out / "mutants.json").write_text(json.dumps([
-        {"mutant": "no-normalization", "description": "SAM's ascent not normalized", "file": "algorithms/rules.py",
+        {"mutant": "no-normalization", "description": "SAM's ascent not normalized", "breaks": "the normalized ascent",
+         "file": "algorithms/rules.py",
          "killed_by": ["kim-2023/plateau", "kim-2023/beale"], "status": "killed"},
-        {"mutant": "rsam-noise-ignored", "description": "RSAM's noise ignored", "file": "algorithms/rules.py",
+        {"mutant": "rsam-noise-ignored", "description": "RSAM's noise ignored", "breaks": "RSAM's random direction",
+         "file": "algorithms/rules.py",
          "killed_by": [], "status": "survived"}]))
     (out / "mutants.md").write_text("| mutant | killed by |\n| --- | --- |\n")
     scripts = {s.name: s for s in discover_scripts(root / "experiments")}
@@ -332,7 +334,7 @@ def test_report_structure_from_synthetic_records(tmp_path):
         f"- {a('kim-2023/det-bound-worst-case')} declares no negative control, so nothing shows that it can fail.",
         "- ❌ Figure script [`experiments/kim_2023/broken.py`](../experiments/kim_2023/broken.py) failed: "
         "`RuntimeError: lost data`.",
-        "- Mutant `rsam-noise-ignored` (RSAM's noise ignored) survives every claim ([table](#mutants)).",
+        "- Mutant `rsam-noise-ignored` (RSAM's random direction) survives every claim ([table](#mutants)).",
     ]:
         assert line in findings.splitlines(), line
     assert f"{a('kim-2023/raises')} declares" not in findings  # a crash is its own finding
@@ -419,9 +421,9 @@ def test_report_structure_from_synthetic_records(tmp_path):
     assert ("Takeaway (median final value of the plotted metric): on least squares, SAM ρ = 0.2 ends highest (0.008) "
             "and SGD lowest (1e-30).") in runs
     mutants = _block(text, "mutants")
-    assert (f"| `no-normalization` | SAM's ascent not normalized | `algorithms/rules.py` | 2: {a('kim-2023/plateau')}, "
+    assert (f"| `no-normalization` | SAM's ascent not normalized | the normalized ascent | `algorithms/rules.py` | 2: {a('kim-2023/plateau')}, "
             f"{a('kim-2023/beale')} |") in mutants
-    assert "| `rsam-noise-ignored` | RSAM's noise ignored | `algorithms/rules.py` | **none** |" in mutants
+    assert "| `rsam-noise-ignored` | RSAM's noise ignored | RSAM's random direction | `algorithms/rules.py` | **none** |" in mutants
 
 
 def test_links_resolve_and_no_machine_paths(tmp_path):
