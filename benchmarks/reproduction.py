@@ -13,7 +13,7 @@ read or overwritten:
    share their runs through it);
 3. the same command again (nothing changed: every task is reused);
 4. with ``--same-bytes``: ``samlab reproduce --jobs 1 --no-cache`` into another folder, and the
-   verdicts, data files and PNGs compared with those of step 2 byte for byte.
+   report, verdicts, data files and PNGs compared with those of step 2 byte for byte.
 
 The per-task seconds come from the timings that ``reproduce`` records for its time-left estimate
 (one entry per claim and per figure script, measured in the worker that ran it: on a loaded pool
@@ -59,10 +59,10 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str]) -> dict:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    """Verdicts, data files and PNGs under ``folder`` (REPORT.md states the command and timings)."""
-    keep = (".json", ".npz", ".png", ".md", ".csv")
+    """The report, verdicts, data files, tables and PNGs under ``folder`` (not timings.json: wall-clock times)."""
+    keep = (".json", ".npz", ".png", ".md", ".csv", ".gif")
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.suffix in keep and p.name != "REPORT.md"}
+            if p.is_file() and p.suffix in keep and p.name != "timings.json"}
 
 
 def compare(a: Path, b: Path) -> dict:
@@ -111,7 +111,7 @@ def render(m: dict) -> str:
         verdict = "identical" if not sb["differ"] and not sb["only_in_one"] else \
             f"**differ**: {', '.join(sb['differ'] + sb['only_in_one'])}"
         lines += ["", f"Same bytes: `--jobs {m['jobs']}` against `--jobs 1 --no-cache`: {sb['files']} files "
-                      f"(verdicts.json, data, PNGs) {verdict}."]
+                      f"(REPORT.md, verdicts.json, data, tables, PNGs) {verdict}."]
     lines += ["", f"Per task ({mode} mode, seconds in the worker that ran it, longest first):", ""]
     lines += table(t, scripts)
     lines += ["", END]

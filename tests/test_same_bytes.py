@@ -1,5 +1,5 @@
-"""Same inputs, same bytes: verdicts.json, data files and PNGs of two reproductions, with one and two
-jobs, are byte-identical (quick mode; benchmarks/bench.py checks the full mode)."""
+"""Same inputs, same bytes: REPORT.md, verdicts.json, data files and PNGs of two reproductions, with one
+and two jobs, are byte-identical (quick mode; benchmarks/reproduction.py --same-bytes checks the full mode)."""
 
 from __future__ import annotations
 
@@ -60,8 +60,9 @@ def _experiments(tmp_path: Path) -> Path:
 
 
 def _files(folder: Path) -> dict[str, bytes]:
+    """Every output but timings.json (the wall-clock times, kept apart for exactly this reason)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != "REPORT.md"}
+            if p.is_file() and p.name != "timings.json"}
 
 
 def test_reproductions_with_one_and_two_jobs_are_the_same_bytes(tmp_path, capsys):
@@ -79,7 +80,7 @@ def test_reproductions_with_one_and_two_jobs_are_the_same_bytes(tmp_path, capsys
         outputs[run]["verify.json"] = verdicts.read_bytes()
     capsys.readouterr()
     names = set(outputs["a"])
-    assert {"verdicts.json", "general/gd_linear_rate.png", "general/usam_vs_sam.png", "general/stochastic_bytes.png",
+    assert {"REPORT.md", "verdicts.json", "general/gd_linear_rate.png", "general/usam_vs_sam.png", "general/stochastic_bytes.png",
             "general/data/stochastic_bytes.npz", "general/data/stochastic_bytes_summary.npz",
             "general/data/stochastic_bytes.json", "verify.json"} <= names
     assert set(outputs["b"]) == names
