@@ -117,7 +117,9 @@ class Progress:
     def _context(self) -> str:
         parts = []
         if self.running:
-            parts.append("running: " + ", ".join(self.names[i] for i in sorted(self.running)))
+            running = [self.names[i] for i in sorted(self.running)]
+            more = f" and {len(running) - 4} more" if len(running) > 4 else ""
+            parts.append("running: " + ", ".join(running[:4]) + more)
         left = self.seconds_left()
         if left is not None and len(self.finished) < len(self.names):
             parts.append(f"about {format_seconds(left)} left")

@@ -77,3 +77,12 @@ def test_terminal_mode_redraws_one_status_line(clock):
     p.close()
     text = stream.getvalue()
     assert "\r\033[K[1/2] a PASS 1.0s\n" in text and text.endswith("\r\033[K")
+
+
+def test_a_long_running_list_is_cut(clock):
+    stream = io.StringIO()
+    p = Progress([f"t{i}" for i in range(8)], None, workers=8, stream=stream, tty=False)
+    for i in range(8):
+        p.start(i)
+    p.done(0, "PASS", 1.0)
+    assert stream.getvalue() == "[1/8] t0 PASS 1.0s · running: t1, t2, t3, t4 and 3 more\n"
