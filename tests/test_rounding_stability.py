@@ -8,7 +8,8 @@ and 5e-324 there is a different instance rather than a rounding of the same one.
 perturbations are far below any claim's stated tolerance, so a claim whose verdict (passed) changes
 under them is measuring rounding and needs a better criterion.
 
-Claims known to flip are listed in ``FLIPS`` (xfail with the claim named, until its criterion is
+Memoized results (functools caches in samlab's modules) are emptied before each verdict, so both
+are computed. Claims known to flip are listed in ``FLIPS`` (xfail with the claim named, until its criterion is
 fixed); none is skipped. The run cache is off here (the conftest leaves SAMLAB_CACHE unset), so both
 verdicts are computed.
 """
@@ -62,7 +63,19 @@ def nudged_starts(monkeypatch):
     yield
 
 
+def _clear_memoized() -> None:
+    """Empty every functools cache of samlab's modules (e.g. a claim module memoizing a sweep that
+    several claims read), so that each verdict is computed under its own condition."""
+    for module in list(sys.modules.values()):
+        if not (getattr(module, "__name__", "") or "").startswith("samlab"):
+            continue
+        for value in list(vars(module).values()):
+            if callable(getattr(value, "cache_clear", None)) and hasattr(value, "cache_info"):
+                value.cache_clear()
+
+
 def _verdict(claim_id: str, threads: int) -> tuple[bool, object]:
+    _clear_memoized()
     with threadpool_limits(limits=threads, user_api="blas"):
         v = sl.claims.get(claim_id).check(quick=True, seed=0)
     return v.passed, v.measured
