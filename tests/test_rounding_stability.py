@@ -54,8 +54,12 @@ def nudged_starts(monkeypatch):
     """Every ``samlab.run`` (however a module imported it) starts from x0 moved by one ulp."""
     real = engine.run
 
-    def run(problem, algorithm, x0, *args, **kwargs):
-        return real(problem, algorithm, _nudged(x0), *args, **kwargs)
+    def run(*args, **kwargs):
+        if "x0" in kwargs:
+            kwargs["x0"] = _nudged(kwargs["x0"])
+        elif len(args) >= 3:
+            args = (*args[:2], _nudged(args[2]), *args[3:])
+        return real(*args, **kwargs)
 
     for module in list(sys.modules.values()):
         if (getattr(module, "__name__", "") or "").startswith("samlab") and getattr(module, "run", None) is real:
