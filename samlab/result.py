@@ -32,8 +32,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Result", "atomic_write_bytes", "atomic_write_text", "save_npz", "npz_bytes", "json_text",
-           "recording_writes"]
+__all__ = ["Result", "atomic_write_bytes", "atomic_write_text", "save_npz", "npz_bytes", "canonical_npz",
+           "json_text", "recording_writes"]
 
 _WRITES: ContextVar[list[str] | None] = ContextVar("samlab_recorded_writes", default=None)
 
@@ -58,9 +58,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
     Readers see the old file or the new one, never a part. The file is created with mode 0666
     masked by the process umask (0644 under umask 022), like ``open(path, "wb")`` would, not with
-    the 0600 of ``tempfile.mkstemp``.
+    the 0600 of ``tempfile.mkstemp``. An ``.npz`` archive (e.g. from ``np.savez`` into a buffer) is
+    written with fixed member dates (:func:`canonical_npz`), so the same arrays give the same bytes.
     """
     path = Path(path)
+    if path.suffix == ".npz":
+        data = canonical_npz(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
@@ -105,6 +108,30 @@ def npz_bytes(arrays: dict[str, np.ndarray], compress: bool = True) -> bytes:
             info.external_attr = 0o644 << 16
             with archive.open(info, "w", force_zip64=True) as member:  # force_zip64: as numpy does
                 np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def canonical_npz(data: bytes) -> bytes:
+    """A zip archive (an ``.npz``) re-encoded with the fixed date and attributes of :func:`npz_bytes`,
+    member order and compression kept; bytes that are not a zip archive are returned unchanged."""
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return data
+    members = source.infolist()
+    if all(m.date_time == _ZIP_DATE and m.create_system == 3 and m.external_attr == 0o644 << 16 for m in members):
+        source.close()
+        return data  # already canonical (npz_bytes, Result.save): no second compression
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, mode="w") as archive:
+        for member in members:
+            info = zipfile.ZipInfo(member.filename, date_time=_ZIP_DATE)
+            info.compress_type = member.compress_type
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            with source.open(member) as src, archive.open(info, "w", force_zip64=True) as dst:
+                while block := src.read(1 << 20):
+                    dst.write(block)
     return buffer.getvalue()
 
 
@@ -402,7 +429,7 @@ def _show(value: Any) -> str:
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    return npz_bytes(arrays, compress=True)
+    return npz_bytes(arrays, compress=True)  # canonical already: atomic_write_bytes passes it through
 
 
 def _json_default(value: Any) -> Any:
