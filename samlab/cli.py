@@ -568,7 +568,7 @@ class _SearchProgress:
         now = time.perf_counter()
         improved = self.best is None or best_ratio > self.best
         self.best = best_ratio if self.best is None else max(self.best, best_ratio)
-        text = (f"{self.claim_id}: generation {int(generation)}, worst ratio so far {self.best:.6g}"
+        text = (f"{self.claim_id}: search step {int(generation)}, worst ratio so far {self.best:.6g}"
                 f" ({format_seconds(now - self.started)})")
         if self.tty:
             self.stream.write("\r\033[K" + text)
@@ -596,9 +596,10 @@ def cmd_worst_case(args) -> int:
 
     Contract with worst-case claims: the settings passed to the measuring function carry
     ``budget`` (an int, the search's number of instance evaluations; the claim's default unless
-    ``--budget``) and ``progress`` (a callable ``progress(generation: int, best_ratio: float)``
-    that the claim hands to ``samlab.adversary.search(..., progress=...)``, or calls itself after
-    each generation; a claim must treat it as optional: ``s.get("progress")``).
+    ``--budget``) and ``progress`` (a callable ``progress(step: int, best_ratio: float)``: the claim
+    hands it to ``samlab.adversary.search(..., progress=...)``, which calls it after each
+    generation, or calls it itself after each of its searches, with the worst ratio so far; a claim
+    must treat it as optional: ``s.get("progress")``).
     """
     from . import claims
     from .execution import task_environment

@@ -524,7 +524,7 @@ def test_worst_case_runs_a_deeper_search_with_progress(worst_claim, tmp_path, ca
     assert main(["worst-case", worst_claim, "--budget", "5000", "--json", str(path), "--out", str(tmp_path)]) == 0
     assert (tmp_path / "general" / "data" / "worst.npz").is_file()  # the instance, under --out
     captured = capsys.readouterr()
-    assert "budget 5000" in captured.err and "generation 2, worst ratio so far 0.7" in captured.err
+    assert "budget 5000" in captured.err and "search step 2, worst ratio so far 0.7" in captured.err
     assert "PASS  general/gd-linear-rate-worst-case\n      worst ratio measured/bound: 0.7 vs 1 predicted" in captured.out
     assert "worst ratio found (measured/bound): 0.7" in captured.out and "instance: general/data/worst.npz" in captured.out
     record = json.loads(path.read_text())
