@@ -251,7 +251,7 @@ def _run_with_progress(fn, tasks: list[tuple[str, str]], names: list[str], args,
     try:
         fresh = _map(fn, [tasks[i] for i in todo], args, on_done,
                      on_start=lambda j, item: progress.start(todo[j]),
-                     priority=[timings.get(names[i], 0.0) for i in todo])
+                     priority=[progress.expected[i] for i in todo])  # longest first; unknown: the mean
     finally:
         progress.close()
         store_timings(mode, seconds)
