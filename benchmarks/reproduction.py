@@ -12,7 +12,7 @@ read or overwritten:
 2. ``samlab reproduce --jobs J`` (full mode, starting from an empty cache: claims and figure scripts
    share their runs through it);
 3. the same command again (nothing changed: every task is reused);
-4. with ``--same-bytes``: ``samlab reproduce --jobs 1 --no-cache`` into another folder, and the
+4. with ``--same-bytes``: ``samlab reproduce --jobs 1 --no-cache`` in a second clone, and the
    report, verdicts, data files and PNGs compared with those of step 2 byte for byte.
 
 The per-task seconds come from the timings that ``reproduce`` records for its time-left estimate
@@ -159,10 +159,11 @@ def main() -> None:
     mode = "quick" if args.quick else "full"
     m["timings"] = json.loads((tmp / "cache" / "timings" / f"{mode}.json").read_text())
     m["cached"] = run(["reproduce", *quick, "--jobs", str(args.jobs)], clone, env)
-    if args.same_bytes:
-        other = tmp / "jobs1"
-        run(["reproduce", *quick, "--jobs", "1", "--no-cache", "--out", str(other)], clone, env)
-        m["same_bytes"] = compare(out, other)
+    if args.same_bytes:  # a second clone, so that the report's relative links are the same
+        second = tmp / "jobs1" / "samlab"
+        subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(second)], check=True)
+        run(["reproduce", *quick, "--jobs", "1", "--no-cache"], second, {**env, "PYTHONPATH": str(second)})
+        m["same_bytes"] = compare(out, second / out.relative_to(clone))
         print(f"  same bytes: {m['same_bytes']}", flush=True)
     block = render(m)
     print("\n" + block)
