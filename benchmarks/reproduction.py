@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -79,6 +80,12 @@ def table(timings: dict[str, float], scripts: set[str]) -> list[str]:
     return lines
 
 
+def outcome(stdout: str) -> str:
+    """"55/55 claims passed, 22/22 figure scripts ran" from a reproduce's summary line."""
+    found = re.search(r"(\d+)/(\d+) claims passed; (\d+)/(\d+) figure scripts ran", stdout)
+    return f"{found[1]}/{found[2]} claims passed, {found[3]}/{found[4]} figure scripts ran" if found else "?"
+
+
 def render(m: dict) -> str:
     mode = "quick" if m["quick"] else "full"
     t = m["timings"]
@@ -99,8 +106,8 @@ def render(m: dict) -> str:
              "| step | wall time | goal |", "| --- | ---: | --- |",
              f"| `samlab verify --quick --jobs {m['jobs']} --no-cache` ({m['n_claims']} claims) | "
              f"{m['verify']['seconds']:.1f} s | {goal(m['verify']['seconds'], 'verify')} |",
-             f"| `samlab reproduce{' --quick' if m['quick'] else ''} --jobs {m['jobs']}` ({mode}, empty cache; "
-             f"{len(scripts)} scripts, {len(t) - len(scripts)} claims) | {m['reproduce']['seconds']:.1f} s | "
+             f"| `samlab reproduce{' --quick' if m['quick'] else ''} --jobs {m['jobs']}` ({mode}, empty cache: "
+             f"{outcome(m['reproduce']['stdout'])}) | {m['reproduce']['seconds']:.1f} s | "
              f"{goal(m['reproduce']['seconds'], 'reproduce')} |",
              f"| the same again (nothing changed: every task reused) | {m['cached']['seconds']:.1f} s | "
              f"{goal(m['cached']['seconds'], 'cached')} |", "",
