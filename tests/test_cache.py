@@ -178,3 +178,13 @@ def test_runs_faster_than_a_read_are_not_stored(monkeypatch):
 def test_cache_argument_is_checked():
     with pytest.raises(ValueError, match="cache must be"):
         sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache="yes")
+
+
+def test_runs_with_observers_are_found_again():
+    """The observer's name must not replace the run's key (a run with observe= was stored and never hit)."""
+    p, alg = _problem(), sl.algorithms.sam(0.1, 0.05)
+    first = sl.run(p, alg, np.ones(2), 200, observe={"step": lambda v: v.k + 0.0}, cache=True)
+    calls = Counting.calls
+    again = sl.run(p, alg, np.ones(2), 200, observe={"step": lambda v: v.k + 0.0}, cache=True)
+    assert Counting.calls == calls and np.array_equal(first.observed["step"], again.observed["step"])
+    assert [f.stem for f in _entries(cache.location())] != ["step"]
