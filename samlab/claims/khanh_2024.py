@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import stats
 
 from .. import algorithms, problems, schedules
+from .. import noise as noise_
 from ..analysis import loglog_fit, plateau
 from ..engine import run
 from ..linalg import row_norms
@@ -30,7 +32,7 @@ from ..seeding import rng
 from ..setups import khanh_2024 as setup
 from ..theory import khanh_2024 as T
 from ..theory.quadratic_cycle import cycle_contraction, cycle_plateau
-from .base import Verdict, claim
+from .base import Criterion, Verdict, claim
 
 PAPER = "khanh-2024"
 EPS = float(np.finfo(float).eps)
@@ -962,4 +964,232 @@ def diminish_schedules(s, seed):
                   "band of (a/2)c(t_K)²; Diminish runs ≥ 10× below the constant-lr plateau",
         details={"summability": summ, "runs": out, "a": a, "rho": rho, "iters_per_epoch": m, "epochs": E,
                  "diminish2_sum_t2_tail_at_1e9_epochs": base ** 2 * 1e9 ** -0.0002 / 0.0002},
+    )
+
+
+# ============================================================================ the variants' directions (Corollary 3.5)
+
+def _t_interval(samples: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """(mean, standard error, half-width of the Student-t interval at ``confidence``) of i.i.d. samples."""
+    samples = np.asarray(samples, float)
+    n = samples.size
+    sem = float(samples.std(ddof=1) / math.sqrt(n))
+    return float(samples.mean()), sem, float(stats.t.ppf(0.5 + confidence / 2.0, n - 1) * sem)
+
+
+CONFIDENCE = 0.9999
+"""Level of the Monte Carlo intervals of the direction claims: a false failure has probability 1e-4
+per compared value (≤ 5e-4 per claim over its ≤ 5 values), while every mutant sits ≥ 10 half-widths away."""
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", a, b) / (row_norms(a) * row_norms(b))
+
+
+@claim(
+    id="khanh-2024/vasso-variance-reduction",
+    statement="VaSSO's moving average suppresses the noise of its perturbation: at a fixed x with Gaussian gradient "
+              "noise N(0, σ²I) in d dimensions, E‖P⊥(y − x)/ρ‖²·‖∇f‖² = (d − 1)θσ²/(2 − θ) (to first order in "
+              "σ²/‖∇f‖²), rising with θ (θ = 1 is SAM's unsuppressed (d − 1)σ²)",
+    provenance="Khanh et al. 2024, Corollary 3.5 covers VaSSO (Li & Giannakis 2023: d_k = (1 − θ)d_{k−1} + θg_k, "
+               "y = x + ρd_k/‖d_k‖) as a normalized variant [paper]; the stationary law and the orthogonal energy "
+               "[derived, sympy: samlab.theory.khanh_2024.ema_variance_exprs]",
+    kind="plateau",
+    quick={"thetas": [0.1, 0.25, 0.4, 0.7, 0.9], "dim": 10, "noise": 0.01, "runs": 32, "steps": 600,
+           "mutation": None},
+    full={"thetas": [0.1, 0.25, 0.4, 0.7, 0.9], "dim": 10, "noise": 0.01, "runs": 64, "steps": 2500,
+          "mutation": None},
+    controls={"θ and 1 − θ swapped in the moving average": {"mutation": "theta-swapped"}},
+)
+def vasso_variance_reduction(s, seed):
+    """x held fixed exactly: f(x) = cᵀx (:class:`samlab.problems.Linear`, c = e₁, ‖∇f‖ = 1) has the
+    same gradient everywhere, so with additive noise ξ_k ~ N(0, σ²I) (σ = ``noise`` = 0.01) VaSSO's
+    moving average d_k = c + e_k, e_k = (1 − θ)e_{k−1} + θξ_k, has the law it would have at a fixed x,
+    wherever its iterate goes. All θ × ``runs`` runs are one batched run; every step observes
+    q_k = ‖P⊥(y_k − x_{k−1})/ρ‖²·‖∇f‖² (P⊥ removes the e₁ component).
+
+    Prediction [derived]: e is stationary N(0, s²I), s² = θσ²/(2 − θ); E q = (d − 1)s²[1 − (d − 2)s²/‖c‖²]
+    (:func:`samlab.theory.khanh_2024.vasso_orthogonal_energy`): the normalization is the only
+    nonlinearity, so the leading term is exact as σ/‖∇f‖ → 0; the included correction is 6e-4
+    relative here, the next one O(d²s⁴) ≈ 1e-7. The transient of d¹ = g₁ (variance σ² instead of s²)
+    decays like (1 − θ)^{2k}: the first ⌈10/θ⌉ steps are dropped (weight < e⁻²⁰).
+
+    Measured: per θ, the mean of q over steps and runs divided by the prediction (headline: the largest
+    |ratio − 1|). Tolerance: the 99.99% Student-t interval of the mean over the runs' time averages
+    (independent across runs; within a run q is autocorrelated over ~1/θ steps, which the per-run
+    averages absorb) must contain the prediction; and the measured values must rise with θ (each ≥
+    1.05× the previous; the predicted factors are ≥ 1.5). Control: θ and 1 − θ swapped (the
+    average of a mutated rule) changes the prediction by factors 1.7–15 at these θ (0.5 would be a
+    fixed point of the swap, so it is not used).
+    """
+    thetas = np.asarray(s["thetas"], float)
+    d, sigma, B, K = int(s["dim"]), float(s["noise"]), int(s["runs"]), int(s["steps"])
+    c = np.zeros(d)
+    c[0] = 1.0
+    th_run = 1.0 - thetas if s["mutation"] == "theta-swapped" else thetas
+    rho = 0.1
+
+    def orth(view):
+        delta = (view.y - view.x_prev) / rho
+        return np.einsum("ij,ij->i", delta, delta) - delta[:, 0] ** 2
+
+    r = run(problems.Linear(c), algorithms.vasso(1e-3, rho, np.repeat(th_run, B)), np.zeros(d), K,
+            noise=noise_.Gaussian(sigma), checkpoints=every_step(K), observe={"q": orth},
+            name="vasso-orthogonal", seed=seed)
+    q = r.observed["q"]
+    rows, ratios, zs = [], [], []
+    for j, th in enumerate(thetas):
+        k0 = int(math.ceil(10.0 / th))
+        per_run = q[k0:, j * B:(j + 1) * B].mean(axis=0)
+        pred = float(T.vasso_orthogonal_energy(th, sigma, d, 1.0))
+        mean, sem, half = _t_interval(per_run, CONFIDENCE)
+        ratios.append(mean / pred)
+        zs.append(abs(mean - pred) / half)
+        rows.append({"theta": float(th), "measured": mean, "predicted": pred, "ratio": mean / pred,
+                     "ci_half_width_ratio": half / pred, "burn_in": k0,
+                     "leading_term": (d - 1) * float(T.vasso_ema_variance(th)) * sigma**2})
+    rise = float(np.min(np.diff([r_["measured"] for r_ in rows]) / np.asarray([r_["measured"] for r_ in rows][:-1]) + 1))
+    worst = max(abs(x - 1.0) for x in ratios)
+    crit = [Criterion("largest |mean − prediction| in units of the 99.99% CI half-width", max(zs), "<=", 1.0),
+            Criterion("smallest ratio of consecutive means (θ increasing)", rise, ">=", 1.05)]
+    return Verdict(
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="largest relative error of E‖P⊥(y − x)/ρ‖²‖∇f‖² against (d − 1)θσ²/(2 − θ)·(1 − (d − 2)s²)",
+        tolerance="prediction inside the 99.99% t-interval for every θ; rising with θ",
+        criteria=crit,
+        details={"per_theta": rows, "dim": d, "noise_sigma": sigma, "runs_per_theta": B, "steps": K,
+                 "mutation": s["mutation"] or "none"},
+    )
+
+
+@claim(
+    id="khanh-2024/rsam-direction",
+    statement="RSAM's ascent direction is the gradient at a random point: the mean cosine between y − x and ∇f(x) "
+              "equals E_u cos∠(∇f(x + u), ∇f(x)), u ~ N(0, σ²I), estimated independently by Monte Carlo",
+    provenance="Khanh et al. 2024, Corollary 3.5 covers RSAM (Liu et al. 2022: y = x + ρ∇f(x + u)/‖∇f(x + u)‖, "
+               "u Gaussian) as a normalized variant [paper]; the check [derived]",
+    kind="plateau",
+    quick={"runs": 4000, "mc": 4000, "cases": [["quadratic", 0.3], ["quadratic", 1.0], ["log-loss", 0.3]],
+           "mutation": None},
+    full={"runs": 40000, "mc": 40000, "cases": [["quadratic", 0.3], ["quadratic", 1.0], ["log-loss", 0.3]],
+          "mutation": None},
+    controls={"RSAM's noise ignored (u = 0)": {"mutation": "noise-ignored"}},
+)
+def rsam_direction(s, seed):
+    """x held fixed exactly: ONE step of RSAM from a known x₀ in ``runs`` independent runs (each draws
+    its own u), the observer reading cos∠(y₁ − x₀, ∇f(x₀)) at that step. Instances: a rotated
+    quadratic (d = 10, spectrum in [1, 10]) from a unit x₀ (``rng(seed, "rsam-x0")``) with σ = 0.3 and
+    1.0, and the log-loss (n = m = 5, seed 0) at x₀ = 0 with σ = 0.3 (mean cosines 0.80, 0.33, 0.58).
+    Independent estimate: ``mc`` draws u ~ N(0, σ²I) from ``rng(seed, "rsam-mc", case)`` (not the
+    run's stream) and the mean of cos∠(∇f(x₀ + u), ∇f(x₀)) computed from the problem's gradient.
+
+    Tolerance: the two means are independent sample means of i.i.d. cosines, so their difference over
+    the pooled standard error is ~N(0, 1); it must stay within the 99.99% normal quantile (3.89) for
+    every case. Control: the noise ignored (u = 0, SAM's direction) gives cosine 1 exactly, 20–170
+    standard errors away in quick mode.
+    """
+    B, M = int(s["runs"]), int(s["mc"])
+    zq = float(stats.norm.ppf(0.5 + CONFIDENCE / 2.0))
+    rows, zs = [], []
+    for i, (label, sigma) in enumerate(s["cases"]):
+        if label == "quadratic":
+            p = setup.rotated_quadratic(10, seed)
+            x0 = rng(seed, "rsam-x0").standard_normal(10)
+            x0 /= np.linalg.norm(x0)
+        else:
+            p = setup.log_loss_instance(5, seed=0)
+            x0 = np.zeros(5)
+        sig_run = 0.0 if s["mutation"] == "noise-ignored" else float(sigma)
+        r = run(p, algorithms.rsam(1e-3, 0.1, sig_run), x0, 1, runs=B, checkpoints=[1],
+                observe={"cos": lambda v: _cosine(v.y - v.x_prev, v.problem.grad(v.x_prev))},
+                name=f"rsam-direction-{i}", seed=seed)
+        cos_run = r.observed["cos"][0]
+        g0 = np.broadcast_to(p.grad(x0[None]), (M, p.dim))
+        u = rng(seed, "rsam-mc", i).standard_normal((M, p.dim)) * float(sigma)
+        cos_mc = _cosine(p.grad(x0[None] + u), g0)
+        se = math.sqrt(cos_run.var(ddof=1) / B + cos_mc.var(ddof=1) / M)
+        z = abs(cos_run.mean() - cos_mc.mean()) / se
+        zs.append(z)
+        rows.append({"instance": label, "sigma": float(sigma), "mean_cos_run": float(cos_run.mean()),
+                     "mean_cos_monte_carlo": float(cos_mc.mean()), "pooled_se": se, "z": z})
+    worst = max(abs(r_["mean_cos_run"] - r_["mean_cos_monte_carlo"]) for r_ in rows)
+    crit = [Criterion("largest |difference of mean cosines| / pooled standard error", max(zs), "<=", zq)]
+    return Verdict(
+        passed=crit[0].passed, measured=worst, predicted=0.0,
+        quantity="largest |mean cos∠(y − x, ∇f(x)) − Monte Carlo E_u cos∠(∇f(x + u), ∇f(x))|",
+        tolerance=f"|difference| ≤ {zq:.2f} pooled standard errors (99.99%) in every case",
+        criteria=crit,
+        details={"cases": rows, "runs": B, "monte_carlo_draws": M, "mutation": s["mutation"] or "none"},
+    )
+
+
+@claim(
+    id="khanh-2024/fsam-direction",
+    statement="F-SAM's ascent direction is g − σm with m the EMA βm + (1 − β)g of the stochastic gradients: with "
+              "Gaussian noise on a constant gradient the direction is N((1 − σ)∇f, s²I) and its mean cosine with "
+              "∇f equals a Monte Carlo estimate from that law",
+    provenance="Khanh et al. 2024, Corollary 3.5 covers F-SAM (Li et al. 2024: m_k = βm_{k−1} + (1 − β)g_k, "
+               "y = x + ρ(g_k − σm_k)/‖g_k − σm_k‖) as a normalized variant [paper]; the stationary law "
+               "[derived, sympy: samlab.theory.khanh_2024.ema_variance_exprs]",
+    kind="plateau",
+    quick={"cases": [[0.5, 0.9], [0.3, 0.6], [1.0, 0.9]], "dim": 5, "noise": 0.5, "runs": 32, "steps": 800,
+           "mc": 200000, "mutation": None},
+    full={"cases": [[0.5, 0.9], [0.3, 0.6], [1.0, 0.9]], "dim": 5, "noise": 0.5, "runs": 64, "steps": 3000,
+          "mc": 1000000, "mutation": None},
+    controls={"σ halved": {"mutation": "sigma-halved"}, "EMA β and 1 − β swapped": {"mutation": "ema-swapped"}},
+)
+def fsam_direction(s, seed):
+    """x held fixed exactly as in khanh-2024/vasso-variance-reduction: f = cᵀx, c = e₁, noise N(0, ν²I),
+    ν = ``noise`` = 0.5, d = 5, all (σ, β) cases × ``runs`` in one batched run, every step observing
+    cos∠(y_k − x_{k−1}, ∇f) = (y − x)₁/‖y − x‖. Law [derived]: with η_k = m_k − c,
+    d_k = (1 − σ)c + (1 − σ(1 − β))ξ_k − σβη_{k−1} ~ N((1 − σ)c, s²I),
+    s² = ν²[(1 − σ(1 − β))² + σ²β²(1 − β)/(1 + β)] (:func:`samlab.theory.khanh_2024.fsam_direction_law`),
+    exact once β^k is negligible (m₀ = 0): the first ⌈ln 1e-8/ln β⌉ steps are dropped. Independent
+    estimate: ``mc`` draws from that law (``rng(seed, "fsam-mc", case)``), mean of a/‖·‖.
+
+    Measured: per case the run's mean cosine against the Monte Carlo mean. Tolerance: the difference over
+    the pooled standard error (the run's from the per-run time averages, independent across runs; the
+    Monte Carlo one from i.i.d. draws) within the 99.99% Student-t quantile of the runs' degrees of freedom.
+    Controls (mutated rules): σ halved, and β ↔ 1 − β in the EMA, move the mean cosine by 0.15–0.22
+    at (σ, β) = (0.5, 0.9), ≥ 30 standard errors in quick mode (σ = 1 gives mean cosine 0 for either β:
+    the other cases carry the EMA check).
+    """
+    cases = [tuple(map(float, cs)) for cs in s["cases"]]
+    d, nu, B, K, M = int(s["dim"]), float(s["noise"]), int(s["runs"]), int(s["steps"]), int(s["mc"])
+    mut = s["mutation"]
+    sig_run = np.array([sg / 2 if mut == "sigma-halved" else sg for sg, _ in cases])
+    beta_run = np.array([1 - bt if mut == "ema-swapped" else bt for _, bt in cases])
+    c = np.zeros(d)
+    c[0] = 1.0
+
+    def cos1(view):
+        delta = view.y - view.x_prev
+        return delta[:, 0] / row_norms(delta)
+
+    r = run(problems.Linear(c), algorithms.fsam(1e-3, 0.1, np.repeat(sig_run, B), np.repeat(beta_run, B)),
+            np.zeros(d), K, noise=noise_.Gaussian(nu), checkpoints=every_step(K), observe={"cos": cos1},
+            name="fsam-direction", seed=seed)
+    q = r.observed["cos"]
+    rows, zs = [], []
+    for j, (sg, bt) in enumerate(cases):
+        k0 = int(math.ceil(math.log(1e-8) / math.log(bt)))
+        mean, sem, _ = _t_interval(q[k0:, j * B:(j + 1) * B].mean(axis=0), CONFIDENCE)
+        a, sd = T.fsam_direction_law(sg, bt, nu)
+        z = rng(seed, "fsam-mc", j).standard_normal((M, d)) * sd
+        z[:, 0] += a
+        mc = z[:, 0] / row_norms(z)
+        se = math.sqrt(sem**2 + mc.var(ddof=1) / M)
+        zq = float(stats.t.ppf(0.5 + CONFIDENCE / 2.0, B - 1))
+        zs.append(abs(mean - mc.mean()) / (zq * se))
+        rows.append({"sigma": sg, "beta": bt, "mean_cos_run": mean, "mean_cos_monte_carlo": float(mc.mean()),
+                     "pooled_se": se, "law_mean_factor": a, "law_sd": sd, "burn_in": k0})
+    worst = max(abs(r_["mean_cos_run"] - r_["mean_cos_monte_carlo"]) for r_ in rows)
+    crit = [Criterion("largest |difference of mean cosines| in units of the 99.99% half-width", max(zs), "<=", 1.0)]
+    return Verdict(
+        passed=crit[0].passed, measured=worst, predicted=0.0,
+        quantity="largest |mean cos∠(y − x, ∇f) − Monte Carlo mean under N((1 − σ)∇f, s²I)|",
+        tolerance="difference within the 99.99% t-interval of the pooled standard error in every case",
+        criteria=crit,
+        details={"cases": rows, "dim": d, "noise_sigma": nu, "runs_per_case": B, "steps": K, "monte_carlo_draws": M,
+                 "mutation": mut or "none"},
     )
