@@ -1193,3 +1193,166 @@ def fsam_direction(s, seed):
         details={"cases": rows, "dim": d, "noise_sigma": nu, "runs_per_case": B, "steps": K, "monte_carlo_draws": M,
                  "mutation": mut or "none"},
     )
+
+
+# ============================================================================ worst cases of the per-step bounds
+
+WORST_TOLERANCE = 1e-6
+"""Float tolerance of the worst-case claims: a recorded ratio errs by ≲ 1.6e-7 (the rounding guard
+:data:`samlab.setups.khanh_2024.GUARD`), and a PEP value by ~1e-7 relative (:data:`samlab.pep.GAP_TOLERANCE`)."""
+
+
+def _worst_rows(methods, families, factory_of, metric_of, bound, s, seed):
+    """One adversarial search and one random sample per (method, family): rows, and the overall worst Search."""
+    from .. import adversary
+
+    rows, best = [], None
+    for m in methods:
+        factory, box = factory_of(m)
+        for fname, fam in families.items():
+            sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at="all",
+                                  budget=int(s["budget"]), seed=seed, hypers=box)
+            rand = adversary.sample_ratios(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m),
+                                           at="all", n=int(s["random"]), seed=seed, hypers=box)
+            rand = rand[np.isfinite(rand)]
+            rows.append({"method": m, "family": fname, "worst_ratio": sr.worst_ratio, "at_step": sr.t,
+                         "median_random": float(np.median(rand)) if rand.size else float("nan"),
+                         **{f"worst_{k}": v for k, v in sr.hypers.items()}})
+            if best is None or sr.worst_ratio > best[0].worst_ratio:
+                best = (sr, m, fname)
+    return rows, best
+
+
+def _scaled_families(families: dict, scale: float) -> dict:
+    """The same families with L multiplied by ``scale`` (a control: the class is no longer L-smooth)."""
+    if scale == 1.0:
+        return families
+    from .. import adversary
+
+    out = {}
+    for name, fam in families.items():
+        if isinstance(fam, adversary.Saddles):
+            out[name] = adversary.Saddles(fam.dim, positive=tuple(scale * v for v in fam.positive),
+                                          negative=tuple(scale * v for v in fam.negative))
+        else:
+            out[name] = type(fam)(fam.dim, scale * fam.L, *([fam.mu] if fam.mu is not None else []))
+    return out
+
+
+@claim(
+    id="khanh-2024/igd-error-bound-worst-case",
+    statement="No L-smooth function and no hyperparameters make a normalized variant's error ‖∇f(y) − ∇f(x)‖ exceed "
+              "Lρ, or USAM's exceed Lρ‖∇f(x)‖: over convex quadratics, Huber sums and nonconvex cosine sums the "
+              "adversarial worst ratio is ≤ 1, and the per-step PEP over all L-smooth f gives exactly 1 (attained)",
+    provenance="Khanh et al. 2024, the inexact-gradient-descent reading of SAM, VaSSO, RSAM, F-SAM (absolute error "
+               "Lρ, Corollary 3.5) and USAM (relative error, Theorem 4.1) [paper: abstract]; worst cases by "
+               "adversarial search and PEP [derived]",
+    kind="worst-case",
+    quick=setup.WORST_CASE["quick"],
+    full=setup.WORST_CASE["full"],
+    controls={"∇f 2L-Lipschitz (the class violates the bound's hypothesis)": {"family_L_scale": 2.0}},
+)
+def igd_error_bound_worst_case(s, seed):
+    """Class: L-smooth f (L = 1: the relation is homogeneous in L), searched as three families
+    (:func:`samlab.setups.khanh_2024.igd_families`: convex quadratics with spectrum in [0, L],
+    Huber sums, nonconvex cosine sums), d = 4, with the hyperparameters free (lr·L ∈ (0.05, 1.9),
+    ρ ∈ (0.01, 1), VaSSO's θ, RSAM's σ, F-SAM's σ and β: :func:`samlab.setups.khanh_2024.igd_factory`).
+    Per method and family, ``samlab.adversary.search`` (differential evolution, ``budget`` instances)
+    maximizes over t ≤ ``steps`` the ratio ‖∇f(y_t) − ∇f(x_{t−1})‖/(Lρ) (USAM: divided by ‖∇f(x_{t−1})‖
+    too), and ``random`` uniform draws give the median. PEP (one step, which is all the relation
+    involves; PEPit's L-smooth interpolation is exact): the ascent point anywhere in the ball ‖y − x‖ ≤ ρ
+    (a relaxation containing every normalized variant's y) and USAM's y = x + ρ∇f(x) (exact), ρ = 0.1.
+
+    Passes when the largest ratio found is ≤ 1 + 1e-6 and the PEP ratio √value/(Lρ) ≤ 1 + 1e-6
+    (:data:`WORST_TOLERANCE`: ratios recorded only where resolvable in float64, error ≲ 1.6e-7; PEP
+    values accurate to ~1e-7). Tightness (reported): on quadratics the ratio reaches 1 − O(u) (the
+    2-cycle along the top eigenvector: ‖H e_top‖ρ = Lρ), and the PEP value equals (Lρ)². Control: the
+    same search over families whose gradient is 2L-Lipschitz while the bound keeps L must break it
+    (ratio → 2). Full mode saves the worst instance under figures/khanh_2024/data/.
+    """
+    L = setup.WORST_L
+    fams = _scaled_families(setup.igd_families(int(s["dim"])), float(s.get("family_L_scale", 1.0)))
+    rows, (best, m_best, f_best) = _worst_rows(
+        NORMALIZED + ("usam",), fams, setup.igd_factory, lambda m: setup.igd_ratio_metric(L, m == "usam"),
+        setup.igd_bound, s, seed)
+    pep_abs, pep_rel = setup.igd_step_pep(0.1, False), setup.igd_step_pep(0.1, True)
+    pep_ratio = max(pep_abs["ratio"], pep_rel["ratio"])
+    worst = max(r["worst_ratio"] for r in rows)
+    instance = "khanh_2024/data/igd_error_bound_worst.npz"
+    if s.get("save"):
+        instance = setup.save_worst_instance("igd_error_bound_worst", best, {"method": m_best, "family": f_best})
+    crit = [Criterion("largest adversarial ratio ‖∇f(y) − ∇f(x)‖/(Lρ[‖∇f(x)‖])", worst, "<=", 1 + WORST_TOLERANCE),
+            Criterion("per-step PEP ratio √value/(Lρ)", pep_ratio, "<=", 1 + WORST_TOLERANCE)]
+    return Verdict(
+        passed=all(c.passed for c in crit), measured=worst, predicted=1.0,
+        quantity="worst ratio error/bound over L-smooth instances and hyperparameters (tightness of Lρ)",
+        tolerance=f"worst ratio ≤ 1 + {WORST_TOLERANCE:g}; PEP ratio ≤ 1 + {WORST_TOLERANCE:g}",
+        criteria=crit,
+        details={"bound_claim": "khanh-2024/igd-error-bound", "worst_ratio": worst, "pep_ratio": pep_ratio,
+                 "pep_exact": False,
+                 "relaxation": "one step over L-smooth f (exact interpolation); normalized variants: the ascent "
+                               "point anywhere in the ball ‖y − x‖ ≤ ρ (contains SAM, VaSSO, RSAM, F-SAM); USAM's "
+                               "y = x + ρ∇f(x) exact",
+                 "family": "L-smooth, L = 1, d = {}: convex quadratics, Huber sums, cosine sums; lr, ρ and the "
+                           "variants' parameters searched".format(int(s["dim"])),
+                 "budget": int(s["budget"]), "instance": instance, "broken": bool(worst > 1 + WORST_TOLERANCE),
+                 "worst_method": m_best, "worst_family": f_best, "pep_ratio_normalized_ball": pep_abs["ratio"],
+                 "pep_ratio_usam_exact": pep_rel["ratio"], "steps": int(s["steps"]), "cases": rows},
+    )
+
+
+@claim(
+    id="khanh-2024/usam-monotone-descent-worst-case",
+    statement="Over every L-smooth function and every (ρ, t) of the derived region (ρL < 1, t < t̄(ρ)), one USAM step "
+              "never decreases f by less than t·c·‖∇f‖²: the adversarial and the exact one-step PEP worst cases of "
+              "(f(x⁺) − f(x) + t‖∇f‖²)/(t(1 − c)‖∇f‖²) stay ≤ 1",
+    provenance="Khanh et al. 2024, Theorem 4.1 (USAM; hypotheses not available) [derived: the sufficient region and "
+               "constant c of khanh-2024/usam-monotone-descent; worst cases by adversarial search and exact PEP]",
+    kind="worst-case",
+    quick=setup.WORST_CASE["quick"],
+    full=setup.WORST_CASE["full"],
+    controls={"∇f 2L-Lipschitz (the class violates the region's hypothesis)": {"family_L_scale": 2.0}},
+)
+def usam_monotone_descent_worst_case(s, seed):
+    """Class: L-smooth f (L = 1), searched as convex quadratics, indefinite quadratics (saddles,
+    eigenvalues in ±[0.02, L]) and nonconvex cosine sums, d = 4, with ρ = u/L and t = v·t̄(ρ) searched
+    over u, v ∈ (0.02, 0.98) (the whole derived region, :func:`samlab.setups.khanh_2024.usam_factory`).
+    Metric at step t: (f(x_t) − f(x_{t−1}) + t‖∇f(x_{t−1})‖²)/‖∇f(x_{t−1})‖², bound t(1 − c) with
+    c = (1 − Lρ) − (Lt/2)(1 + Lρ)²; the ratio ≤ 1 is exactly the claim's f(x⁺) ≤ f(x) − tc‖∇f‖².
+    PEP: the exact one-step worst case over L-smooth f (USAM is linear in the oracle; PEPit's smooth
+    interpolation is exact) at every (u, v) of ``pep_grid``², divided by t(1 − c).
+
+    Passes when the largest adversarial ratio and the largest PEP ratio are ≤ 1 + 1e-6
+    (:data:`WORST_TOLERANCE`: the metric is recorded only where t‖∇f‖² exceeds 1e8 ulps of |f|, so its
+    rounding is ≲ 1e-7). Tightness (reported): the PEP ratio is below 1 inside the region (the derived
+    c combines two separate bounds, ⟨∇f, ∇f + e⟩ ≥ (1 − Lρ)‖∇f‖² and ‖∇f + e‖ ≤ (1 + Lρ)‖∇f‖, which no
+    single f attains together); the grid's largest PEP ratio is at small t, where the first-order term
+    dominates. Control: families whose gradient is 2L-Lipschitz must break it. Full mode saves the
+    worst instance under figures/khanh_2024/data/.
+    """
+    fams = _scaled_families(setup.usam_families(int(s["dim"])), float(s.get("family_L_scale", 1.0)))
+    rows, (best, _, f_best) = _worst_rows(("usam",), fams, lambda m: setup.usam_factory(),
+                                          lambda m: setup.usam_descent_metric, setup.usam_bound, s, seed)
+    peps = [setup.usam_step_pep(u, v) for u in s["pep_grid"] for v in s["pep_grid"]]
+    pep = max(peps, key=lambda p: p["ratio"])
+    worst = max(r["worst_ratio"] for r in rows)
+    instance = "khanh_2024/data/usam_monotone_descent_worst.npz"
+    if s.get("save"):
+        instance = setup.save_worst_instance("usam_monotone_descent_worst", best, {"family": f_best})
+    crit = [Criterion("largest adversarial ratio (f(x⁺) − f(x) + t‖∇f‖²)/(t(1 − c)‖∇f‖²)", worst, "<=",
+                      1 + WORST_TOLERANCE),
+            Criterion("largest exact one-step PEP ratio over the (u, v) grid", pep["ratio"], "<=", 1 + WORST_TOLERANCE)]
+    return Verdict(
+        passed=all(c.passed for c in crit), measured=worst, predicted=1.0,
+        quantity="worst ratio (f(x⁺) − f(x) + t‖∇f‖²)/(t(1 − c)‖∇f‖²) over L-smooth instances and the (ρ, t) region",
+        tolerance=f"worst ratio ≤ 1 + {WORST_TOLERANCE:g}; PEP ratio ≤ 1 + {WORST_TOLERANCE:g}",
+        criteria=crit,
+        details={"bound_claim": "khanh-2024/usam-monotone-descent", "worst_ratio": worst, "pep_ratio": pep["ratio"],
+                 "pep_exact": True, "relaxation": "",
+                 "family": "L-smooth, L = 1, d = {}: convex quadratics, saddles, cosine sums; ρL = u, t = v·t̄(ρ), "
+                           "u, v ∈ (0.02, 0.98)".format(int(s["dim"])),
+                 "budget": int(s["budget"]), "instance": instance, "broken": bool(worst > 1 + WORST_TOLERANCE),
+                 "worst_family": f_best, "pep_worst_u": pep["u"], "pep_worst_v": pep["v"],
+                 "pep_ratios": [{"u": p["u"], "v": p["v"], "ratio": p["ratio"]} for p in peps],
+                 "steps": int(s["steps"]), "cases": rows},
+    )

@@ -26,7 +26,7 @@ from .. import algorithms, problems, schedules
 from ..engine import run
 from ..linalg import row_norms
 from ..seeding import rng
-from ..theory.khanh_2024 import sam_envelope_amplitude
+from ..theory.khanh_2024 import sam_envelope_amplitude, usam_descent_constant, usam_descent_step_limit
 
 __all__ = [
     "FIVE",
@@ -275,3 +275,200 @@ def almost_constant_bound(steps: int, p: float) -> float:
     t·a = 1, constant-step SAM ends on its 2-cycle at the level f ≈ F + Gρ² (F, G ≥ 0), so replacing
     ρ by ρ_K = C·K^{−p} changes f_K by at most the factor 1 − K^{−2p}."""
     return 1.0 - steps ** (-2.0 * p)
+
+
+# ----------------------------------------------------------------------------- worst cases of the per-step bounds
+
+WORST_L = 1.0
+"""Smoothness constant of the searched classes (every bound here is homogeneous in L: L = 1 loses nothing)."""
+
+WORST_CASE = {
+    "quick": {"dim": 4, "steps": 8, "budget": 150, "random": 100, "pep_grid": [0.1, 0.5, 0.9], "save": False},
+    "full": {"dim": 4, "steps": 30, "budget": 1500, "random": 400, "pep_grid": [0.1, 0.3, 0.5, 0.7, 0.9],
+             "save": True},
+}
+"""Settings of the worst-case claims (``s["budget"]``: instance evaluations per method and family)."""
+
+WORST_FIGURE_T = {"quick": [1, 4], "full": [1, 2, 4, 8, 16, 32]}
+"""Horizons T of the worst-case figure (the worst over t ≤ T, for each T)."""
+
+GUARD = 1e8
+"""A per-step ratio is recorded only where its denominator exceeds GUARD·u·L·(‖x‖ + 1), u = 2⁻⁵³
+(NaN otherwise: not resolvable in float64). A gradient evaluation errs by ≲ d·u·L(‖x‖ + 1) per
+coordinate, so a recorded ratio errs by ≲ 4d/GUARD = 1.6e-7 at d = 4: the worst-case claims'
+tolerance 1e-6 sits above every rounding an adversary can exploit, and below any real violation."""
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def igd_ratio_metric(L: float, relative: bool):
+    """The adversary's metric for the IGD bound Lρ at step t (a callable of a StepView, (B,) values).
+
+    Absolute error (normalized variants): ‖∇f(y_t) − ∇f(x_{t−1})‖; relative error (USAM):
+    ‖∇f(y_t) − ∇f(x_{t−1})‖/‖∇f(x_{t−1})‖. NaN where the bound on the difference, L‖y_t − x_{t−1}‖
+    (= Lρ, or Lρ‖∇f‖ for USAM), is below the rounding scale (:data:`GUARD`).
+    """
+
+    def metric(view):
+        g = view.problem.grad(view.x_prev)
+        num = row_norms(view.problem.grad(view.y) - g)
+        ok = L * row_norms(view.y - view.x_prev) > GUARD * _U * L * (row_norms(view.x_prev) + 1.0)
+        den = row_norms(g) if relative else np.ones_like(num)
+        return np.divide(num, den, out=np.full_like(num, np.nan), where=ok & (den > 0))
+
+    metric.__name__ = "igd_relative_error" if relative else "igd_absolute_error"
+    return metric
+
+
+def usam_descent_metric(view):
+    """(f(x_t) − f(x_{t−1}) + t‖∇f(x_{t−1})‖²)/‖∇f(x_{t−1})‖²: what the USAM descent bound caps by
+    t(1 − c) (t recovered exactly from the step, x_t = x_{t−1} − t∇f(y_t)); NaN where t‖∇f‖² is below
+    :data:`GUARD`·u·(|f(x_{t−1})| + |f(x_t)|), the rounding of the difference of f."""
+    g = view.problem.grad(view.x_prev)
+    g2 = np.einsum("ij,ij->i", g, g)
+    gd = view.g_descent
+    lr = np.einsum("ij,ij->i", view.x_prev - view.x, gd) / np.maximum(np.einsum("ij,ij->i", gd, gd), 1e-300)
+    f0, f1 = view.problem.value(view.x_prev), view.problem.value(view.x)
+    ok = lr * g2 > GUARD * _U * (np.abs(f0) + np.abs(f1) + 1e-300)
+    out = np.full_like(g2, np.nan)
+    np.divide(f1 - f0 + lr * g2, g2, out=out, where=ok)
+    return out
+
+
+def igd_factory(method: str):
+    """(factory, hyperparameter box) of a method for the adversary: lr·L ∈ (0.05, 1.9), ρ ∈ (0.01, 1)
+    (ρL for USAM ∈ (0.01, 0.95)), and each variant's own parameters free: VaSSO θ ∈ (0.05, 1),
+    RSAM σ ∈ (0, 1), F-SAM σ ∈ (0, 1.5), β ∈ (0, 0.99)."""
+    L = WORST_L
+    box = {"lr": (0.05 / L, 1.9 / L), "rho": (0.01, 1.0 if method != "usam" else 0.95 / L)}
+    if method == "sam":
+        return (lambda lr, rho: algorithms.sam(lr, rho)), box
+    if method == "usam":
+        return (lambda lr, rho: algorithms.usam(lr, rho)), box
+    if method == "vasso":
+        return (lambda lr, rho, theta: algorithms.vasso(lr, rho, theta)), {**box, "theta": (0.05, 1.0)}
+    if method == "rsam":
+        return (lambda lr, rho, sigma: algorithms.rsam(lr, rho, sigma)), {**box, "sigma": (0.0, 1.0)}
+    if method == "fsam":
+        return (lambda lr, rho, sigma, beta: algorithms.fsam(lr, rho, sigma, beta)), \
+            {**box, "sigma": (0.0, 1.5), "beta": (0.0, 0.99)}
+    raise ValueError(f"unknown method {method!r}")
+
+
+def igd_bound(t, lr, rho, **_):
+    """Lρ: the bound of ‖∇f(y) − ∇f(x)‖ (absolute) and of ‖∇f(y) − ∇f(x)‖/‖∇f(x)‖ (USAM, relative)."""
+    return WORST_L * np.broadcast_to(rho, np.broadcast_shapes(np.shape(t), np.shape(rho)))
+
+
+def igd_families(dim: int) -> dict:
+    """The searched L-smooth classes: convex quadratics, Huber sums (convex, not quadratic), cosine sums (nonconvex)."""
+    from .. import adversary
+
+    L = WORST_L
+    return {"quadratics": adversary.Quadratics(dim, L, 0.0), "huber": adversary.Huber(dim, L, 0.0),
+            "cosines": adversary.Cosines(dim, L)}
+
+
+def usam_factory():
+    """(factory, box) for USAM over the derived region: ρ = u/L, t = v·t̄(ρ), u, v ∈ (0.02, 0.98)."""
+    L = WORST_L
+
+    def make(u, v):
+        rho = np.asarray(u, float) / L
+        return algorithms.usam(np.asarray(v, float) * np.asarray(usam_descent_step_limit(L, rho)), rho)
+
+    return make, {"u": (0.02, 0.98), "v": (0.02, 0.98)}
+
+
+def usam_bound(t, u, v):
+    """t(1 − c) = t(Lρ + (Lt/2)(1 + Lρ)²): the cap of f(x⁺) − f(x) + t‖∇f‖² per ‖∇f‖² (ρ = u/L, t = v·t̄)."""
+    L = WORST_L
+    rho = np.asarray(u, float) / L
+    lr = np.asarray(v, float) * np.asarray(usam_descent_step_limit(L, rho))
+    val = lr * (1.0 - np.asarray(usam_descent_constant(lr, rho, L)))
+    return np.broadcast_to(val, np.broadcast_shapes(np.shape(t), np.shape(val)))
+
+
+def usam_families(dim: int) -> dict:
+    """L-smooth classes for the USAM descent bound: convex quadratics, saddles (indefinite), cosine sums."""
+    from .. import adversary
+
+    L = WORST_L
+    return {"quadratics": adversary.Quadratics(dim, L, 0.0),
+            "saddles": adversary.Saddles(dim, positive=(0.02, L), negative=(0.02, L)),
+            "cosines": adversary.Cosines(dim, L)}
+
+
+def igd_step_pep(rho: float, relative: bool) -> dict:
+    """Per-step PEP of the IGD relation over L-smooth (nonconvex) f, PEPit's exact interpolation.
+
+    Absolute: max ‖∇f(y) − ∇f(x)‖² over ‖y − x‖ ≤ ρ (the ascent point anywhere in the ball: a
+    relaxation containing SAM, VaSSO, RSAM and F-SAM); relative (USAM, exact: y = x + ρ∇f(x) is linear
+    in the oracle): max ‖∇f(y) − ∇f(x)‖² given ‖∇f(x)‖² ≤ 1. Returns the value and value/(Lρ)² (the
+    bound squared), which the solver gives to ~1e-7 relative (:data:`samlab.pep.GAP_TOLERANCE`).
+    """
+    from PEPit import PEP, Point
+    from PEPit.functions import SmoothFunction
+
+    from ..pep import _run_solver
+
+    L = WORST_L
+    pb = PEP()
+    f = pb.declare_function(SmoothFunction, L=L)
+    x0 = pb.set_initial_point()
+    g0, _ = f.oracle(x0)
+    if relative:
+        pb.set_initial_condition(g0 ** 2 <= 1)
+        y = x0 + rho * g0
+    else:
+        delta = Point()
+        pb.add_constraint(delta ** 2 <= rho ** 2)
+        pb.set_initial_condition(delta ** 2 <= rho ** 2)
+        y = x0 + delta
+    pb.set_performance_metric((f.gradient(y) - g0) ** 2)
+    value = _run_solver(pb)[0]
+    return {"value": value, "ratio": float(np.sqrt(value) / (L * rho)), "exact": bool(relative)}
+
+
+def usam_step_pep(u: float, v: float) -> dict:
+    """Exact one-step PEP of USAM's descent over L-smooth f: max f(x₁) − f(x₀) + t‖∇f(x₀)‖² given
+    ‖∇f(x₀)‖² ≤ 1, with ρ = u/L, t = v·t̄(ρ); ratio = value/(t(1 − c)) (the derived bound's tightness)."""
+    from PEPit import PEP
+    from PEPit.functions import SmoothFunction
+
+    from ..pep import _run_solver
+
+    L = WORST_L
+    rho = u / L
+    lr = v * float(usam_descent_step_limit(L, rho))
+    pb = PEP()
+    f = pb.declare_function(SmoothFunction, L=L)
+    x0 = pb.set_initial_point()
+    g0, f0 = f.oracle(x0)
+    pb.set_initial_condition(g0 ** 2 <= 1)
+    x1 = x0 - lr * f.gradient(x0 + rho * g0)
+    pb.set_performance_metric(f(x1) - f0 + lr * g0 ** 2)
+    value = _run_solver(pb)[0]
+    return {"value": value, "ratio": float(value / float(usam_bound(1.0, u, v))), "exact": True, "u": u, "v": v}
+
+
+def save_worst_instance(name: str, search, extra: dict | None = None, out=None) -> str:
+    """Save a worst instance (family parameters, x0, hyperparameters, ratio) to
+    ``figures/khanh_2024/data/<name>.npz``; returns the path relative to the figures folder."""
+    import io
+    import json
+
+    from ..experiment import data_dir
+    from ..result import atomic_write_bytes
+
+    arrays = {"params": np.asarray(search.params, float), "x0": np.asarray(search.x0, float),
+              "worst_ratio": np.array(search.worst_ratio), "t": np.array(search.t),
+              "hyper_names": np.array(sorted(search.hypers)),
+              "hyper_values": np.array([search.hypers[k] for k in sorted(search.hypers)], float),
+              "family": np.array(json.dumps(search.family, sort_keys=True)),
+              "algorithm": np.array(repr(search.algorithm)),
+              "extra": np.array(json.dumps(extra or {}, sort_keys=True))}
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    atomic_write_bytes(data_dir("khanh-2024", out) / f"{name}.npz", buf.getvalue())
+    return f"khanh_2024/data/{name}.npz"
