@@ -83,9 +83,10 @@ def required(conditions: dict, keys) -> bool:
                "instances]",
     kind="plateau",
     quick={"steps": 2000, "scalar_lr": [0.1, 0.3], "scalar_rho": [0.5, 0.1, 1.0],
-           "rotated_dims": [10], "rotated_rho": [0.1, 0.02], "runs": 4},
+           "rotated_dims": [10], "rotated_rho": [0.1, 0.02], "runs": 4, "method": "sam"},
     full={"steps": 4000, "scalar_lr": [0.05, 0.1, 0.3, 1.0], "scalar_rho": [0.5, 0.1, 1.0, 2.0],
-          "rotated_dims": [10, 50], "rotated_rho": [0.2, 0.1, 0.02], "runs": 16},
+          "rotated_dims": [10, 50], "rotated_rho": [0.2, 0.1, 0.02], "runs": 16, "method": "sam"},
+    controls={"USAM (unnormalized) instead of SAM": {"method": "usam"}},
 )
 def constant_step_cycle(s, seed):
     """(i) f = ½x² (a = 1), x¹ = 3, every (t, ρ) of the grid (t = 0.1, ρ = 0.5 included: |x| → 0.026316);
@@ -100,53 +101,60 @@ def constant_step_cycle(s, seed):
     ta = 0.1 and fails by seven decades. GD must reach f < 1e-30 (its contraction (1 − 0.05)^{2K}
     gives 1e-89 at K = 2000), i.e. it converges where SAM stalls. Conditions: a constant t has Σt² = ∞ and
     t ↛ 0 (sympy, reported), the Thm 3.2-type hypothesis whose failure this claim exhibits.
+    Control: USAM (δ = ρ∇f, not normalized) contracts to x* on these quadratics where
+    ta(1 + ρa) < 2 and diverges elsewhere: no 2-cycle, relative error ≥ 1.
     """
     K = s["steps"]
+    method = algorithms.usam if s["method"] == "usam" else algorithms.sam
     lr_g, rho_g = np.meshgrid(np.asarray(s["scalar_lr"], float), np.asarray(s["scalar_rho"], float))
     lr1, rho1 = lr_g.ravel(), rho_g.ravel()
     sc, cy = setup.SCALAR_CYCLE, setup.CYCLE
     p1 = problems.Quadratic(np.array([[sc["a"]]]))
-    r1 = run(p1, algorithms.sam(lr1, rho1), np.array([sc["start"]]), K, checkpoints=[K - 1, K], keep_iterates=True,
+    r1 = run(p1, method(lr1, rho1), np.array([sc["start"]]), K, checkpoints=[K - 1, K], keep_iterates=True,
              name="cycle-1d", seed=seed)
     c1 = np.asarray(T.sam_envelope_amplitude(lr1, rho1, sc["a"]))
     x_prev, x_last = r1.iterates[-2, :, 0], r1.iterates[-1, :, 0]
-    err1 = np.abs(np.abs(x_last) - c1) / c1
-    flip = np.abs(x_last + x_prev) / c1
+    err1 = np.nan_to_num(np.abs(np.abs(x_last) - c1) / c1, nan=np.inf)
+    flip = np.nan_to_num(np.abs(x_last + x_prev) / c1, nan=np.inf)
     trans1 = np.abs(1 - lr1 * sc["a"]) ** K  # two-step factor (1 − ta)² over K/2 double steps
 
-    cases = {"1-D a=1": float(err1.max())}
-    transient = {"1-D a=1": float(trans1.max())}
+    rows = [{"case": "1-D a=1", "relative_error": float(err1.max()), "transient_bound": float(trans1.max())}]
     p2, lr2, rho2 = setup.diag_quadratic(), cy["lr"], cy["rho"]
-    r2 = run(p2, algorithms.sam(lr2, rho2), np.array(cy["start"]), K, name="cycle-diag", seed=seed)
+    r2 = run(p2, method(lr2, rho2), np.array(cy["start"]), K, name="cycle-diag", seed=seed)
     pred2 = cycle_plateau(lr2, rho2, p2.L)
-    cases["diag(1,10)"] = float(abs(r2.f_gap[-1, 0] - pred2) / pred2)
-    transient["diag(1,10)"] = float(cycle_contraction(lr2, rho2, p2.eigenvalues) ** (K / 2))
-    rot = {}
+    rows.append({"case": "diag(1,10)", "relative_error": float(np.nan_to_num(abs(r2.f_gap[-1, 0] - pred2) / pred2, nan=np.inf)),
+                 "transient_bound": float(cycle_contraction(lr2, rho2, p2.eigenvalues) ** (K / 2)),
+                 "measured_plateau": float(r2.f_gap[-1, 0]), "predicted_plateau": float(pred2)})
     for d in s["rotated_dims"]:
         p = setup.rotated_quadratic(d, seed)
         rhos = np.repeat(np.asarray(s["rotated_rho"], float), s["runs"])
         x0 = rng(seed, "cycle-x0", d).standard_normal((rhos.size, d))
-        r = run(p, algorithms.sam(lr2, rhos), x0, K, name=f"cycle-rot{d}", seed=seed)
+        r = run(p, method(lr2, rhos), x0, K, name=f"cycle-rot{d}", seed=seed)
         pred = np.asarray(cycle_plateau(lr2, rhos, p.L))
-        e = np.abs(r.f_gap[-1] - pred) / pred
-        cases[f"rotated d={d}"] = float(e.max())
-        transient[f"rotated d={d}"] = float(np.max(cycle_contraction(lr2, rhos[:, None], p.eigenvalues)) ** (K / 2))
-        rot[f"d={d}"] = {f"rho={r_:g}": float(cycle_plateau(lr2, r_, p.L)) for r_ in s["rotated_rho"]}
+        e = np.nan_to_num(np.abs(r.f_gap[-1] - pred) / pred, nan=np.inf)
+        rows.append({"case": f"rotated d={d}", "relative_error": float(e.max()),
+                     "transient_bound": float(np.max(cycle_contraction(lr2, rhos[:, None], p.eigenvalues)) ** (K / 2)),
+                     "measured_plateau": float(np.median(r.f_gap[-1])), "predicted_plateau": float(np.median(pred))})
     gd = run(p2, algorithms.gd(lr2), np.array(cy["start"]), K, name="cycle-gd", seed=seed)
     gd_f = float(gd.f_gap[-1, 0])
-    worst = max(cases.values())
+    worst = max(r_["relative_error"] for r_ in rows)
     case = int(np.argmin(np.abs(lr1 - sc["lr"]) + np.abs(rho1 - sc["rho"])))  # t = 0.1, ρ = 0.5 (nearest)
-    passed = worst <= 1e-9 and float(flip.max()) <= 1e-9 and gd_f < 1e-30 and max(transient.values()) < 1e-40
+    crit = [Criterion("largest relative error of the 2-cycle amplitude / plateau", worst, "<=", 1e-9),
+            Criterion("largest sign-flip residual |x_K + x_{K−1}|/c", float(flip.max()), "<=", 1e-9),
+            Criterion("GD's final f − f* on diag(1, 10)", gd_f, "<", 1e-30),
+            Criterion("largest transient bound (two-step contraction)^{K/2}",
+                      max(r_["transient_bound"] for r_ in rows), "<", 1e-40)]
+    cond = T.power_schedule_conditions(0.0)
     return Verdict(
-        passed=passed, measured=worst, predicted=0.0,
-        tolerance="max relative error of amplitude/plateau ≤ 1e-9; |x_K + x_{K−1}| ≤ 1e-9·c; GD f_K < 1e-30",
-        details={"relative_errors": cases, "transient_bound": transient, "sign_flip_residual": float(flip.max()),
-                 "scalar_case_amplitude": {"measured": float(np.abs(x_last)[case]), "predicted": float(c1[case])},
-                 "diag_plateau": {"measured": float(r2.f_gap[-1, 0]), "predicted": float(pred2)},
-                 "rotated_plateaus": rot, "gd_final_f": gd_f, "steps": K,
-                 "conditions_constant_t": T.power_schedule_conditions(0.0)},
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="max relative error of the 2-cycle amplitude taρ/(2 − ta) and plateau (a/2)c²",
+        tolerance="max relative error ≤ 1e-9; |x_K + x_{K−1}| ≤ 1e-9·c; GD f_K < 1e-30",
+        criteria=crit,
+        details={"cases": rows, "scalar_case_amplitude_measured": float(np.abs(x_last)[case]),
+                 "scalar_case_amplitude_predicted": float(c1[case]), "gd_final_f": gd_f, "steps": K,
+                 "method": s["method"], "constant_t_sum_t2_converges": cond["sum_t2_converges"],
+                 "constant_t_t_to_zero": cond.get("t_to_zero")},
     )
-
 
 # ============================================================================ Theorem 3.2
 
@@ -161,6 +169,7 @@ def constant_step_cycle(s, seed):
     kind="limit",
     quick=setup.CONVEX_DIMINISHING["quick"],
     full=setup.CONVEX_DIMINISHING["full"],
+    controls={"t_k = c/k^1.2: Σt_k < ∞ (violated hypothesis)": {"power": 1.2}},
 )
 def convex_diminishing_steps(s, seed):
     """SAM with constant ρ = 0.1 and t_k = c/k^a, a = 0.6, c = 1/(2L) (0.05 on diag(1, 10), as in figure p. 5's setting),
@@ -175,9 +184,14 @@ def convex_diminishing_steps(s, seed):
     f; 2e-3 keeps a factor ≥ 5 and still fails any other k-dependence over [K/2, K] by far.
     On quadratics the fitted log-log slope of the two-step average (f_k + f_{k+1})/2 − f* over
     [K/2, K] must also match the envelope's own slope within 0.01 (measured within 5e-5). Every
-    instance: f's maxima over dyadic windows after K/16 must decrease, and ‖∇f‖, ‖x − x*‖ must decrease
-    from K/2 to K (Theorem 3.2's conclusions f → f*, ∇f → 0, x_k → x*).
-    Finding on the non-quadratic instance (reported, not asserted): the residual is not the symmetric
+    instance: the means of the two-step averages (f_k + f_{k+1})/2 − f* over the dyadic windows
+    (2^{j−1}, 2^j] after K/16 (~100 log-spaced pairs per window) must decrease, and ‖∇f‖, ‖x − x*‖ must
+    decrease from K/2 to K (Theorem 3.2's conclusions f → f*, ∇f → 0, x_k → x*). Means of pairs, not
+    maxima of a few log-spaced records: the logistic orbit switches between patterns, so a sampled
+    maximum depends on which steps are recorded and on the last bit of x¹ (the full-mode verdict with
+    sampled maxima failed, and flipped with rounding); the window means fall by factors 2.2–2.6 per
+    window on every instance (the largest ratio of consecutive means is reported).
+    Finding on the non-quadratic instance: the residual is not the symmetric
     2-cycle. ∇f(x ± ρe) carries ½∇³f[e, e]ρ² with the same sign at both phases, which a 2-periodic
     orbit can only balance off-centre: its phases sit at x* + (δ_k ± c_k)e_top, f ≈ (a/2)(c_k ± δ_k)²,
     and the pair average exceeds the envelope by (δ_k/c_k)². How δ_k scales depends on the instance:
@@ -187,13 +201,16 @@ def convex_diminishing_steps(s, seed):
     (≈ 2.4e-6) instead and a ratio growing like 1/t_k² (1.06 at k = 10⁴, 1.135 at 2·10⁴), which forces
     the orbit to restructure once c_k ≲ δ. Either way f − f* decays less regularly
     than the quadratic envelope (at ρ = 0.1 the orbit jumps between patterns; fitted slope −1.27,
-    95% CI [−1.50, −1.04], vs the envelope's −1.20 at K = 2·10⁴; pair ratio 1.18), while Theorem
-    3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent) still holds — the window maxima decrease.
+    95% CI [−1.50, −1.04], vs the envelope's −1.20 at K = 2·10⁴; median pair ratio 1.14), while Theorem
+    3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent) still holds — the window means decrease.
+    Control: t_k = c/k^1.2 has Σt_k < ∞: the iterates stop short of x* (Σt_k a_min ≈ 0.3 along the
+    flattest direction), far above the envelope.
     """
     K, rho, a_exp = s["steps"], s["rho"], s["power"]
     cond = T.power_schedule_conditions(a_exp)
-    exact, finals, windows_ok, slopes, decreasing, avg_ratio = {}, {}, {}, {}, {}, {}
-    ck = np.unique(np.concatenate([np.geomspace(1, K, 80).astype(int), setup.pair_checkpoints(K, K // 2)]))
+    rows = []
+    ck = np.unique(np.concatenate([np.geomspace(1, K, 80).astype(int), setup.pair_checkpoints(K, K // 2),
+                                   setup.pair_checkpoints(K, max(K // 16, 1), 400)]))
     for label, p, x0, a in setup.convex_instances(s["rotated_dims"], seed, s["logistic"]):
         c = 1.0 / (2.0 * p.L)
         lr = schedules.inverse_power(c, a_exp)
@@ -203,45 +220,58 @@ def convex_diminishing_steps(s, seed):
         amp = np.asarray(T.sam_envelope_amplitude(tk, rho, a))
         late = r.t >= K // 2
         gap = r.f_gap
-        # pairs (k, k+1) inside [K/2, K]
         kk, pair_gap = setup.pair_average(r.t, gap, K // 2)
         _, pair_env = setup.pair_average(r.t, env, K // 2)
         fit = loglog_fit(kk, pair_gap, n_boot=0)
         fit_env = loglog_fit(kk, pair_env, n_boot=0)
-        slopes[label] = {"measured": fit.slope, "envelope": fit_env.slope, "ci": fit.slope_ci,
-                         "quadratic": isinstance(p, problems.Quadratic)}
-        avg_ratio[label] = float(np.median(pair_gap / pair_env[:, None]))
-        maxima = []
-        for lo, hi in dyadic_windows(K, first=max(K // 16, 1)):
-            sel = (r.t > lo) & (r.t <= hi)
-            maxima.append(float(gap[sel].max()))
-        windows_ok[label] = bool(np.all(np.diff(maxima) < 0))
+        kw, pair_all = setup.pair_average(r.t, gap, max(K // 16, 1))
+        means = [float(pair_all[(kw > lo) & (kw <= hi)].mean()) for lo, hi in dyadic_windows(K, first=max(K // 16, 1))]
         half = int(np.flatnonzero(r.t >= K // 2)[0])
-        decreasing[label] = bool(np.all(r.grad_norm[-1] < r.grad_norm[half]) and np.all(r.dist[-1] < r.dist[half]))
-        finals[label] = {"f_gap": float(gap[-1].max()), "envelope": float(env[-1]),
-                         "grad_norm": float(r.grad_norm[-1].max()), "dist": float(r.dist[-1].max()),
-                         "dist/c": float(np.max(r.dist[-1] / amp[-1])),
-                         "grad/(a c)": float(np.max(r.grad_norm[-1] / (a * amp[-1])))}
-        if isinstance(p, problems.Quadratic):
-            dev = float(np.max(np.abs(gap[late] / env[late, None] - 1.0)))
-            orbit = float(max(np.max(np.abs(r.dist[-1] / amp[-1] - 1)), np.max(np.abs(r.grad_norm[-1] / (a * amp[-1]) - 1))))
-            exact[label] = {"envelope_deviation": dev, "orbit_point_deviation": orbit}
-    worst = max(v["envelope_deviation"] for v in exact.values())
-    orbit_worst = max(v["orbit_point_deviation"] for v in exact.values())
-    slope_err = max(abs(v["measured"] - v["envelope"]) for v in slopes.values() if v["quadratic"])
-    passed = (worst <= 2e-3 and orbit_worst <= 2e-3 and slope_err <= 0.01 and all(windows_ok.values())
-              and all(decreasing.values()) and required(cond, ("sum_t_diverges", "sum_t2_converges")))
+        quad = isinstance(p, problems.Quadratic)
+        row = {"instance": label, "quadratic": quad, "slope": fit.slope, "slope_ci_low": fit.slope_ci[0],
+               "slope_ci_high": fit.slope_ci[1], "envelope_slope": fit_env.slope,
+               "pair_average_ratio": float(np.median(pair_gap / pair_env[:, None])),
+               "window_means_decrease": bool(np.all(np.diff(means) < 0)),
+               "largest_window_mean_ratio": float(np.max(np.asarray(means[1:]) / np.asarray(means[:-1]))),
+               "grad_and_dist_decrease": bool(np.all(r.grad_norm[-1] < r.grad_norm[half]) and np.all(r.dist[-1] < r.dist[half])),
+               "final_f_gap": float(gap[-1].max()), "final_envelope": float(env[-1]),
+               "final_dist_over_c": float(np.max(r.dist[-1] / amp[-1]))}
+        if quad:
+            row["envelope_deviation"] = float(np.max(np.abs(gap[late] / env[late, None] - 1.0)))
+            row["orbit_point_deviation"] = float(max(np.max(np.abs(r.dist[-1] / amp[-1] - 1)),
+                                                     np.max(np.abs(r.grad_norm[-1] / (a * amp[-1]) - 1))))
+        rows.append(row)
+    quads = [r_ for r_ in rows if r_["quadratic"]]
+    worst = max(r_["envelope_deviation"] for r_ in quads)
+    crit = [Criterion("largest |(f_k − f*)/envelope_k − 1| on [K/2, K] (quadratics)", worst, "<=", 2e-3),
+            Criterion("largest orbit-point deviation ‖x_K − x*‖/c_K, ‖∇f‖/(a c_K) (quadratics)",
+                      max(r_["orbit_point_deviation"] for r_ in quads), "<=", 2e-3),
+            Criterion("largest |fitted slope − envelope slope| on [K/2, K] (quadratics)",
+                      max(abs(r_["slope"] - r_["envelope_slope"]) for r_ in quads), "<=", 0.01),
+            Criterion("instances whose window means of f − f* do not decrease",
+                      sum(not r_["window_means_decrease"] for r_ in rows), "<=", 0),
+            Criterion("instances where ‖∇f‖ or ‖x − x*‖ does not decrease from K/2 to K",
+                      sum(not r_["grad_and_dist_decrease"] for r_ in rows), "<=", 0),
+            Criterion("Σt = ∞ and Σt² < ∞ (sympy)", bool(required(cond, ("sum_t_diverges", "sum_t2_converges"))),
+                      "==", True)]
+    findings = []
+    for r_ in rows:
+        if not r_["quadratic"] and abs(r_["pair_average_ratio"] - 1.0) > 0.05:
+            findings.append(
+                f"On the convex non-quadratic {r_['instance']} instance the residual oscillation is not the "
+                f"quadratic 2-cycle: the two-step average of f − f* sits at {r_['pair_average_ratio']:.2f}× the "
+                f"envelope (a/2)c_k² (slope {r_['slope']:.2f} vs {r_['envelope_slope']:.2f}), although f → f* "
+                "as Theorem 3.2 states.")
     return Verdict(
-        passed=passed, measured=worst, predicted=0.0,
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="max relative deviation of f_k − f* from the envelope (a/2)c_k² on [K/2, K] (quadratics)",
         tolerance="quadratics: |(f_k − f*)/envelope_k − 1| ≤ 2e-3 on [K/2, K], orbit point within 2e-3, slope of "
-                  "the two-step average within 0.01 of the envelope's; all instances: window maxima of f − f* "
+                  "the two-step average within 0.01 of the envelope's; all instances: window means of f − f* "
                   "decrease, ‖∇f‖ and ‖x − x*‖ decrease; Σt = ∞, Σt² < ∞",
-        details={"quadratics": exact, "slopes_on_[K/2,K]": slopes, "max_slope_error_quadratics": slope_err,
-                 "pair_average_ratio": avg_ratio, "final": finals, "window_maxima_decrease": windows_ok,
-                 "grad_and_dist_decrease": decreasing, "conditions": cond,
-                 "lr": "t_k = (1/(2L))/k^0.6", "rho": rho, "steps": K},
+        criteria=crit, findings=findings,
+        details={"instances": rows, "lr": f"t_k = (1/(2L))/k^{a_exp:g}", "rho": rho, "steps": K,
+                 "sum_t_diverges": cond["sum_t_diverges"], "sum_t2_converges": cond["sum_t2_converges"]},
     )
-
 
 # ============================================================================ convex descent direction
 
