@@ -53,6 +53,11 @@ __all__ = [
     "neg_cos_starts",
     "pair_checkpoints",
     "pair_average",
+    "NONCONVEX_CASES",
+    "nonconvex_checkpoints",
+    "nonconvex_method_run",
+    "nonconvex_path_runs",
+    "nonconvex_constant_run",
     "almost_constant_runs",
     "almost_constant_bound",
 ]
@@ -70,8 +75,17 @@ SCALAR_CYCLE = {"a": 1.0, "start": 3.0, "lr": 0.1, "rho": 0.5}
 """f = (a/2)x², a = 1, from x¹ = 3 with t = 0.1, ρ = 0.5: the period-2 orbit ±taρ/(2 − ta) = ±0.026316."""
 
 NONCONVEX = {"C": 0.1, "lr_power": 0.6, "rho_power": 0.5, "setb_rho_power": 0.3}
-"""Schedules of the nonconvex checks: t_k = (1/L)/k^0.6, ρ_k = C/k^0.5 (Set A: Σt = ∞, Σt² < ∞,
-Σtρ < ∞) and the Set-B-only control ρ_k = C/k^0.3 (Σtρ = ∞, Σtρ² < ∞)."""
+"""Schedules of the nonconvex checks: t_k = (1/L)((1 + t0)/(k + t0))^0.6, ρ_k = C/k^0.5 (Set A:
+Σt = ∞, Σt² < ∞, Σtρ < ∞) and the Set-B-only control ρ_k = C/k^0.3 (Σtρ = ∞, Σtρ² < ∞)."""
+
+NONCONVEX_CASES = {
+    "quick": [[2, 2048, 1e-3, 50.0]],
+    "full": [[2, 131072, 1e-5, 0.0], [20, 100000, 2e-2, 1000.0]],
+}
+"""Cases (n, K, gradient tolerance, t0) of ``khanh-2024/nonconvex-vanishing-radius``, shared with the
+figure ``nonconvex_gradients`` (same runs: the run cache computes them once). n = 20 keeps t ≈ 1/L for
+~t0 = 1000 steps (same tail exponent), so that ‖∇f‖ falls 13 → ~5e-3 within K = 10⁵ instead of
+13 → 0.6 with t0 = 0."""
 
 NEG_COS = {"rho": 4.0, "lr": 0.1, "start": 2.0, "lr_power": 0.6, "rho_power": 0.5}
 """f = −cos x, ρ = 4, t = 0.1 from x¹ = 2 (hallucinated point 2π − 4); vanishing: ρ_k = 4/k^0.5, t_k = 0.1/k^0.6."""
@@ -103,7 +117,7 @@ FIGURES = {
     "hallucinated_fixed_point": {"quick": {"steps": 2000, "starts": 9},
                                  "full": {"steps": HALLUCINATED["full"]["vanishing_steps"],
                                           "starts": HALLUCINATED["full"]["starts"]}},
-    "nonconvex_gradients": {"quick": {"cases": [(2, 1000)]}, "full": {"cases": [(2, 100000), (20, 100000)]}},
+    "nonconvex_gradients": {"quick": {"cases": NONCONVEX_CASES["quick"]}, "full": {"cases": NONCONVEX_CASES["full"]}},
     "almost_constant_radius": {"quick": {"n": REMARK_36["quick"]["n"], "steps": 500},
                                "full": {"n": REMARK_36["full"]["n"], "steps": REMARK_36["full"]["steps"]}},
 }
@@ -258,6 +272,59 @@ def convex_instances(dims, seed: int, logistic: bool = True):
 
 
 # ----------------------------------------------------------------------------- protocols
+
+def nonconvex_checkpoints(steps: int) -> np.ndarray:
+    """~300 log-spaced records and ~300 consecutive pairs (k, k + 1) on [K/64, K] (both phases of the
+    residual 2-cycle, for pair sums of step lengths, Cauchy suprema and the f oscillation)."""
+    return np.unique(np.concatenate([np.geomspace(1, steps, 300).astype(int),
+                                     pair_checkpoints(steps, max(steps // 64, 1), 300)]))
+
+
+def nonconvex_method_run(n: int, steps: int, method: str, t0: float, *, seed: int = 0, rho_power: float | None = None):
+    """One of the five methods on the log-loss of size n from x¹ = 0 with t_k = decay_schedule(1/L, 0.6, t0),
+    ρ_k = C/k^0.5 (``rho_power`` overrides 0.5; RSAM: 4 runs), recorded at :func:`nonconvex_checkpoints`
+    with the step length observed and the iterates kept: the run of the nonconvex claim and of its figure."""
+    p = log_loss_instance(n, seed=0)
+    lr = decay_schedule(1.0 / p.L, NONCONVEX["lr_power"], t0)
+    rho = schedules.inverse_power(NONCONVEX["C"], NONCONVEX["rho_power"] if rho_power is None else rho_power)
+    runs = 4 if method == "rsam" else 1
+    return run(p, variant(method, lr, rho), np.zeros((runs, n)), steps, checkpoints=nonconvex_checkpoints(steps),
+               keep_iterates=True, observe={"step": step_length}, name=f"nonconvex-{method}-n{n}", seed=seed)
+
+
+PATH_RUNS = ("set A: rho_k = C/k^0.5", "set B only: rho_k = C/k^0.3", "constant t = 1/L, rho = C")
+"""Columns of :func:`nonconvex_path_runs`."""
+
+
+def nonconvex_path_runs(n: int, steps: int, t0: float, *, seed: int = 0):
+    """SAM with Set-A radii, Set-B-only radii (ρ_k = C/k^0.3) and constant (t, ρ) = (1/L, C), as one
+    batched run with per-run schedules, every step recorded with the step length observed: the
+    path lengths Σ‖x_k − x_{k−1}‖ (columns as :data:`PATH_RUNS`)."""
+    p = log_loss_instance(n, seed=0)
+    lr_a = decay_schedule(1.0 / p.L, NONCONVEX["lr_power"], t0)
+    C = NONCONVEX["C"]
+    inv_L = 1.0 / p.L
+
+    def lr_fn(k):
+        t = np.asarray(lr_a(k), float)
+        return np.stack([t, t, np.full(np.shape(t), inv_L)])
+
+    def rho_fn(k):
+        k = np.asarray(k, float)
+        return np.stack([C / k ** NONCONVEX["rho_power"], C / k ** NONCONVEX["setb_rho_power"], np.full(k.shape, C)])
+
+    lr = schedules.from_callable(lr_fn, "set A | set B | constant 1/L")
+    rho = schedules.from_callable(rho_fn, "C/k^0.5 | C/k^0.3 | C")
+    return run(p, algorithms.sam(lr, rho), np.zeros((3, n)), steps, checkpoints=every_step(steps),
+               observe={"step": step_length}, name=f"nonconvex-paths-n{n}", seed=seed)
+
+
+def nonconvex_constant_run(n: int, steps: int, *, seed: int = 0):
+    """SAM with constant t = 1/L, ρ = C on the log-loss of size n (the control that plateaus)."""
+    p = log_loss_instance(n, seed=0)
+    return run(p, algorithms.sam(1.0 / p.L, NONCONVEX["C"]), np.zeros(n), steps,
+               checkpoints=nonconvex_checkpoints(steps), name=f"nonconvex-control-n{n}", seed=seed)
+
 
 def almost_constant_runs(n: int, steps: int, C: float, p: float, *, checkpoints, seed: int = 0) -> dict:
     """Remark 3.6 on the log-loss of size n from x¹ = 0 with t = 1/L: {"gd": GD, "const": SAM with
