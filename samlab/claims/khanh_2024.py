@@ -58,14 +58,7 @@ def log_loss_eval_error(problem, X) -> np.ndarray:
     return (2 * np.abs(r) * delta + delta * delta).sum(axis=1) + (m + 2) * u * np.abs(f)
 
 
-def dyadic_windows(steps: int, first: int = 1):
-    """Windows (2^{j−1}, 2^j] ∩ [first, steps] as (start, stop) pairs with stop ≤ steps."""
-    out, hi = [], 1
-    while hi * 2 <= steps:
-        lo, hi = hi, hi * 2
-        if lo >= first:
-            out.append((lo, hi))
-    return out
+dyadic_windows = setup.dyadic_windows
 
 
 def required(conditions: dict, keys) -> bool:
@@ -209,8 +202,7 @@ def convex_diminishing_steps(s, seed):
     K, rho, a_exp = s["steps"], s["rho"], s["power"]
     cond = T.power_schedule_conditions(a_exp)
     rows = []
-    ck = np.unique(np.concatenate([np.geomspace(1, K, 80).astype(int), setup.pair_checkpoints(K, K // 2),
-                                   setup.pair_checkpoints(K, max(K // 16, 1), 400)]))
+    ck = setup.convex_diminishing_checkpoints(K)
     for label, p, x0, a in setup.convex_instances(s["rotated_dims"], seed, s["logistic"]):
         c = 1.0 / (2.0 * p.L)
         lr = schedules.inverse_power(c, a_exp)
@@ -358,52 +350,7 @@ def convex_descent_inequality(s, seed):
 
 # ============================================================================ Theorem 3.3, Corollary 3.5, Theorem 4.1
 
-def path_statistics(res, steps: int, col=slice(None)) -> dict:
-    """Step-length decay, path length, Cauchy residuals and f oscillation of a run (columns ``col``).
-
-    The step lengths s_k = ‖x_k − x_{k−1}‖ (observer ``step``) at the recorded pairs (k, k + 1) with
-    k ∈ [K/2, K) are summed in pairs (s_k + s_{k+1}, which removes the alternation of a 2-cycle) and
-    fitted as C·k^{slope} (:func:`samlab.analysis.loglog_fit`, 95% interval): Σ s_k < ∞ iff slope < −1
-    for such a power law, and the tail beyond K is then ≈ C·K^{1+slope}/(−1 − slope). The total length
-    Σ_{k≤K} s_k needs every step recorded (None otherwise). With iterates kept: the Cauchy residual
-    sup over recorded k ≥ K/2 of ‖x_k − x_K‖, and the same suprema over dyadic windows after K/64.
-    """
-    t = res.t
-    s_k = res.observed["step"][:, col]  # row i: the step to t[i + 1]
-    if s_k.ndim == 1:
-        s_k = s_k[:, None]
-    ts = t[1:]
-    idx = np.flatnonzero((ts[:-1] >= steps // 2) & (np.diff(ts) == 1))
-    fit = loglog_fit(ts[idx], s_k[idx] + s_k[idx + 1], n_boot=0)
-    slope = fit.slope
-    tail = (0.5 * math.exp(fit.intercept) * steps ** (1 + slope) / (-1 - slope)) if slope < -1 else float("inf")
-    f = res.f[:, col]
-    if f.ndim == 1:
-        f = f[:, None]
-    late = t >= steps // 2
-    out = {"step_slope": slope, "step_slope_ci_low": fit.slope_ci[0], "step_slope_ci_high": fit.slope_ci[1],
-           "step_fit_pairs": int(idx.size), "tail_estimate": tail,
-           "total_length": float(s_k.sum(axis=0).max()) if t.size == steps + 1 else None,
-           "f_oscillation_last_half": float(np.max(f[late].max(axis=0) - f[late].min(axis=0))),
-           "f_decrease": float(np.min(f[0] - f[-1]))}
-    if res.iterates is not None:
-        X = res.iterates[:, col]
-        xK = X[-1]
-        dist = np.linalg.norm(X - xK[None], axis=-1)
-        windows = []
-        for lo, hi in dyadic_windows(steps, first=max(steps // 64, 1)):
-            sel = np.flatnonzero((t >= lo) & (t <= hi))
-            windows.append(float(np.max(np.linalg.norm(X[sel] - X[sel[-1]][None], axis=-1))))
-        out.update({"cauchy_last_half": float(dist[late].max()), "cauchy_windows": windows,
-                    "displacement": float(np.max(row_norms(xK - X[0])))})
-    return out
-
-
-def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
-    """Slope of the 2-cycle's step length 2c_k = 2t_k aρ_k/(2 − t_k a) over [K/2, K] (log-log)."""
-    k = np.arange(steps // 2, steps, dtype=float)
-    c = np.asarray(T.sam_envelope_amplitude(np.asarray(lr(k), float), np.asarray(rho(k), float), a))
-    return float(np.polyfit(np.log(k), np.log(2 * c), 1)[0])
+path_statistics, predicted_step_slope = setup.path_statistics, setup.predicted_step_slope
 
 
 @claim(
@@ -874,13 +821,13 @@ def almost_constant_radius(s, seed):
     bound = setup.almost_constant_bound(K, pw)
     rel, gd_rel, finals, ok = {}, {}, {}, True
     for n in s["n"]:
-        ck = np.unique(np.geomspace(1, K, 60).astype(int))
-        runs = setup.almost_constant_runs(n, K, C, s.get("run_p") or pw, checkpoints=ck, seed=seed)
-        rc, rp, rg = runs["const"], runs["pow"], runs["gd"]
-        fc, fp, fg = float(rc.f[-1, 0]), float(rp.f[-1, 0]), float(rg.f[-1, 0])
-        rel[f"n={n}"] = abs(fp - fc) / fc
-        gd_rel[f"n={n}"] = abs(fg - fc) / fc
-        finals[f"n={n}"] = {"sam_const": fc, "sam_power": fp, "gd": fg,
+        runs = setup.almost_constant_runs(n, K, C, s.get("run_p") or pw, checkpoints=setup.almost_constant_checkpoints(K),
+                                          seed=seed)
+        rc, rp = runs["const"], runs["pow"]
+        dif = setup.almost_constant_differences(runs)
+        rel[f"n={n}"] = dif["relative_difference"]
+        gd_rel[f"n={n}"] = dif["gd_relative_difference"]
+        finals[f"n={n}"] = {"sam_const": dif["sam_const"], "sam_power": dif["sam_power"], "gd": dif["gd"],
                             "max_rel_diff_over_checkpoints": float(np.max(np.abs(rp.f[:, 0] - rc.f[:, 0]) / rc.f[:, 0]))}
         ok &= rel[f"n={n}"] <= 1.1 * bound and gd_rel[f"n={n}"] >= 10 * bound
     worst = max(rel.values())
@@ -952,7 +899,6 @@ def hallucinated_fixed_point(s, seed):
     dev_main, dev_mirror = np.abs(rc.x[:, 0] - xhat), np.abs(rc.x[:, 0] - (2 * np.pi - xhat))
     dev = np.minimum(dev_main, dev_mirror)
     slope_dev = np.abs(np.abs(np.sin(rc.x[:, 0])) - np.abs(np.sin(R)))
-    const_ok = bool(np.all(dev <= 1e-9) and np.all(slope_dev <= 1e-9) and np.all(np.abs(np.sin(R)) >= 0.15))
 
     Kv = s["vanishing_steps"]
     lr_v = schedules.inverse_power(T_v, s["lr_power"])
@@ -967,10 +913,8 @@ def hallucinated_fixed_point(s, seed):
     stat_ratio = np.abs(np.sin(xs)) / ck
     nearest = np.round(rv.x[:-1, 0] / np.pi).astype(int)
     at_max = (nearest % 2) != 0
-    vanish_ok = bool(np.all(stat_ratio <= 3.0) and np.all(rv.ok))
     x_case = float(abs(rv.x[-1, 0]))
     c_case = float(ck[-1, -1])
-    case_ok = abs(x_case / c_case - 1.0) <= 0.1 and (Kv < 10000 or x_case < 1e-5)
     crit = [Criterion("constant ρ: largest distance of x_K to 2π − ρ or its mirror ρ", float(dev.max()), "<=", 1e-9),
             Criterion("constant ρ: largest ||f'(x_K)| − |sin ρ||", float(slope_dev.max()), "<=", 1e-9),
             Criterion("constant ρ: smallest |sin ρ| on the grid (x_K not stationary)", float(np.min(np.abs(np.sin(R)))),
@@ -1403,7 +1347,7 @@ def igd_error_bound_worst_case(s, seed):
     involves; PEPit's L-smooth interpolation is exact): the ascent point anywhere in the ball ‖y − x‖ ≤ ρ
     (a relaxation containing every normalized variant's y) and USAM's y = x + ρ∇f(x) (exact), ρ = 0.1.
 
-    Passes when the largest ratio found is ≤ 1 + 1e-6 and the PEP ratio √value/(Lρ) ≤ 1 + 1e-6
+    Tolerance: passes when the largest ratio found is ≤ 1 + 1e-6 and the PEP ratio √value/(Lρ) ≤ 1 + 1e-6
     (:data:`WORST_TOLERANCE`: ratios recorded only where resolvable in float64, error ≲ 1.6e-7; PEP
     values accurate to ~1e-7). Tightness (reported): on quadratics the ratio reaches 1 − O(u) (the
     2-cycle along the top eigenvector: ‖H e_top‖ρ = Lρ), and the PEP value equals (Lρ)². Control: the
@@ -1462,7 +1406,7 @@ def usam_monotone_descent_worst_case(s, seed):
     PEP: the exact one-step worst case over L-smooth f (USAM is linear in the oracle; PEPit's smooth
     interpolation is exact) at every (u, v) of ``pep_grid``², divided by t(1 − c).
 
-    Passes when the largest adversarial ratio and the largest PEP ratio are ≤ 1 + 1e-6
+    Tolerance: passes when the largest adversarial ratio and the largest PEP ratio are ≤ 1 + 1e-6
     (:data:`WORST_TOLERANCE`: the metric is recorded only where t‖∇f‖² exceeds 1e8 ulps of |f|, so its
     rounding is ≲ 1e-7). Tightness (reported): the PEP ratio is below 1 inside the region (the derived
     c combines two separate bounds, ⟨∇f, ∇f + e⟩ ≥ (1 − Lρ)‖∇f‖² and ‖∇f + e‖ ≤ (1 + Lρ)‖∇f‖, which no

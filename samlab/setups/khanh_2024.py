@@ -20,9 +20,12 @@ Seeds: every random draw comes from ``samlab.seeding.rng(seed, key, …)`` with 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import algorithms, problems, schedules
+from ..analysis import loglog_fit
 from ..engine import run
 from ..linalg import row_norms
 from ..seeding import rng
@@ -55,10 +58,16 @@ __all__ = [
     "pair_average",
     "NONCONVEX_CASES",
     "nonconvex_checkpoints",
+    "dyadic_windows",
+    "path_statistics",
+    "predicted_step_slope",
+    "convex_diminishing_checkpoints",
     "nonconvex_method_run",
     "nonconvex_path_runs",
     "nonconvex_constant_run",
     "almost_constant_runs",
+    "almost_constant_differences",
+    "almost_constant_checkpoints",
     "almost_constant_bound",
 ]
 
@@ -273,6 +282,72 @@ def convex_instances(dims, seed: int, logistic: bool = True):
 
 # ----------------------------------------------------------------------------- protocols
 
+def dyadic_windows(steps: int, first: int = 1):
+    """Windows (2^{j−1}, 2^j] ∩ [first, steps] as (start, stop) pairs with stop ≤ steps."""
+    out, hi = [], 1
+    while hi * 2 <= steps:
+        lo, hi = hi, hi * 2
+        if lo >= first:
+            out.append((lo, hi))
+    return out
+
+
+def path_statistics(res, steps: int, col=slice(None)) -> dict:
+    """Step-length decay, path length, Cauchy residuals and f oscillation of a run (columns ``col``).
+
+    The step lengths s_k = ‖x_k − x_{k−1}‖ (observer ``step``) at the recorded pairs (k, k + 1) with
+    k ∈ [K/2, K) are summed in pairs (s_k + s_{k+1}, which removes the alternation of a 2-cycle) and
+    fitted as C·k^{slope} (:func:`samlab.analysis.loglog_fit`, 95% interval): Σ s_k < ∞ iff slope < −1
+    for such a power law, and the tail beyond K is then ≈ C·K^{1+slope}/(−1 − slope). The total length
+    Σ_{k≤K} s_k needs every step recorded (None otherwise). With iterates kept: the Cauchy residual
+    sup over recorded k ≥ K/2 of ‖x_k − x_K‖, and the same suprema over dyadic windows after K/64.
+    """
+    t = res.t
+    s_k = res.observed["step"][:, col]  # row i: the step to t[i + 1]
+    if s_k.ndim == 1:
+        s_k = s_k[:, None]
+    ts = t[1:]
+    idx = np.flatnonzero((ts[:-1] >= steps // 2) & (np.diff(ts) == 1))
+    fit = loglog_fit(ts[idx], s_k[idx] + s_k[idx + 1], n_boot=0)
+    slope = fit.slope
+    tail = (0.5 * math.exp(fit.intercept) * steps ** (1 + slope) / (-1 - slope)) if slope < -1 else float("inf")
+    f = res.f[:, col]
+    if f.ndim == 1:
+        f = f[:, None]
+    late = t >= steps // 2
+    out = {"step_slope": slope, "step_slope_ci_low": fit.slope_ci[0], "step_slope_ci_high": fit.slope_ci[1],
+           "step_fit_pairs": int(idx.size), "tail_estimate": tail,
+           "total_length": float(s_k.sum(axis=0).max()) if t.size == steps + 1 else None,
+           "f_oscillation_last_half": float(np.max(f[late].max(axis=0) - f[late].min(axis=0))),
+           "f_decrease": float(np.min(f[0] - f[-1]))}
+    if res.iterates is not None:
+        X = res.iterates[:, col]
+        xK = X[-1]
+        dist = np.linalg.norm(X - xK[None], axis=-1)
+        windows = []
+        for lo, hi in dyadic_windows(steps, first=max(steps // 64, 1)):
+            sel = np.flatnonzero((t >= lo) & (t <= hi))
+            windows.append(float(np.max(np.linalg.norm(X[sel] - X[sel[-1]][None], axis=-1))))
+        out.update({"cauchy_last_half": float(dist[late].max()), "cauchy_windows": windows,
+                    "displacement": float(np.max(row_norms(xK - X[0])))})
+    return out
+
+
+def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
+    """Slope of the 2-cycle's step length 2c_k = 2t_k aρ_k/(2 − t_k a) over [K/2, K] (log-log)."""
+    k = np.arange(steps // 2, steps, dtype=float)
+    c = np.asarray(sam_envelope_amplitude(np.asarray(lr(k), float), np.asarray(rho(k), float), a))
+    return float(np.polyfit(np.log(k), np.log(2 * c), 1)[0])
+
+
+
+def convex_diminishing_checkpoints(steps: int) -> np.ndarray:
+    """Records of ``khanh-2024/convex-diminishing-steps`` and of the quadratic-cycle figure: ~300
+    log-spaced steps, the first 60, and consecutive pairs (k, k + 1) (100 on [K/2, K], 400 on [K/16, K])."""
+    return np.unique(np.concatenate([np.geomspace(1, steps, 300).astype(int), np.arange(1, 60),
+                                     pair_checkpoints(steps, steps // 2), pair_checkpoints(steps, max(steps // 16, 1), 400)]))
+
+
 def nonconvex_checkpoints(steps: int) -> np.ndarray:
     """~300 log-spaced records and ~300 consecutive pairs (k, k + 1) on [K/64, K] (both phases of the
     residual 2-cycle, for pair sums of step lengths, Cauchy suprema and the f oscillation)."""
@@ -335,6 +410,19 @@ def almost_constant_runs(n: int, steps: int, C: float, p: float, *, checkpoints,
             "gd": algorithms.gd(lr)}
     return {key: run(prob, alg, np.zeros(n), steps, checkpoints=checkpoints, name=f"remark36-{key}-n{n}", seed=seed)
             for key, alg in algs.items()}
+
+
+def almost_constant_checkpoints(steps: int) -> np.ndarray:
+    """~150 log-spaced records: those of the claim ``khanh-2024/almost-constant-radius`` and of its figure."""
+    return np.unique(np.geomspace(1, steps, 150).astype(int))
+
+
+def almost_constant_differences(runs: dict) -> dict:
+    """Final values of :func:`almost_constant_runs` and the relative differences the claim and its
+    figure report: |f_K(C/k^p) − f_K(C)|/f_K(C) and |f_K(GD) − f_K(C)|/f_K(C)."""
+    fc, fp, fg = (float(runs[k].f[-1, 0]) for k in ("const", "pow", "gd"))
+    return {"sam_const": fc, "sam_power": fp, "gd": fg, "relative_difference": abs(fp - fc) / fc,
+            "gd_relative_difference": abs(fg - fc) / fc}
 
 
 def almost_constant_bound(steps: int, p: float) -> float:
