@@ -1286,25 +1286,7 @@ WORST_TOLERANCE = 1e-6
 :data:`samlab.setups.khanh_2024.GUARD`), and a PEP value by ~1e-7 relative (:data:`samlab.pep.GAP_TOLERANCE`)."""
 
 
-def _worst_rows(methods, families, factory_of, metric_of, bound, s, seed):
-    """One adversarial search and one random sample per (method, family): rows, and the overall worst Search."""
-    from .. import adversary
-
-    rows, best = [], None
-    for m in methods:
-        factory, box = factory_of(m)
-        for fname, fam in families.items():
-            sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at="all",
-                                  budget=int(s["budget"]), seed=seed, hypers=box)
-            rand = adversary.sample_ratios(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m),
-                                           at="all", n=int(s["random"]), seed=seed, hypers=box)
-            rand = rand[np.isfinite(rand)]
-            rows.append({"method": m, "family": fname, "worst_ratio": sr.worst_ratio, "at_step": sr.t,
-                         "median_random": float(np.median(rand)) if rand.size else float("nan"),
-                         **{f"worst_{k}": v for k, v in sr.hypers.items()}})
-            if best is None or sr.worst_ratio > best[0].worst_ratio:
-                best = (sr, m, fname)
-    return rows, best
+_worst_rows = setup.worst_rows
 
 
 def _scaled_families(families: dict, scale: float) -> dict:

@@ -69,6 +69,23 @@ __all__ = [
     "almost_constant_differences",
     "almost_constant_checkpoints",
     "almost_constant_bound",
+    "WORST_L",
+    "WORST_CASE",
+    "WORST_FIGURE_T",
+    "GUARD",
+    "igd_ratio_metric",
+    "usam_descent_metric",
+    "segment_difference",
+    "igd_factory",
+    "igd_bound",
+    "igd_families",
+    "usam_factory",
+    "usam_bound",
+    "usam_families",
+    "igd_step_pep",
+    "usam_step_pep",
+    "worst_rows",
+    "save_worst_instance",
 ]
 
 NORMALIZED = ("sam", "vasso", "rsam", "fsam")
@@ -444,8 +461,8 @@ WORST_CASE = {
 }
 """Settings of the worst-case claims (``s["budget"]``: instance evaluations per method and family)."""
 
-WORST_FIGURE_T = {"quick": [1, 4], "full": [1, 2, 4, 8, 16, 32]}
-"""Horizons T of the worst-case figure (the worst over t ≤ T, for each T)."""
+WORST_FIGURE_T = {"quick": [1, 4, 8], "full": [1, 2, 4, 8, 16, 30]}
+"""Horizons T of the worst-case figure (the worst over t ≤ T, for each T; the last is the claims' ``steps``)."""
 
 GUARD = 1e8
 """A per-step ratio is recorded only where its denominator exceeds GUARD·u·L·(‖x‖ + 1), u = 2⁻⁵³
@@ -475,18 +492,39 @@ def igd_ratio_metric(L: float, relative: bool):
     return metric
 
 
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+
+
+def segment_difference(problem, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """f(x1) − f(x0) (B,) as ∫₀¹⟨∇f(x0 + s(x1 − x0)), x1 − x0⟩ds by 16-point Gauss–Legendre quadrature.
+
+    Differencing two values of f loses everything below the rounding of f itself (for a cosine sum
+    (L/ω²)(1 − cos ωx) that is u·L/ω² however small the step); the quadrature's rounding is relative to
+    ‖∇f‖‖x1 − x0‖, the scale of the descent terms it is compared with. Exact for polynomials of degree
+    ≤ 31 (quadratics, saddles); for the cosine sums, whose phase changes by ω‖x1 − x0‖ ≤ 2√d per step,
+    the quadrature error is far below rounding (checked against direct differences in the tests).
+    """
+    delta = x1 - x0
+    out = np.zeros(x0.shape[0])
+    for node, weight in zip(_GL_NODES, _GL_WEIGHTS):
+        g = problem.grad(x0 + (0.5 * (node + 1.0)) * delta)
+        out += 0.5 * weight * np.einsum("ij,ij->i", g, delta)
+    return out
+
+
 def usam_descent_metric(view):
     """(f(x_t) − f(x_{t−1}) + t‖∇f(x_{t−1})‖²)/‖∇f(x_{t−1})‖²: what the USAM descent bound caps by
-    t(1 − c) (t recovered exactly from the step, x_t = x_{t−1} − t∇f(y_t)); NaN where t‖∇f‖² is below
-    :data:`GUARD`·u·(|f(x_{t−1})| + |f(x_t)|), the rounding of the difference of f."""
+    t(1 − c). t is recovered exactly from the step (x_t = x_{t−1} − t∇f(y_t)) and the difference of f
+    by :func:`segment_difference`; NaN where ‖∇f(x_{t−1})‖ is below the rounding scale of a gradient
+    (:data:`GUARD`·u·L(‖x‖ + 1), L = :data:`WORST_L`)."""
     g = view.problem.grad(view.x_prev)
     g2 = np.einsum("ij,ij->i", g, g)
     gd = view.g_descent
     lr = np.einsum("ij,ij->i", view.x_prev - view.x, gd) / np.maximum(np.einsum("ij,ij->i", gd, gd), 1e-300)
-    f0, f1 = view.problem.value(view.x_prev), view.problem.value(view.x)
-    ok = lr * g2 > GUARD * _U * (np.abs(f0) + np.abs(f1) + 1e-300)
+    df = segment_difference(view.problem, view.x_prev, view.x)
+    ok = np.sqrt(g2) > GUARD * _U * WORST_L * (row_norms(view.x_prev) + 1.0)
     out = np.full_like(g2, np.nan)
-    np.divide(f1 - f0 + lr * g2, g2, out=out, where=ok)
+    np.divide(df + lr * g2, g2, out=out, where=ok)
     return out
 
 
@@ -605,6 +643,29 @@ def usam_step_pep(u: float, v: float) -> dict:
     pb.set_performance_metric(f(x1) - f0 + lr * g0 ** 2)
     value = _run_solver(pb)[0]
     return {"value": value, "ratio": float(value / float(usam_bound(1.0, u, v))), "exact": True, "u": u, "v": v}
+
+
+def worst_rows(methods, families, factory_of, metric_of, bound, s, seed):
+    """One adversarial search (``s["budget"]`` instances, t ≤ ``s["steps"]``) and ``s["random"]`` uniform
+    draws per (method, family): rows (worst ratio, its step and hyperparameters, median of the draws),
+    and (the overall worst Search, its method, its family). Shared by the worst-case claims and figure."""
+    from .. import adversary
+
+    rows, best = [], None
+    for m in methods:
+        factory, box = factory_of(m)
+        for fname, fam in families.items():
+            sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at="all",
+                                  budget=int(s["budget"]), seed=seed, hypers=box)
+            rand = adversary.sample_ratios(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m),
+                                           at="all", n=int(s["random"]), seed=seed, hypers=box)
+            rand = rand[np.isfinite(rand)]
+            rows.append({"method": m, "family": fname, "worst_ratio": sr.worst_ratio, "at_step": sr.t,
+                         "median_random": float(np.median(rand)) if rand.size else float("nan"),
+                         **{f"worst_{k}": v for k, v in sr.hypers.items()}})
+            if best is None or sr.worst_ratio > best[0].worst_ratio:
+                best = (sr, m, fname)
+    return rows, best
 
 
 def save_worst_instance(name: str, search, extra: dict | None = None, out=None) -> str:
