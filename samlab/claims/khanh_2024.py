@@ -480,6 +480,11 @@ def nonconvex_vanishing_radius(s, seed):
                       bool(required(cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges",
                                            "sum_t_rho2_converges", "t_to_zero", "rho_to_zero"))), "==", True)]
     worst = max(r_["grad_final"] for r_ in rows)
+    findings = [f"With Set-B radii only (ρ_k = {C:g}/k^{s['setb_rho_power']:g}: Σt_kρ_k = ∞, Σt_kρ_k² < ∞) SAM still "
+                f"reaches ‖∇f‖ = {c_['grad_final']:.1e} at {c_['case']}, but its steps decay like k^{c_['step_slope']:.2f} "
+                f"(95% CI above −1): the path length Σ‖x_(k+1) − x_k‖ diverges, so finite length — the usual KL "
+                f"route to iterate convergence — needs Σt_kρ_k < ∞, not only Σt_kρ_k² < ∞."
+                for c_ in setb if c_["step_slope_ci_low"] > -1]
     return Verdict(
         passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
         quantity="largest final ‖∇f(x_K)‖ over the five methods and the cases",
@@ -488,7 +493,7 @@ def nonconvex_vanishing_radius(s, seed):
                   "CI < −1 (SAM, VaSSO, F-SAM: within 0.01 of the 2-cycle's slope); constant-ρ control ≥ ½ its "
                   "2-cycle value and ≥ 10× the methods; Set-B control step-length slope CI > −1 (within 0.01 "
                   "of its 2-cycle slope)",
-        criteria=crit,
+        criteria=crit, findings=findings,
         details={"methods": rows, "controls": ctrl_rows, "asymptotic_step_slope": -(a_exp + p_exp),
                  "lr": "(1/L)((1+t0)/(k+t0))^{:g}".format(a_exp), "rho": f"{C:g}/k^{p_exp:g}",
                  "set_B_sum_t_rho_converges": T.power_schedule_conditions(a_exp, s["setb_rho_power"])["sum_t_rho_converges"]},
@@ -928,6 +933,13 @@ def hallucinated_fixed_point(s, seed):
                       "==", True)]
     by_rho = [{"rho": float(r), "hallucinated_point": float(T.neg_cos_hallucinated_point(r)), "slope_there": float(-np.sin(r)),
                "vanishing_fraction_at_maximizer": float(at_max[R == r].mean())} for r in rhos]
+    findings = []
+    if at_max.any():
+        findings.append(
+            f"With ρ_k → 0, {at_max.mean():.0%} of the {R.size} runs on −cos x over the (ρ, t, x¹) grid converge "
+            "to the maximizer π, a stationary point as Theorem 3.3 states "
+            "but a strict local maximum: in 1-D the ascent step jumps across it, so the theorem's stationarity "
+            "cannot be read as convergence to a minimizer.")
     return Verdict(
         passed=all(c_.passed for c_ in crit), measured=float(dev.max()), predicted=0.0,
         quantity="largest distance of constant-ρ SAM's limit to the hallucinated point 2π − ρ (or its mirror)",
@@ -935,7 +947,7 @@ def hallucinated_fixed_point(s, seed):
                   "every run; vanishing ρ: "
                   "|f'(x_k)| ≤ 3c_k over the last 100 steps of every run; x¹ = 2, ρ = 4, t = 0.1: |x_K|/c_K = 1 ± 0.1 "
                   "(and < 1e-5 once K ≥ 10⁴)",
-        criteria=crit,
+        criteria=crit, findings=findings,
         details={"by_rho": by_rho, "constant_runs": int(R.size),
                  "constant_fraction_at_mirror_point": float(np.mean(dev_mirror < dev_main)),
                  "vanishing_runs": int(R_v.size), "vanishing_fraction_at_maximizer_pi": float(at_max.mean()),
