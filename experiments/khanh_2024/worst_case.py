@@ -82,8 +82,8 @@ def main(quick: bool = False, out=None) -> list[Path]:
         ax.set_ylim(FLOOR * 0.8, 2.0)
         label_axes(ax, "horizon T (steps)", "measured / bound", title)
         ax.title.set_fontsize(7.5)
-        ax.text(0.97, 0.05, f"PEP: {pep_kind}\nworst at T = {int(T[-1])}: {worst[-1]:.6f}", transform=ax.transAxes,
-                ha="right", va="bottom", fontsize=7, bbox={"fc": "white", "alpha": 0.85, "ec": "0.7"})
+        ax.text(0.97, 0.45, f"PEP: {pep_kind}\nworst at T = {int(T[-1])}: {worst[-1]:.6f}", transform=ax.transAxes,
+                ha="right", va="center", fontsize=7, bbox={"fc": "white", "alpha": 0.85, "ec": "0.7"})
     lx = grid[1, 1]
     lx.axis("off")
     h, lab = grid[0, 0].get_legend_handles_labels()
