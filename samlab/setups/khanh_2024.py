@@ -603,7 +603,7 @@ def igd_step_pep(rho: float, relative: bool) -> dict:
     from PEPit import PEP, Point
     from PEPit.functions import SmoothFunction
 
-    from ..pep import _run_solver
+    from ..pep import solve
 
     L = WORST_L
     pb = PEP()
@@ -619,7 +619,7 @@ def igd_step_pep(rho: float, relative: bool) -> dict:
         pb.set_initial_condition(delta ** 2 <= rho ** 2)
         y = x0 + delta
     pb.set_performance_metric((f.gradient(y) - g0) ** 2)
-    value = _run_solver(pb)[0]
+    value = solve(pb)[0]
     return {"value": value, "ratio": float(np.sqrt(value) / (L * rho)), "exact": bool(relative)}
 
 
@@ -629,7 +629,7 @@ def usam_step_pep(u: float, v: float) -> dict:
     from PEPit import PEP
     from PEPit.functions import SmoothFunction
 
-    from ..pep import _run_solver
+    from ..pep import solve
 
     L = WORST_L
     rho = u / L
@@ -641,7 +641,7 @@ def usam_step_pep(u: float, v: float) -> dict:
     pb.set_initial_condition(g0 ** 2 <= 1)
     x1 = x0 - lr * f.gradient(x0 + rho * g0)
     pb.set_performance_metric(f(x1) - f0 + lr * g0 ** 2)
-    value = _run_solver(pb)[0]
+    value = solve(pb)[0]
     return {"value": value, "ratio": float(value / float(usam_bound(1.0, u, v))), "exact": True, "u": u, "v": v}
 
 
