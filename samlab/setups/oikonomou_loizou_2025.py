@@ -579,7 +579,7 @@ WORST_CASE = {
              "n": 4, "ls_dim": 3, "delta_inf": 0.05, "stoch_steps": 300, "replicas": 16, "final_replicas": 400,
              "lam": [0.0, 1.0], "rho_frac": [0.0, 0.999], "lr_frac": [0.05, 1.0], "neighbourhood": True,
              "pep_steps": 6,
-             "pep_cases": [[0.0, 0.9, 0.5, "smooth_strongly_convex"], [0.0, 0.5, 1.0, "smooth_strongly_convex"],
+             "pep_cases": [[0.0, 0.9, 0.9, "smooth_strongly_convex"], [0.0, 0.5, 1.0, "smooth_strongly_convex"],
                            [0.0, 0.9, 0.5, "smooth_pl"], [0.5, 0.9, 0.5, "smooth_strongly_convex"],
                            [1.0, 0.5, 1.0, "smooth_strongly_convex"], [1.0, 0.1, 1.0, "smooth_strongly_convex"]],
              "save_instance": True},
