@@ -71,9 +71,9 @@ def main(quick: bool = False, out=None) -> list[Path]:
         ax.ticklabel_format(axis="x", style="sci", scilimits=(0, 0))
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=7)
-    fig.suptitle(f"Unified SAM, uniform vs importance sampling (older Thm 3.2 steps, L = L_max): {what}\n"
-                 f"μ = {p.mu:.3g}, L = {p.L:.3g}, L̄ = {p.L_mean:.4g}, L_max = {p.L_max:.4g}; {runs} runs, mean ± 1 std",
-                 fontsize=8.5)
+    fig.suptitle(f"Unified SAM, uniform vs importance sampling: {what}\n"
+                 f"older Thm 3.2 steps, L = L_max; μ = {p.mu:.3g}, L = {p.L:.3g}, L̄ = {p.L_mean:.4g}, "
+                 f"L_max = {p.L_max:.4g}; {runs} runs, mean ± 1 std", fontsize=8.5)
     return [save_figure(fig, figure_dir(PAPER, out) / "importance_sampling.png", quick=quick, add_legends=False)]
 
 

@@ -449,10 +449,12 @@ def decreasing_steps(s, seed):
     10 % (they share every sample and differ only through ρ_k = min{ρ, 1/(2k−1)}, whose effect on USAM is of
     order ρh ≤ 5 %).
 
-    For λ > 0 the curves do NOT coincide before k*, because ρ_k = min{ρ, 1/(2k−1)} drops below
-    ρ at k_ρ = (1/ρ + 1)/2, long before the γ switch (k_ρ ≈ 7 for λ = 1 in experiment (b), where
-    ρ = 1/(4L_max)); the decreasing run loses the SAM bias early. "The curves coincide before k*"
-    holds for λ = 0 only; for λ > 0 the relative difference is reported (a finding), not judged.
+    For λ > 0, ρ_k = min{ρ, 1/(2k−1)} drops below ρ at k_ρ = (1/ρ + 1)/2, long before the γ switch (k_ρ ≈ 7
+    for λ = 1 in experiment (b), where ρ = 1/(4L_max)), so the decreasing run loses the SAM bias early. On
+    experiment (b) this changes the curve by < 10 % while the constant run is ≥ 3× above its plateau (measured:
+    0.4 % at λ = 0.5, 8 % at λ = 1); on the quick instance, where the bias is a larger part of the gap, by
+    75–200 %. The coincidence is therefore judged for λ = 0 only, reported for λ > 0, and a difference above
+    10 % is a finding.
     """
     inst, steps = setup.decreasing_instance(s)
     inst = setup.nudge(inst, s)
@@ -968,7 +970,8 @@ def thm32_worst_case(s, seed):
             row = {"lam": lam, "class": cls, "steps": s["pep_steps"], "error": str(exc)[:120]}
         pep_rows.append(row)
         if row.get("exact"):
-            criteria.append(Criterion(f"exact PEP ratio, λ = {lam:g}, N = {row['steps']}", row["ratio"], "<=", 1 + 1e-6))
+            criteria.append(Criterion(f"exact PEP ratio, λ = {lam:g}, ρ = {rf:g}ρ_max, γ = {lf:g}γ_max, N = {row['steps']}",
+                                      row["ratio"], "<=", 1 + 1e-6))
     solved = [r for r in pep_rows if "ratio" in r]
     top = max(solved, key=lambda r: r["ratio"], default=None)
     worst_name, worst = max(searches, key=lambda x: x[1].worst_ratio)

@@ -17,10 +17,19 @@ Protocols (one batched ``samlab.run`` each, used by a claim and by a figure)
 * :func:`interpolation_sweep` — stochastic Unified SAM under interpolation (C = 0).
 * :func:`decreasing_vs_constant` — experiment (b): constant vs Thm 3.5 steps on the same samples.
 * :func:`importance_run` — experiment (c): uniform vs importance sampling (reweighted and unweighted).
+* :func:`importance_stationary_run`, :func:`importance_draw_means` — importance sampling through its draws and
+  run until it settles.
 * :func:`er_check` — exact E‖∇f_v‖² against the ER bound for every sampling.
+* :func:`thm32_search`, :func:`thm32_pep` — the worst case of the Thm 3.2 bound (adversarial search over
+  :func:`worst_case_families` and the step-size conditions; performance estimation).
+
+ER constants (A, B, C) always come from the samplings (:func:`er_constants`, i.e. ``sampling.<S>().er_constants``;
+:data:`FULL_GRADIENT_ER` for the exact gradient), never typed by hand. Settings keys read by the protocols for the
+claims' controls and rounding checks: ``x0_ulp`` (:func:`nudge`), ``lam_reversed``, ``consistent``, ``reweight``,
+``schedule``.
 
 Statistics read from those runs by claims and figures alike: :func:`tail_mean`, :func:`mean_gap`,
-:func:`speedup_median`.
+:func:`speedup_median`, :func:`importance_statistics`, :func:`decreasing_statistics`.
 """
 
 from __future__ import annotations

@@ -16,8 +16,11 @@ the Thm 3.5 schedule are [official code] (dimitris-oik/unifiedsam, ``numpy_exps`
 formula is confirmed by the same authors' dimitris-oik/sam_sps); the (A, B, C) constants are
 [official code] for A, B and Khaled & Richtárik (2020) for C. The exact statements of Thm 3.2, 3.5
 and 3.7 are not available to samlab: everything marked [derived] was derived for samlab and is
-checked by tests/test_claims_oikonomou_loizou_2025.py. The authors' instances are built in
-:mod:`samlab.setups.oikonomou_loizou_2025`.
+checked by tests/test_claims_oikonomou_loizou_2025.py. In particular the conclusion of Thm 3.2 with explicit
+constants (:func:`thm32_one_step`, :func:`thm32_neighbourhood`, :func:`thm32_bound`) is derived from the one-step
+analysis whose conditions are exactly the authors' ρ_max and γ_max, and :func:`sampled_stationary_point` gives
+where a constant-step stochastic run settles (SAM's bias and the unweighted sampler's bias). The authors'
+instances are built in :mod:`samlab.setups.oikonomou_loizou_2025`.
 """
 
 from __future__ import annotations
@@ -445,7 +448,7 @@ def sampled_stationary_point(problem, rho, lam, *, weights=None, x_init=None):
         return p @ problem.component_grad(E, idx, coef)
 
     if x_init is None:
-        if weights == "unweighted":
+        if weights == "unweighted" and hasattr(problem, "A"):  # least squares: start at x_p
             H = (problem.A * p[:, None]).T @ problem.A + problem.reg * np.eye(d)
             x_init = np.linalg.solve(H, problem.A.T @ (p * problem.b))
         else:
