@@ -34,7 +34,6 @@ Statistics read from those runs by claims and figures alike: :func:`tail_mean`, 
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -185,7 +184,6 @@ class Instance:
         return out
 
 
-@functools.lru_cache(maxsize=8)
 def instance_a(n=100, cond=10.0, seed=PAPER_SEED) -> Instance:
     """Experiment (a): f = ½‖Ax − b‖², b = A x_true, as Quadratic(AᵀA, x_true); L = 10, μ = 0.1 [official code].
 
@@ -195,11 +193,9 @@ def instance_a(n=100, cond=10.0, seed=PAPER_SEED) -> Instance:
     A = authors_matrix(n, cond, rs)
     x_true = rs.randn(n)
     x0 = rs.randn(n)
-    x0.setflags(write=False)  # shared by every caller (the instance is cached)
     return Instance(problems.Quadratic(A.T @ A, x_star=x_true, name="least_squares_a"), x0, "a")
 
 
-@functools.lru_cache(maxsize=8)
 def instance_b(n=100, cond=10.0, reg=None, seed=PAPER_SEED) -> Instance:
     """Experiment (b): ridge f = (1/(2n))‖Ax − b‖² + (reg/2)‖x‖², reg = 3/n, b = A x_true (samlab
     LeastSquares(A, b, reg)); μ = 0.031, L = 0.13, L̄ = 2.209, L_max = 3.117. Same draws as (a) [official code]."""
@@ -208,11 +204,9 @@ def instance_b(n=100, cond=10.0, reg=None, seed=PAPER_SEED) -> Instance:
     x_true = rs.randn(n)
     x0 = rs.randn(n)
     reg = 3.0 / n if reg is None else reg
-    x0.setflags(write=False)  # shared by every caller (the instance is cached)
     return Instance(problems.LeastSquares(A, A @ x_true, reg=reg, name="ridge_b"), x0, "b")
 
 
-@functools.lru_cache(maxsize=8)
 def instance_c(d=100, top=10.0, reg=None, seed=PAPER_SEED) -> Instance:
     """Experiment (c): A = Q diag(1, 10, u_3 … u_d) Qᵀ, u_j ~ U(1, 2), Q Haar, b ~ N(0, I), reg = 3/n [official code].
 
@@ -228,7 +222,6 @@ def instance_c(d=100, top=10.0, reg=None, seed=PAPER_SEED) -> Instance:
     b = rs.randn(d)
     x0 = rs.randn(d)
     reg = 3.0 / d if reg is None else reg
-    x0.setflags(write=False)  # shared by every caller (the instance is cached)
     return Instance(problems.LeastSquares(A, b, reg=reg, name="ridge_c"), x0, "c")
 
 
