@@ -199,22 +199,22 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
     descent_hypers = {k: h.bind(B, steps) for k, h in descent.hypers.items()}
     ckpts = _checkpoints(checkpoints, steps)
     observe = dict(observe or {})
-    for key, fn in observe.items():
+    for label, fn in observe.items():
         if not callable(fn):
-            raise ValueError(f"observe[{key!r}] must be callable")
+            raise ValueError(f"observe[{label!r}] must be callable")
     if stop is not None and not callable(stop):
         raise ValueError(f"stop must be a callable view -> (B,) bool, got {stop!r}")
     if cache is not None and not isinstance(cache, (bool, np.bool_)):
         raise ValueError(f"cache must be True, False or None, got {cache!r}")
     rng_primary, rng_secondary, rng_noise_primary, rng_noise_secondary, rng_alg = _streams(seed, name)
-    key = None
+    cache_key = None
     if _cache.enabled() if cache is None else cache:
-        key = _cache.run_key({
+        cache_key = _cache.run_key({
             "problem": problem, "algorithm": algorithm, "x0": np.broadcast_to(x0, (B, problem.dim)), "steps": steps,
             "sampling": sampling, "noise": noise, "seed": int(seed), "name": name, "checkpoints": ckpts,
             "keep_iterates": bool(keep_iterates), "observe": observe, "stop": stop,
             "divergence_threshold": float(divergence_threshold)})
-        hit = _cache.load_run(key) if key is not None else None
+        hit = _cache.load_run(cache_key) if cache_key is not None else None
         if hit is not None:
             return hit
 
@@ -325,8 +325,8 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
                     pert_rec[next_i] = row_norms(delta)
                 if observe:
                     view = view or StepView(k, X, Y, g, gy, X_new, problem)
-                    for key, fn in observe.items():
-                        obs_rec[key][next_i - 1] = np.broadcast_to(np.asarray(fn(view), dtype=float), (B,))
+                    for label, fn in observe.items():
+                        obs_rec[label][next_i - 1] = np.broadcast_to(np.asarray(fn(view), dtype=float), (B,))
                 if frozen_before is not None:  # no step moved these runs: they repeat their last records
                     pert_rec[next_i, frozen_before] = pert_rec[next_i - 1, frozen_before]
                     for rec in obs_rec.values():
@@ -368,6 +368,6 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         observed=obs_rec,
         meta=meta,
     )
-    if key is not None:
-        _cache.store_run(key, result, elapsed)
+    if cache_key is not None:
+        _cache.store_run(cache_key, result, elapsed)
     return result

@@ -64,7 +64,7 @@ import numpy as np
 
 from .checks import integer, real
 
-__all__ = ["worst_case", "WorstCase", "PEPSolverError", "max_steps", "METRICS", "INITIALS", "FUNCTION_CLASSES",
+__all__ = ["worst_case", "solve", "WorstCase", "PEPSolverError", "max_steps", "METRICS", "INITIALS", "FUNCTION_CLASSES",
            "RELAXATIONS", "EXACT_METHODS", "MAX_STEPS", "MAX_STEPS_GD", "SOLVER", "SOLVER_ATTEMPTS", "GAP_TOLERANCE"]
 
 METRICS = {
@@ -475,13 +475,16 @@ def _solve(method: _Method, L, mu, metric, initial, R, cls, inexact):
         for gk in grads[1:]:
             total = total + gk ** 2
         problem.set_performance_metric(total / len(grads))
-    dual, primal, status, solver = _run_solver(problem)
+    dual, primal, status, solver = solve(problem)
     return dual, primal, status, solver, notes
 
 
-def _run_solver(problem):
-    """Solve quietly with Clarabel (settings of SOLVER_ATTEMPTS in turn); refuse anything but an
-    optimal, accurate answer."""
+def solve(problem):
+    """Solve a PEPit problem quietly with Clarabel (settings of SOLVER_ATTEMPTS in turn); refuse anything
+    but an optimal, accurate answer. Returns (dual value, primal value, status, solver name).
+
+    Public so that a claim with a PEP of its own (e.g. a one-step relation) solves it with the same
+    settings and accuracy checks as :func:`worst_case`."""
     statuses = []
     for options in SOLVER_ATTEMPTS:
         try:

@@ -265,3 +265,13 @@ def test_task_keys_follow_the_code_the_script_and_the_illustrating_scripts(tmp_p
     assert task_key(("script", str(script)), quick=True, out=tmp_path) != s1
     assert task_key(claim, quick=True, seed=0, illustrated_by=[script]) != base
     assert task_key(("script", str(other)), quick=True, out=tmp_path) == s2  # other scripts keep their keys
+
+
+def test_runs_with_observers_are_found_again():
+    """The observer's name must not replace the run's key (a run with observe= was stored and never hit)."""
+    p, alg = _problem(), sl.algorithms.sam(0.1, 0.05)
+    first = sl.run(p, alg, np.ones(2), 200, observe={"step": lambda v: v.k + 0.0}, cache=True)
+    calls = Counting.calls
+    again = sl.run(p, alg, np.ones(2), 200, observe={"step": lambda v: v.k + 0.0}, cache=True)
+    assert Counting.calls == calls and np.array_equal(first.observed["step"], again.observed["step"])
+    assert [f.stem for f in _entries(cache.location())] != ["step"]

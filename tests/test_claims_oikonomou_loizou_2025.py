@@ -21,22 +21,159 @@ CLAIM_IDS = sorted(cid for cid, c in registry().items() if c.paper == PAPER)
 SCRIPTS = Path(__file__).resolve().parents[1] / "experiments" / "oikonomou_loizou_2025"
 
 
+_QUICK: dict = {}
+
+
+def _quick(claim_id):
+    """The quick verdict of a claim, computed once per test session."""
+    if claim_id not in _QUICK:
+        _QUICK[claim_id] = registry()[claim_id].check(quick=True)
+    return _QUICK[claim_id]
+
+
+def _flat(value):
+    """A details value the report renders as a table cell or a table: scalars, lists of scalars, lists of flat dicts."""
+    scalar = (str, int, float, bool, type(None))
+    if isinstance(value, scalar):
+        return True
+    if isinstance(value, list):
+        return all(isinstance(v, scalar) for v in value) or all(
+            isinstance(v, dict) and all(isinstance(x, scalar) for x in v.values()) for v in value)
+    return False
+
+
 @pytest.mark.parametrize("claim_id", CLAIM_IDS)
 def test_claim_quick(claim_id):
-    v = registry()[claim_id].check(quick=True)
-    assert v.passed, (claim_id, v.measured, v.details)
+    v = _quick(claim_id)
+    assert v.passed, (claim_id, [c.text for c in v.criteria if not c.passed], v.details)
+    assert v.quantity and v.criteria and v.passed == all(c.passed for c in v.criteria)
+    bad = {k: type(x).__name__ for k, x in v.details.items() if not _flat(x)}
+    assert not bad, f"details must be flat (scalars, lists of flat dicts): {bad}"
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_every_control_makes_its_claim_fail(claim_id):
+    """Each claim declares a control (a wrong algorithm, a mutated rule or a violated hypothesis) and fails under it."""
+    c = registry()[claim_id]
+    assert c.controls, f"{claim_id} declares no control"
+    for outcome in c.check_controls(quick=True):
+        assert outcome.error is None, (claim_id, outcome.name, outcome.error)
+        assert outcome.discriminates, (claim_id, outcome.name, outcome.verdict.measured)
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_verdict_does_not_flip_with_the_last_bit(claim_id):
+    """x⁰ moved by one ulp (settings key x0_ulp) leaves every criterion's outcome unchanged (the claims whose runs
+    do not start from an x⁰ — formulas, exact ER checks, adversarial search — perturb their points or are immune)."""
+    c = registry()[claim_id]
+    base = _quick(claim_id)
+    nudged = c.measure({**c.settings(True), "x0_ulp": 1}, 0)
+    assert [x.passed for x in nudged.criteria] == [x.passed for x in base.criteria]
 
 
 def test_every_prediction_has_a_claim():
     slugs = {cid.split("/", 1)[1] for cid in CLAIM_IDS}
     assert {"deterministic-usam-exact", "plateau-rho-lambda-squared", "thm32-linear-rate",
             "stochastic-neighbourhood-shrinks", "interpolation-exact", "decreasing-steps", "importance-speedup",
-            "er-constants", "step-size-formulas", "usam-divergence-threshold", "lambda-schedules"} <= slugs
+            "er-constants", "step-size-formulas", "usam-divergence-threshold", "lambda-schedules",
+            "importance-through-the-draws", "thm32-linear-rate-worst-case"} <= slugs
     for cid in CLAIM_IDS:
         c = registry()[cid]
         assert c.provenance.startswith("Oikonomou & Loizou 2025") and re.search(r"\[(paper|official code|derived)",
                                                                                c.provenance)
         assert not re.search(r"\.md\b|(^|\s)/[a-z]+/|Pitfall|Prediction|\bnote", c.provenance + c.doc)
+
+
+def test_worst_case_details_follow_the_report_schema():
+    v = _quick(f"{PAPER}/thm32-linear-rate-worst-case")
+    d = v.details
+    assert registry()[f"{PAPER}/thm32-linear-rate-worst-case"].kind == "worst-case"
+    assert d["bound_claim"] == f"{PAPER}/thm32-linear-rate" and d["bound_claim"] in CLAIM_IDS
+    assert isinstance(d["worst_ratio"], float) and 0 < d["worst_ratio"] <= 1 + 1e-9
+    assert d["pep_ratio"] is not None and d["pep_exact"] in (True, False) and isinstance(d["relaxation"], str)
+    assert isinstance(d["family"], str) and d["family"] and isinstance(d["budget"], int)
+    assert d["instance"] == "" and d["broken"] is False  # quick mode saves no instance
+    assert registry()[f"{PAPER}/thm32-linear-rate-worst-case"].settings(False)["save_instance"]
+
+
+# ----------------------------------------------------------------------------- Thm 3.2 bound (derived)
+
+def test_thm32_one_step_inequality_holds_exactly():
+    """E[f(x⁺)] − f* ≤ q(f(x) − f*) + R₁ (theory.thm32_one_step), with the expectation over every sample enumerated,
+    on random ridge sums, samplings, λ and step sizes within the conditions; and q ≤ 1 − γμ ≤ 1 − γN."""
+    gen = np.random.default_rng(0)
+    worst = 0.0
+    for trial in range(60):
+        n, d = int(gen.integers(2, 7)), int(gen.integers(1, 4))
+        A = gen.standard_normal((n, d)) * gen.uniform(0.2, 2, (n, 1))
+        p = sl.problems.LeastSquares(A, gen.standard_normal(n) * gen.uniform(0, 3), reg=gen.uniform(0.01, 1))
+        samp = [sl.sampling.Uniform(), sl.sampling.Importance(), sl.sampling.Nice(max(1, n // 2))][trial % 3]
+        a, b, c = samp.er_constants(p)
+        lam = gen.uniform(0, 1)
+        rho, lr = setup.thm32_fraction_steps(p.L_max, p.mu, a, b, lam, gen.uniform(0, 0.99), gen.uniform(0.01, 1))
+        q, r1 = T.thm32_one_step(lr, rho, p.L_max, p.mu, a, b, c, lam)
+        assert q <= 1 - lr * p.mu + 1e-15 and q <= T.guaranteed_factor(lr, rho, p.L_max, p.mu, a, b, lam) + 1e-15
+        X = p.x_star + gen.standard_normal((40, d)) * 10 ** gen.uniform(-4, 1, (40, 1))
+        nxt = np.zeros(40)
+        for prob, idx, coef in samp.outcomes(p):
+            I, C = np.broadcast_to(idx, (40, idx.size)), np.broadcast_to(coef, (40, coef.size))
+            g = p.component_grad(X, I, C)
+            norm = np.linalg.norm(g, axis=1)
+            e = X + rho * np.where(norm > 0, 1 - lam + lam / np.where(norm > 0, norm, 1), 0)[:, None] * g
+            nxt += prob * (p.value(X - lr * p.component_grad(e, I, C)) - p.f_star)
+        worst = max(worst, float(np.max(nxt / (q * (p.value(X) - p.f_star) + r1))))
+    assert worst <= 1 + 1e-12
+
+
+def test_thm32_bound_and_neighbourhood():
+    L, mu = 10.0, 0.1
+    rho, lr = T.thm32_steps(L, mu, 0.0, 1.0, 0.0)
+    assert T.thm32_neighbourhood(lr, rho, L, mu, 0.0, 1.0, 0.0, 0.0) == 0.0  # deterministic USAM: R = 0
+    t = np.arange(0, 50)
+    np.testing.assert_allclose(T.thm32_bound(t, 2.0, lr, rho, L, mu, 0.0, 1.0, 0.0, 0.0),
+                               2.0 * T.guaranteed_factor(lr, rho, L, mu, 0.0, 1.0, 0.0) ** t, rtol=1e-14)
+    rho, lr = T.thm32_steps(L, mu, 1.0, 0.0, 0.5)  # (A, B, C) = (1, 0, 0.3): R > 0, reached as t → ∞
+    R = T.thm32_neighbourhood(lr, rho, L, mu, 1.0, 0.0, 0.3, 0.5)
+    assert T.thm32_bound(10**9, 1.0, lr, rho, L, mu, 1.0, 0.0, 0.3, 0.5) == pytest.approx(R, rel=1e-9) and R > 0
+    assert T.thm32_conditions(lr, rho, L, mu, 1.0, 0.0, 0.5) and not T.thm32_conditions(2 * lr, rho, L, mu, 1.0, 0.0, 0.5)
+    with pytest.raises(ValueError, match="rho"):
+        T.thm32_neighbourhood(lr, 2 * T.rho_max(L, mu, 0.0, 1.0, 0.0), L, mu, 0.0, 1.0, 0.0, 0.0)
+
+
+def test_sampled_stationary_point_is_the_zero_of_the_mean_field():
+    """ρ = 0: the reweighted (and uniform) mean field vanishes at x*, the unweighted one at x_p; ρ > 0: at its root."""
+    p = setup.ridge_instance(8, 3, 0.2, 1, row_norms2=np.linspace(0.5, 4.0, 8)).problem
+    x, gap = T.sampled_stationary_point(p, 0.0, 1.0, weights="importance")
+    np.testing.assert_allclose(x, p.x_star, atol=1e-10)
+    assert gap == pytest.approx(0.0, abs=1e-12)
+    x, gap = T.sampled_stationary_point(p, 0.0, 0.5, weights="unweighted")
+    assert gap == pytest.approx(T.biased_minimizer_gap(p), rel=1e-8)
+    x1, _ = T.sampled_stationary_point(p, 0.1, 1.0)
+    x2, _ = T.sampled_stationary_point(p, 0.1, 1.0, weights="importance")
+    np.testing.assert_allclose(x1, x2, atol=1e-10)  # λ = 1: reweighting leaves SAM's mean field unchanged
+    with pytest.raises(ValueError, match="weights"):
+        T.sampled_stationary_point(p, 0.1, 1.0, weights="other")
+
+
+def test_computed_er_constants():
+    """Step sizes come from the samplings' er_constants; the full-gradient constants are FullBatch's."""
+    p = _small_ridge()
+    assert setup.FULL_GRADIENT_ER == sl.sampling.FullBatch().er_constants(p)
+    assert setup.er_constants(sl.sampling.Uniform(), p) == pytest.approx(sl.sampling.Uniform().er_constants(p))
+    a, b, c = setup.er_constants(sl.sampling.Importance(), p, 0.5)
+    a0, b0, c0 = sl.sampling.Importance().er_constants(p)
+    assert (a, b, c) == pytest.approx((a0 / 2, b0, c0 / 2))
+
+
+def test_importance_draws_are_unbiased_only_when_reweighted():
+    p = _small_ridge()
+    x = p.x_star[None] + 0.5
+    m, se = setup.importance_draw_means(p, x, 50_000, np.random.default_rng(1))
+    assert np.all(np.abs(m - p.grad(x)) <= 4.5 * se)
+    m, se = setup.importance_draw_means(p, x, 50_000, np.random.default_rng(1), reweight=False)
+    w = p.L_i / p.L_i.sum()
+    grads = p.component_grad(np.broadcast_to(x, (p.n, p.dim)), np.arange(p.n)[:, None], np.ones((p.n, 1)))
+    assert np.all(np.abs(m - w @ grads) <= 4.5 * se) and np.max(np.abs(m - p.grad(x)) / se) > 10
 
 
 # ----------------------------------------------------------------------------- instances
@@ -238,7 +375,10 @@ def _load(name):
 def test_figure_script_quick(name, tmp_path):
     mod = _load(name)
     assert mod.PAPER == PAPER and mod.FIGURES and set(mod.CLAIMS) <= set(CLAIM_IDS)
-    assert mod.__doc__.strip().splitlines()[0]
+    lines = mod.__doc__.strip().splitlines()
+    assert lines[0] and len(lines) > 2  # a title line and a caption
+    assert mod.REPRODUCES is None or (isinstance(mod.REPRODUCES, str) and "official code" in mod.REPRODUCES)
+    assert re.search(r"^REPRODUCES = ", (SCRIPTS / f"{name}.py").read_text(), re.M)  # a literal the report reads
     paths = mod.main(quick=True, out=tmp_path)
     for fig in mod.FIGURES:
         png = tmp_path / "oikonomou_loizou_2025" / f"{fig}.png"

@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy import stats
 
 from .. import algorithms, problems, schedules
+from .. import noise as noise_
 from ..analysis import loglog_fit, plateau
 from ..engine import run
 from ..linalg import row_norms
@@ -30,7 +32,7 @@ from ..seeding import rng
 from ..setups import khanh_2024 as setup
 from ..theory import khanh_2024 as T
 from ..theory.quadratic_cycle import cycle_contraction, cycle_plateau
-from .base import Verdict, claim
+from .base import Criterion, Verdict, claim
 
 PAPER = "khanh-2024"
 EPS = float(np.finfo(float).eps)
@@ -56,14 +58,7 @@ def log_loss_eval_error(problem, X) -> np.ndarray:
     return (2 * np.abs(r) * delta + delta * delta).sum(axis=1) + (m + 2) * u * np.abs(f)
 
 
-def dyadic_windows(steps: int, first: int = 1):
-    """Windows (2^{j−1}, 2^j] ∩ [first, steps] as (start, stop) pairs with stop ≤ steps."""
-    out, hi = [], 1
-    while hi * 2 <= steps:
-        lo, hi = hi, hi * 2
-        if lo >= first:
-            out.append((lo, hi))
-    return out
+dyadic_windows = setup.dyadic_windows
 
 
 def required(conditions: dict, keys) -> bool:
@@ -81,9 +76,10 @@ def required(conditions: dict, keys) -> bool:
                "instances]",
     kind="plateau",
     quick={"steps": 2000, "scalar_lr": [0.1, 0.3], "scalar_rho": [0.5, 0.1, 1.0],
-           "rotated_dims": [10], "rotated_rho": [0.1, 0.02], "runs": 4},
+           "rotated_dims": [10], "rotated_rho": [0.1, 0.02], "runs": 4, "method": "sam"},
     full={"steps": 4000, "scalar_lr": [0.05, 0.1, 0.3, 1.0], "scalar_rho": [0.5, 0.1, 1.0, 2.0],
-          "rotated_dims": [10, 50], "rotated_rho": [0.2, 0.1, 0.02], "runs": 16},
+          "rotated_dims": [10, 50], "rotated_rho": [0.2, 0.1, 0.02], "runs": 16, "method": "sam"},
+    controls={"USAM (unnormalized) instead of SAM": {"method": "usam"}},
 )
 def constant_step_cycle(s, seed):
     """(i) f = ½x² (a = 1), x¹ = 3, every (t, ρ) of the grid (t = 0.1, ρ = 0.5 included: |x| → 0.026316);
@@ -98,53 +94,60 @@ def constant_step_cycle(s, seed):
     ta = 0.1 and fails by seven decades. GD must reach f < 1e-30 (its contraction (1 − 0.05)^{2K}
     gives 1e-89 at K = 2000), i.e. it converges where SAM stalls. Conditions: a constant t has Σt² = ∞ and
     t ↛ 0 (sympy, reported), the Thm 3.2-type hypothesis whose failure this claim exhibits.
+    Control: USAM (δ = ρ∇f, not normalized) contracts to x* on these quadratics where
+    ta(1 + ρa) < 2 and diverges elsewhere: no 2-cycle, relative error ≥ 1.
     """
     K = s["steps"]
+    method = algorithms.usam if s["method"] == "usam" else algorithms.sam
     lr_g, rho_g = np.meshgrid(np.asarray(s["scalar_lr"], float), np.asarray(s["scalar_rho"], float))
     lr1, rho1 = lr_g.ravel(), rho_g.ravel()
     sc, cy = setup.SCALAR_CYCLE, setup.CYCLE
     p1 = problems.Quadratic(np.array([[sc["a"]]]))
-    r1 = run(p1, algorithms.sam(lr1, rho1), np.array([sc["start"]]), K, checkpoints=[K - 1, K], keep_iterates=True,
+    r1 = run(p1, method(lr1, rho1), np.array([sc["start"]]), K, checkpoints=[K - 1, K], keep_iterates=True,
              name="cycle-1d", seed=seed)
     c1 = np.asarray(T.sam_envelope_amplitude(lr1, rho1, sc["a"]))
     x_prev, x_last = r1.iterates[-2, :, 0], r1.iterates[-1, :, 0]
-    err1 = np.abs(np.abs(x_last) - c1) / c1
-    flip = np.abs(x_last + x_prev) / c1
+    err1 = np.nan_to_num(np.abs(np.abs(x_last) - c1) / c1, nan=np.inf)
+    flip = np.nan_to_num(np.abs(x_last + x_prev) / c1, nan=np.inf)
     trans1 = np.abs(1 - lr1 * sc["a"]) ** K  # two-step factor (1 − ta)² over K/2 double steps
 
-    cases = {"1-D a=1": float(err1.max())}
-    transient = {"1-D a=1": float(trans1.max())}
+    rows = [{"case": "1-D a=1", "relative_error": float(err1.max()), "transient_bound": float(trans1.max())}]
     p2, lr2, rho2 = setup.diag_quadratic(), cy["lr"], cy["rho"]
-    r2 = run(p2, algorithms.sam(lr2, rho2), np.array(cy["start"]), K, name="cycle-diag", seed=seed)
+    r2 = run(p2, method(lr2, rho2), np.array(cy["start"]), K, name="cycle-diag", seed=seed)
     pred2 = cycle_plateau(lr2, rho2, p2.L)
-    cases["diag(1,10)"] = float(abs(r2.f_gap[-1, 0] - pred2) / pred2)
-    transient["diag(1,10)"] = float(cycle_contraction(lr2, rho2, p2.eigenvalues) ** (K / 2))
-    rot = {}
+    rows.append({"case": "diag(1,10)", "relative_error": float(np.nan_to_num(abs(r2.f_gap[-1, 0] - pred2) / pred2, nan=np.inf)),
+                 "transient_bound": float(cycle_contraction(lr2, rho2, p2.eigenvalues) ** (K / 2)),
+                 "measured_plateau": float(r2.f_gap[-1, 0]), "predicted_plateau": float(pred2)})
     for d in s["rotated_dims"]:
         p = setup.rotated_quadratic(d, seed)
         rhos = np.repeat(np.asarray(s["rotated_rho"], float), s["runs"])
         x0 = rng(seed, "cycle-x0", d).standard_normal((rhos.size, d))
-        r = run(p, algorithms.sam(lr2, rhos), x0, K, name=f"cycle-rot{d}", seed=seed)
+        r = run(p, method(lr2, rhos), x0, K, name=f"cycle-rot{d}", seed=seed)
         pred = np.asarray(cycle_plateau(lr2, rhos, p.L))
-        e = np.abs(r.f_gap[-1] - pred) / pred
-        cases[f"rotated d={d}"] = float(e.max())
-        transient[f"rotated d={d}"] = float(np.max(cycle_contraction(lr2, rhos[:, None], p.eigenvalues)) ** (K / 2))
-        rot[f"d={d}"] = {f"rho={r_:g}": float(cycle_plateau(lr2, r_, p.L)) for r_ in s["rotated_rho"]}
+        e = np.nan_to_num(np.abs(r.f_gap[-1] - pred) / pred, nan=np.inf)
+        rows.append({"case": f"rotated d={d}", "relative_error": float(e.max()),
+                     "transient_bound": float(np.max(cycle_contraction(lr2, rhos[:, None], p.eigenvalues)) ** (K / 2)),
+                     "measured_plateau": float(np.median(r.f_gap[-1])), "predicted_plateau": float(np.median(pred))})
     gd = run(p2, algorithms.gd(lr2), np.array(cy["start"]), K, name="cycle-gd", seed=seed)
     gd_f = float(gd.f_gap[-1, 0])
-    worst = max(cases.values())
+    worst = max(r_["relative_error"] for r_ in rows)
     case = int(np.argmin(np.abs(lr1 - sc["lr"]) + np.abs(rho1 - sc["rho"])))  # t = 0.1, ρ = 0.5 (nearest)
-    passed = worst <= 1e-9 and float(flip.max()) <= 1e-9 and gd_f < 1e-30 and max(transient.values()) < 1e-40
+    crit = [Criterion("largest relative error of the 2-cycle amplitude / plateau", worst, "<=", 1e-9),
+            Criterion("largest sign-flip residual |x_K + x_{K−1}|/c", float(flip.max()), "<=", 1e-9),
+            Criterion("GD's final f − f* on diag(1, 10)", gd_f, "<", 1e-30),
+            Criterion("largest transient bound (two-step contraction)^{K/2}",
+                      max(r_["transient_bound"] for r_ in rows), "<", 1e-40)]
+    cond = T.power_schedule_conditions(0.0)
     return Verdict(
-        passed=passed, measured=worst, predicted=0.0,
-        tolerance="max relative error of amplitude/plateau ≤ 1e-9; |x_K + x_{K−1}| ≤ 1e-9·c; GD f_K < 1e-30",
-        details={"relative_errors": cases, "transient_bound": transient, "sign_flip_residual": float(flip.max()),
-                 "scalar_case_amplitude": {"measured": float(np.abs(x_last)[case]), "predicted": float(c1[case])},
-                 "diag_plateau": {"measured": float(r2.f_gap[-1, 0]), "predicted": float(pred2)},
-                 "rotated_plateaus": rot, "gd_final_f": gd_f, "steps": K,
-                 "conditions_constant_t": T.power_schedule_conditions(0.0)},
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="max relative error of the 2-cycle amplitude taρ/(2 − ta) and plateau (a/2)c²",
+        tolerance="max relative error ≤ 1e-9; |x_K + x_{K−1}| ≤ 1e-9·c; GD f_K < 1e-30",
+        criteria=crit,
+        details={"cases": rows, "scalar_case_amplitude_measured": float(np.abs(x_last)[case]),
+                 "scalar_case_amplitude_predicted": float(c1[case]), "gd_final_f": gd_f, "steps": K,
+                 "method": s["method"], "constant_t_sum_t2_converges": cond["sum_t2_converges"],
+                 "constant_t_t_to_zero": cond.get("t_to_zero")},
     )
-
 
 # ============================================================================ Theorem 3.2
 
@@ -159,6 +162,7 @@ def constant_step_cycle(s, seed):
     kind="limit",
     quick=setup.CONVEX_DIMINISHING["quick"],
     full=setup.CONVEX_DIMINISHING["full"],
+    controls={"t_k = c/k^1.2: Σt_k < ∞ (violated hypothesis)": {"power": 1.2}},
 )
 def convex_diminishing_steps(s, seed):
     """SAM with constant ρ = 0.1 and t_k = c/k^a, a = 0.6, c = 1/(2L) (0.05 on diag(1, 10), as in figure p. 5's setting),
@@ -173,9 +177,14 @@ def convex_diminishing_steps(s, seed):
     f; 2e-3 keeps a factor ≥ 5 and still fails any other k-dependence over [K/2, K] by far.
     On quadratics the fitted log-log slope of the two-step average (f_k + f_{k+1})/2 − f* over
     [K/2, K] must also match the envelope's own slope within 0.01 (measured within 5e-5). Every
-    instance: f's maxima over dyadic windows after K/16 must decrease, and ‖∇f‖, ‖x − x*‖ must decrease
-    from K/2 to K (Theorem 3.2's conclusions f → f*, ∇f → 0, x_k → x*).
-    Finding on the non-quadratic instance (reported, not asserted): the residual is not the symmetric
+    instance: the means of the two-step averages (f_k + f_{k+1})/2 − f* over the dyadic windows
+    (2^{j−1}, 2^j] after K/16 (~100 log-spaced pairs per window) must decrease, and ‖∇f‖, ‖x − x*‖ must
+    decrease from K/2 to K (Theorem 3.2's conclusions f → f*, ∇f → 0, x_k → x*). Means of pairs, not
+    maxima of a few log-spaced records: the logistic orbit switches between patterns, so a sampled
+    maximum depends on which steps are recorded and on the last bit of x¹ (the full-mode verdict with
+    sampled maxima failed, and flipped with rounding); the window means fall by factors 2.2–2.6 per
+    window on every instance (the largest ratio of consecutive means is reported).
+    Finding on the non-quadratic instance: the residual is not the symmetric
     2-cycle. ∇f(x ± ρe) carries ½∇³f[e, e]ρ² with the same sign at both phases, which a 2-periodic
     orbit can only balance off-centre: its phases sit at x* + (δ_k ± c_k)e_top, f ≈ (a/2)(c_k ± δ_k)²,
     and the pair average exceeds the envelope by (δ_k/c_k)². How δ_k scales depends on the instance:
@@ -185,13 +194,15 @@ def convex_diminishing_steps(s, seed):
     (≈ 2.4e-6) instead and a ratio growing like 1/t_k² (1.06 at k = 10⁴, 1.135 at 2·10⁴), which forces
     the orbit to restructure once c_k ≲ δ. Either way f − f* decays less regularly
     than the quadratic envelope (at ρ = 0.1 the orbit jumps between patterns; fitted slope −1.27,
-    95% CI [−1.50, −1.04], vs the envelope's −1.20 at K = 2·10⁴; pair ratio 1.18), while Theorem
-    3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent) still holds — the window maxima decrease.
+    95% CI [−1.50, −1.04], vs the envelope's −1.20 at K = 2·10⁴; median pair ratio 1.14), while Theorem
+    3.2's f → f* (Σt‖∇f‖² < ∞ with f convergent) still holds — the window means decrease.
+    Control: t_k = c/k^1.2 has Σt_k < ∞: the iterates stop short of x* (Σt_k a_min ≈ 0.3 along the
+    flattest direction), far above the envelope.
     """
     K, rho, a_exp = s["steps"], s["rho"], s["power"]
     cond = T.power_schedule_conditions(a_exp)
-    exact, finals, windows_ok, slopes, decreasing, avg_ratio = {}, {}, {}, {}, {}, {}
-    ck = np.unique(np.concatenate([np.geomspace(1, K, 80).astype(int), setup.pair_checkpoints(K, K // 2)]))
+    rows = []
+    ck = setup.convex_diminishing_checkpoints(K)
     for label, p, x0, a in setup.convex_instances(s["rotated_dims"], seed, s["logistic"]):
         c = 1.0 / (2.0 * p.L)
         lr = schedules.inverse_power(c, a_exp)
@@ -201,45 +212,58 @@ def convex_diminishing_steps(s, seed):
         amp = np.asarray(T.sam_envelope_amplitude(tk, rho, a))
         late = r.t >= K // 2
         gap = r.f_gap
-        # pairs (k, k+1) inside [K/2, K]
         kk, pair_gap = setup.pair_average(r.t, gap, K // 2)
         _, pair_env = setup.pair_average(r.t, env, K // 2)
         fit = loglog_fit(kk, pair_gap, n_boot=0)
         fit_env = loglog_fit(kk, pair_env, n_boot=0)
-        slopes[label] = {"measured": fit.slope, "envelope": fit_env.slope, "ci": fit.slope_ci,
-                         "quadratic": isinstance(p, problems.Quadratic)}
-        avg_ratio[label] = float(np.median(pair_gap / pair_env[:, None]))
-        maxima = []
-        for lo, hi in dyadic_windows(K, first=max(K // 16, 1)):
-            sel = (r.t > lo) & (r.t <= hi)
-            maxima.append(float(gap[sel].max()))
-        windows_ok[label] = bool(np.all(np.diff(maxima) < 0))
+        kw, pair_all = setup.pair_average(r.t, gap, max(K // 16, 1))
+        means = [float(pair_all[(kw > lo) & (kw <= hi)].mean()) for lo, hi in dyadic_windows(K, first=max(K // 16, 1))]
         half = int(np.flatnonzero(r.t >= K // 2)[0])
-        decreasing[label] = bool(np.all(r.grad_norm[-1] < r.grad_norm[half]) and np.all(r.dist[-1] < r.dist[half]))
-        finals[label] = {"f_gap": float(gap[-1].max()), "envelope": float(env[-1]),
-                         "grad_norm": float(r.grad_norm[-1].max()), "dist": float(r.dist[-1].max()),
-                         "dist/c": float(np.max(r.dist[-1] / amp[-1])),
-                         "grad/(a c)": float(np.max(r.grad_norm[-1] / (a * amp[-1])))}
-        if isinstance(p, problems.Quadratic):
-            dev = float(np.max(np.abs(gap[late] / env[late, None] - 1.0)))
-            orbit = float(max(np.max(np.abs(r.dist[-1] / amp[-1] - 1)), np.max(np.abs(r.grad_norm[-1] / (a * amp[-1]) - 1))))
-            exact[label] = {"envelope_deviation": dev, "orbit_point_deviation": orbit}
-    worst = max(v["envelope_deviation"] for v in exact.values())
-    orbit_worst = max(v["orbit_point_deviation"] for v in exact.values())
-    slope_err = max(abs(v["measured"] - v["envelope"]) for v in slopes.values() if v["quadratic"])
-    passed = (worst <= 2e-3 and orbit_worst <= 2e-3 and slope_err <= 0.01 and all(windows_ok.values())
-              and all(decreasing.values()) and required(cond, ("sum_t_diverges", "sum_t2_converges")))
+        quad = isinstance(p, problems.Quadratic)
+        row = {"instance": label, "quadratic": quad, "slope": fit.slope, "slope_ci_low": fit.slope_ci[0],
+               "slope_ci_high": fit.slope_ci[1], "envelope_slope": fit_env.slope,
+               "pair_average_ratio": float(np.median(pair_gap / pair_env[:, None])),
+               "window_means_decrease": bool(np.all(np.diff(means) < 0)),
+               "largest_window_mean_ratio": float(np.max(np.asarray(means[1:]) / np.asarray(means[:-1]))),
+               "grad_and_dist_decrease": bool(np.all(r.grad_norm[-1] < r.grad_norm[half]) and np.all(r.dist[-1] < r.dist[half])),
+               "final_f_gap": float(gap[-1].max()), "final_envelope": float(env[-1]),
+               "final_dist_over_c": float(np.max(r.dist[-1] / amp[-1]))}
+        if quad:
+            row["envelope_deviation"] = float(np.max(np.abs(gap[late] / env[late, None] - 1.0)))
+            row["orbit_point_deviation"] = float(max(np.max(np.abs(r.dist[-1] / amp[-1] - 1)),
+                                                     np.max(np.abs(r.grad_norm[-1] / (a * amp[-1]) - 1))))
+        rows.append(row)
+    quads = [r_ for r_ in rows if r_["quadratic"]]
+    worst = max(r_["envelope_deviation"] for r_ in quads)
+    crit = [Criterion("largest |(f_k − f*)/envelope_k − 1| on [K/2, K] (quadratics)", worst, "<=", 2e-3),
+            Criterion("largest orbit-point deviation ‖x_K − x*‖/c_K, ‖∇f‖/(a c_K) (quadratics)",
+                      max(r_["orbit_point_deviation"] for r_ in quads), "<=", 2e-3),
+            Criterion("largest |fitted slope − envelope slope| on [K/2, K] (quadratics)",
+                      max(abs(r_["slope"] - r_["envelope_slope"]) for r_ in quads), "<=", 0.01),
+            Criterion("instances whose window means of f − f* do not decrease",
+                      sum(not r_["window_means_decrease"] for r_ in rows), "<=", 0),
+            Criterion("instances where ‖∇f‖ or ‖x − x*‖ does not decrease from K/2 to K",
+                      sum(not r_["grad_and_dist_decrease"] for r_ in rows), "<=", 0),
+            Criterion("Σt = ∞ and Σt² < ∞ (sympy)", bool(required(cond, ("sum_t_diverges", "sum_t2_converges"))),
+                      "==", True)]
+    findings = []
+    for r_ in rows:
+        if not r_["quadratic"] and abs(r_["pair_average_ratio"] - 1.0) > 0.05:
+            findings.append(
+                f"On the convex non-quadratic {r_['instance']} instance the residual oscillation is not the "
+                f"quadratic 2-cycle: the two-step average of f − f* sits at {r_['pair_average_ratio']:.2f}× the "
+                f"envelope (a/2)c_k² (slope {r_['slope']:.2f} vs {r_['envelope_slope']:.2f}), although f → f* "
+                "as Theorem 3.2 states.")
     return Verdict(
-        passed=passed, measured=worst, predicted=0.0,
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="max relative deviation of f_k − f* from the envelope (a/2)c_k² on [K/2, K] (quadratics)",
         tolerance="quadratics: |(f_k − f*)/envelope_k − 1| ≤ 2e-3 on [K/2, K], orbit point within 2e-3, slope of "
-                  "the two-step average within 0.01 of the envelope's; all instances: window maxima of f − f* "
+                  "the two-step average within 0.01 of the envelope's; all instances: window means of f − f* "
                   "decrease, ‖∇f‖ and ‖x − x*‖ decrease; Σt = ∞, Σt² < ∞",
-        details={"quadratics": exact, "slopes_on_[K/2,K]": slopes, "max_slope_error_quadratics": slope_err,
-                 "pair_average_ratio": avg_ratio, "final": finals, "window_maxima_decrease": windows_ok,
-                 "grad_and_dist_decrease": decreasing, "conditions": cond,
-                 "lr": "t_k = (1/(2L))/k^0.6", "rho": rho, "steps": K},
+        criteria=crit, findings=findings,
+        details={"instances": rows, "lr": f"t_k = (1/(2L))/k^{a_exp:g}", "rho": rho, "steps": K,
+                 "sum_t_diverges": cond["sum_t_diverges"], "sum_t2_converges": cond["sum_t2_converges"]},
     )
-
 
 # ============================================================================ convex descent direction
 
@@ -269,8 +293,9 @@ def _convex_gap_rel(view) -> np.ndarray:
                "⟨∇f(x + ρ∇f/‖∇f‖), ∇f(x)⟩ ≥ ‖∇f(x)‖² for convex f; the −cos x control shows it fails without "
                "convexity]",
     kind="bound",
-    quick={"steps": 400, "rotated_dims": [10], "rhos": [0.1, 1.0]},
-    full={"steps": 5000, "rotated_dims": [10, 50], "rhos": [0.01, 0.1, 1.0]},
+    quick={"steps": 400, "rotated_dims": [10], "rhos": [0.1, 1.0], "convex": True},
+    full={"steps": 5000, "rotated_dims": [10, 50], "rhos": [0.01, 0.1, 1.0], "convex": True},
+    controls={"nonconvex instances (log-loss, −cos x) in place of the convex ones": {"convex": False}},
 )
 def convex_descent_inequality(s, seed):
     """Every step of SAM runs with constant steps (t = 1/(2L), the constant-step-cycle setting) and
@@ -282,86 +307,50 @@ def convex_descent_inequality(s, seed):
     Measured: min q over all steps and runs. Tolerance −1e-12: q is a difference of two inner
     products of d ≤ 50 terms, whose float64 error is ≤ d·u relative to ‖∇f(y)‖‖∇f(x)‖ (≈ 3e-15), plus the
     gradients' own rounding; −1e-12 leaves a factor > 100. Normalizing by ‖∇f(y)‖‖∇f(x)‖ (not ‖∇f(x)‖²)
-    matters near the minimizer, where ‖∇f(x)‖ ≪ ‖∇f(y)‖ ≈ Lρ. Negative control (must fail the
+    matters near the minimizer, where ‖∇f(x)‖ ≪ ‖∇f(y)‖ ≈ Lρ. Built-in nonconvex check (must fail the
     inequality, so the check is not vacuous): −cos x, ρ = 4, t = 0.1, x¹ = 2 (min q ≈ −1 at the
     hallucinated point, measured as (⟨∇f(y), ∇f(x)⟩ − ‖∇f(x)‖²)/‖∇f(x)‖²). Conditions: none — the
-    inequality holds at every point for any ρ > 0 (convexity of f only).
+    inequality holds at every point for any ρ > 0 (convexity of f only). Control: the same protocol on
+    nonconvex instances (log-loss n = 2, 20 and −cos x from x¹ = 2) must give q < −1e-12 somewhere.
+    No worst-case companion: the bound is a sign (q ≥ 0), with no constant to be tight against; it is
+    attained (q = 0) by any f affine along the ascent ray.
     """
     K = s["steps"]
-    mins, counts = {}, 0
+    rows = []
     rhos = np.asarray(s["rhos"], float)
-    for label, p, x0, _ in setup.convex_instances(s["rotated_dims"], seed, True):
+    if s["convex"]:
+        instances = [(label, p, x0) for label, p, x0, _ in setup.convex_instances(s["rotated_dims"], seed, True)]
+    else:
+        instances = [(f"log-loss n={n}", setup.log_loss_instance(n, seed=0), np.zeros((1, n))) for n in (2, 20)]
+        instances.append(("-cos x", problems.neg_cos(), np.array([[setup.NEG_COS["start"]]])))
+    for label, p, x0 in instances:
         c = 1.0 / (2.0 * p.L)
         X0 = np.repeat(x0, rhos.size, axis=0)
         rho_col = np.tile(rhos, x0.shape[0])
         for kind, lr in (("constant", c), ("diminishing", schedules.inverse_power(c, 0.6))):
             r = run(p, algorithms.sam(lr, rho_col), X0, K, checkpoints=every_step(K),
                     observe={"q": _convex_gap}, name=f"convex-ineq-{label}-{kind}", seed=seed)
-            mins[f"{label}/{kind}"] = float(r.observed["q"].min())
-            counts += r.observed["q"].size
+            rows.append({"instance": label, "steps": kind, "min_q": float(r.observed["q"].min()),
+                         "steps_checked": int(r.observed["q"].size)})
     neg = run(problems.neg_cos(), algorithms.sam(0.1, 4.0), np.array([2.0]), min(K, 500),
               checkpoints=every_step(min(K, 500)), observe={"q": _convex_gap_rel}, name="convex-ineq-negcos",
               seed=seed)
     control = float(neg.observed["q"].min())
-    worst = min(mins.values())
+    worst = min(r_["min_q"] for r_ in rows)
+    crit = [Criterion("smallest q_k over every step and run", worst, ">=", -1e-12),
+            Criterion("−cos x, ρ = 4 (nonconvex): smallest relative q", control, "<", -0.5)]
     return Verdict(
-        passed=worst >= -1e-12 and control < -0.5, measured=worst, predicted=0.0,
-        tolerance="min_k q_k ≥ −1e-12 (convex); the nonconvex control must give min q < −0.5",
-        details={"min_q": mins, "steps_checked": counts, "nonconvex_control_min_q": control, "rhos": rhos},
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="min over steps of q = (⟨∇f(y), ∇f(x)⟩ − ‖∇f(x)‖²)/(‖∇f(y)‖‖∇f(x)‖)",
+        tolerance="min_k q_k ≥ −1e-12; the −cos x check must give min q < −0.5",
+        criteria=crit,
+        details={"runs": rows, "steps_checked": sum(r_["steps_checked"] for r_ in rows),
+                 "nonconvex_check_min_q": control, "rhos": rhos, "convex_instances": bool(s["convex"])},
     )
-
 
 # ============================================================================ Theorem 3.3, Corollary 3.5, Theorem 4.1
 
-def nonconvex_run(problem, method: str, lr, rho, steps: int, *, per_step: bool, runs: int = 1, seed: int = 0,
-                  name: str = ""):
-    """One method on the log-loss from x¹ = 0: every step (path length, iterates) or ~300 log checkpoints."""
-    x0 = np.zeros((runs, problem.dim))
-    alg = variant(method, lr, rho)
-    if per_step:
-        return run(problem, alg, x0, steps, checkpoints=every_step(steps), keep_iterates=True,
-                   observe={"step": setup.step_length}, name=name or method, seed=seed)
-    return run(problem, alg, x0, steps, checkpoints=300, name=name or method, seed=seed)
-
-
-def path_statistics(res, steps: int) -> dict:
-    """Path length, decay exponent of the step lengths, Cauchy residuals and f oscillation of a per-step run.
-
-    The step lengths s_k = ‖x_k − x_{k−1}‖ are summed in pairs (s_k + s_{k+1}, which removes the
-    alternation of a 2-cycle) and fitted as C·k^{slope} over k ∈ [K/2, K]: Σ s_k < ∞ iff slope < −1
-    for such a power law, and the tail beyond K is then ≈ C·K^{1+slope}/(−1 − slope).
-    """
-    s_k = res.observed["step"]  # (K, B): step k at row k − 1
-    k = np.arange(1, steps + 1)
-    lo = steps // 2
-    ks = k[lo - 1:steps - 1]
-    pair = s_k[lo - 1:steps - 1] + s_k[lo:steps]
-    fit = loglog_fit(ks, pair, n_boot=0)
-    X = res.iterates  # (K + 1, B, d)
-    xK = X[-1]
-    windows = dyadic_windows(steps, first=max(steps // 64, 1))
-    cauchy_w = np.array([np.max(np.linalg.norm(X[a:b + 1] - X[b][None], axis=-1)) for a, b in windows])
-    half = steps // 2
-    f_tail = res.f[half:]
-    slope = fit.slope
-    tail = (0.5 * math.exp(fit.intercept) * steps ** (1 + slope) / (-1 - slope)) if slope < -1 else float("inf")
-    return {
-        "total_length": float(s_k.sum(axis=0).max()),
-        "step_slope": slope, "step_slope_ci": fit.slope_ci, "step_fit_window": [int(ks[0]), int(ks[-1])],
-        "tail_estimate": tail,
-        "cauchy_last_half": float(np.max(np.linalg.norm(X[half:] - xK[None], axis=-1))),
-        "cauchy_windows": cauchy_w.tolist(),
-        "displacement": float(np.max(row_norms(xK - X[0]))),
-        "f_oscillation_last_half": float(np.max(f_tail.max(axis=0) - f_tail.min(axis=0))),
-        "f_decrease": float(np.min(res.f[0] - res.f[-1])),
-    }
-
-
-def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
-    """Slope of the 2-cycle's step length 2c_k = 2t_k aρ_k/(2 − t_k a) over [K/2, K] (log-log)."""
-    k = np.arange(steps // 2, steps, dtype=float)
-    c = np.asarray(T.sam_envelope_amplitude(np.asarray(lr(k), float), np.asarray(rho(k), float), a))
-    return float(np.polyfit(np.log(k), np.log(2 * c), 1)[0])
+path_statistics, predicted_step_slope = setup.path_statistics, setup.predicted_step_slope
 
 
 @claim(
@@ -373,117 +362,142 @@ def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
                "∇f(x_k) → 0, f(x_k) converges, iterates converge under KL [paper: abstract; the numbering from the "
                "Table 3 caption]; hypotheses reconstructed as Set A, the log-loss instance and schedules [derived]",
     kind="limit",
-    quick={"cases": [[2, 2048, 1e-3]], "path_n": [2], "t0": 50.0, "rsam_runs": 4, **setup.NONCONVEX},
-    full={"cases": [[2, 131072, 1e-5], [20, 200000, 1.0]], "path_n": [2], "t0": 0.0, "rsam_runs": 4,
-          **setup.NONCONVEX},
+    quick={"cases": setup.NONCONVEX_CASES["quick"], "path_n": [2], **setup.NONCONVEX},
+    full={"cases": setup.NONCONVEX_CASES["full"], "path_n": [2], **setup.NONCONVEX},
+    controls={"constant ρ = C (ρ_k → 0 violated)": {"rho_power": 0.0}},
 )
 def nonconvex_vanishing_radius(s, seed):
     """Log-loss f = Σ log(1 + (Ax − b)_i²), A, b ~ N(0, 1) (m = n, seed 0), x¹ = 0, L = 2‖A‖²;
-    t_k = (1/L)((1 + t0)/(k + t0))^0.6 and ρ_k = 0.1/k^0.5 (full mode: t0 = 0,
-    t_k = 1/(L k^0.6); quick mode t0 = 50 keeps t ≈ 1/L for ~50 steps, same tail exponents). Conditions
-    (sympy, exact): Σt = ∞, Σt² < ∞, Σtρ < ∞ (Set A) and Σtρ² < ∞ (Set B), t → 0, ρ → 0. VaSSO θ = 0.4,
-    F-SAM σ = 1, β = 0.9, RSAM σ_k = ρ_k (4 seeded runs). Controls: SAM with constant t = 1/L, ρ = 0.1;
-    SAM with ρ_k = 0.1/k^0.3 (Set B holds, Set A fails).
+    t_k = (1/L)((1 + t0)/(k + t0))^0.6 and ρ_k = 0.1/k^0.5, per case (n, K, tolerance, t0)
+    (:data:`samlab.setups.khanh_2024.NONCONVEX_CASES`; full: n = 2, K = 2¹⁷, t0 = 0, i.e. t_k = 1/(L k^0.6);
+    n = 20, K = 10⁵, t0 = 1000, which keeps t ≈ 1/L for ~10³ steps so that ‖∇f‖ falls by four decades
+    within K; quick: n = 2, K = 2048, t0 = 50). t0 changes no summability verdict. Conditions (sympy,
+    exact): Σt = ∞, Σt² < ∞, Σtρ < ∞ (Set A) and Σtρ² < ∞ (Set B), t → 0, ρ → 0. VaSSO θ = 0.4,
+    F-SAM σ = 1, β = 0.9, RSAM σ_k = ρ_k (4 seeded runs). The runs (:func:`samlab.setups.khanh_2024.nonconvex_method_run`)
+    record ~300 log-spaced steps and ~300 consecutive pairs (k, k + 1) on [K/64, K]; they are the figure's.
 
-    For every method and case (n, K, tol): (a) ‖∇f(x_K)‖ ≤ tol — n = 2: 1e-5 at ~10⁵ (full),
-    1e-3 < 1/80 of the control plateau 0.083 (quick); n = 20: 1.0, i.e. 1/13 of ‖∇f(x¹)‖ (measured
-    13 → 0.39 at 2·10⁵) — and the running minimum of ‖∇f‖ has a log-log slope over [K/10, K]
-    whose 95% CI lies below 0 (the criterion for n = 20, whose ‖∇f‖ is still far from 0, also applied
-    at n = 2). Tolerances: the gradient thresholds are measured levels on these instances with margin
-    (n = 2: 1.4e-7 measured at 10⁵ vs 1e-5); they are absolute, so they hold for the log-loss instances
-    of seed 0 (:func:`samlab.setups.khanh_2024.log_loss_instance`), not for any draw; the structural
-    checks below use 95% regression intervals or factors ≥ 10 between what converges and what does not.
-    For n in ``path_n`` (every step observed): (b) f converges: the oscillation max − min of f over
-    [K/2, K] is ≤ 1e-3 of the total decrease f(x¹) − f(x_K); (c) Cauchy: sup_{k ≥ K/2} ‖x_k − x_K‖ ≤
+    For every method and case: (a) ‖∇f(x_K)‖ ≤ tol — n = 2: 1e-5 at 2¹⁷ (measured 1.4e-7 at 10⁵),
+    1e-3 < 1/80 of the control plateau 0.083 (quick); n = 20: 2e-2, 1/650 of ‖∇f(x¹)‖ = 13 (measured
+    5–7e-3 at 10⁵) — and the running minimum of ‖∇f‖ has a log-log slope over [K/10, K] whose 95% CI
+    lies below 0. The gradient thresholds are measured levels on these instances with a margin ≈ 3 or more;
+    they are absolute, so they hold for the log-loss instances of seed 0
+    (:func:`samlab.setups.khanh_2024.log_loss_instance`), not for any draw; the structural checks below
+    use 95% regression intervals or factors ≥ 10 between what converges and what does not.
+    For n in ``path_n``: (b) f converges: the oscillation max − min of the recorded f over [K/2, K] is
+    ≤ 1e-3 of the total decrease f(x¹) − f(x_K); (c) Cauchy: sup over recorded k ≥ K/2 of ‖x_k − x_K‖ ≤
     1e-2·‖x_K − x¹‖ and the suprema over dyadic windows decrease; (d) finite length: the step lengths
-    s_k = ‖x_k − x_{k−1}‖ (summed in pairs, removing the 2-cycle's alternation) decay like k^{slope} over
-    [K/2, K] with the 95% CI of the slope below −1, so Σ s_k converges (the power-law tail beyond K is
-    reported). On the residual 2-cycle s_k ≈ 2c_k = 2t_k aρ_k/(2 − t_k a), so the predicted slope is
-    −(0.6 + 0.5) = −1.1 (reported exactly for the schedules and window used): finite length rests on
-    Σt_kρ_k < ∞ itself, which the Set-B control shows (slope ≈ −0.9 > −1, infinite length, while
+    s_k = ‖x_k − x_{k−1}‖ at the recorded pairs, summed in pairs (removing the 2-cycle's alternation),
+    decay like k^{slope} over [K/2, K] with the 95% CI of the slope below −1, so Σ s_k converges (the
+    power-law tail beyond K is reported). On the residual 2-cycle s_k ≈ 2c_k = 2t_k aρ_k/(2 − t_k a), so
+    the predicted slope is −(0.6 + 0.5) = −1.1 (reported exactly for the schedules and window used):
+    finite length rests on Σt_kρ_k < ∞ itself, which the Set-B control shows (SAM with ρ_k = 0.1/k^0.3,
+    every step recorded in one batched run with Set A and the constant control:
+    :func:`samlab.setups.khanh_2024.nonconvex_path_runs`; slope ≈ −0.9 > −1, infinite length, while
     ∇f → 0 and x_k still converges); its slope CI must lie above −1.
     The SAM, VaSSO and F-SAM slopes must also match the 2-cycle's within 0.01 (the orbit tracks c_k up
     to a lag O(1/k), which moves the fitted slope by < 1e-3). The window starts at K/2 because the
     2-cycle along the top eigenvector takes over late: with t0 = 0 at n = 2 the iterate first creeps
     along the flat direction (λ_min/L = 0.05) with a top component ~1e-13, and the 2-cycle, unstable in
     the top direction while the flat one dominates the gradient, only appears at k ≈ 4.5·10⁴ (over
-    [K/4, K] the fitted slope was +0.10 for SAM: the steps grow at the switch). Control: ‖∇f‖ at K ≥ ½ of its 2-cycle
-    value a·c(1/L, 0.1, a), a = λ_max ∇²f(x*) = L (the first-order value; the O(ρ²) correction is 3.4%
-    at n = 2, see khanh-2024/constant-radius-plateau), and ≥ 10× every vanishing-radius method's final
-    ‖∇f‖ (n = 20 has a factor ≈ 20 at K = 2·10⁵).
+    [K/4, K] the fitted slope was +0.10 for SAM: the steps grow at the switch). Control run: ‖∇f‖ at K
+    ≥ ½ of its 2-cycle value a·c(1/L, 0.1, a), a = λ_max ∇²f(x*) = L (the first-order value; the O(ρ²)
+    correction is 3.4% at n = 2, see khanh-2024/constant-radius-plateau), and ≥ 10× every
+    vanishing-radius method's final ‖∇f‖. Negative control (settings): constant ρ = C with the same
+    decaying t_k — the methods' steps then decay like t_k ∝ k^−0.6, an infinite path (and no fit to the
+    Set-A 2-cycle slope).
     """
-    C, a_exp, p_exp, t0 = s["C"], s["lr_power"], s["rho_power"], s["t0"]
+    C, a_exp, p_exp = s["C"], s["lr_power"], s["rho_power"]
     cond = T.power_schedule_conditions(a_exp, p_exp)
-    cond_b = T.power_schedule_conditions(a_exp, s["setb_rho_power"])
-    per_method, controls, ok = {}, {}, True
-    for n, K, grad_tol in s["cases"]:
-        K = int(K)
+    rows, ctrl_rows = [], []
+    for n, K, grad_tol, t0 in s["cases"]:
+        n, K = int(n), int(K)
         p = setup.log_loss_instance(n, seed=0)
-        L = p.L
-        lr = setup.decay_schedule(1.0 / L, a_exp, t0)
+        lr = setup.decay_schedule(1.0 / p.L, a_exp, t0)
         rho = schedules.inverse_power(C, p_exp)
         path = n in s["path_n"]
         a = hess_top(p, p.x_star)
-        finals = {}
         for m in FIVE:
-            runs = s["rsam_runs"] if m == "rsam" else 1
-            r = nonconvex_run(p, m, lr, rho, K, per_step=path, runs=runs, seed=seed, name=f"nonconvex-{m}-n{n}")
-            g_final = float(r.grad_norm[-1].max())
+            r = setup.nonconvex_method_run(n, K, m, t0, seed=seed, rho_power=p_exp)
             sel = r.t >= K // 10
             rm = np.fmin.accumulate(r.grad_norm, axis=0)
             fit = loglog_fit(r.t[sel], rm[sel], n_boot=0)
-            entry = {"grad_final": g_final, "grad_start": float(r.grad_norm[0, 0]),
-                     "f_final": float(r.f[-1].max()), "runmin_slope": fit.slope, "runmin_slope_ci": fit.slope_ci,
-                     "status_ok": bool(np.all(r.ok))}
-            good = g_final <= grad_tol and fit.slope_ci[1] < 0 and entry["status_ok"]
+            row = {"case": f"n={n}", "method": m, "grad_start": float(r.grad_norm[0, 0]),
+                   "grad_final": float(r.grad_norm[-1].max()), "grad_tolerance": float(grad_tol),
+                   "f_final": float(r.f[-1].max()), "runmin_slope": fit.slope, "runmin_slope_ci_high": fit.slope_ci[1],
+                   "status_ok": bool(np.all(r.ok))}
             if path:
                 st = path_statistics(r, K)
-                entry.update(st)
-                cw = np.asarray(st["cauchy_windows"])
-                good &= st["f_oscillation_last_half"] <= 1e-3 * st["f_decrease"]
-                good &= st["cauchy_last_half"] <= 1e-2 * st["displacement"] and bool(np.all(np.diff(cw) < 0))
-                good &= st["step_slope_ci"][1] < -1
+                st["cauchy_windows_decrease"] = bool(np.all(np.diff(st.pop("cauchy_windows")) < 0))
+                st.pop("total_length")
+                row.update(st)
                 if m in ("sam", "vasso", "fsam"):  # on the residual 2-cycle: s_k ≈ 2c_k
-                    entry["predicted_step_slope"] = predicted_step_slope(lr, rho, a, K)
-                    good &= abs(st["step_slope"] - entry["predicted_step_slope"]) <= 0.01
-            entry["passed"] = bool(good)
-            ok &= good
-            finals[m] = g_final
-            per_method[f"n={n}/{m}"] = entry
-        # constant-ρ control
-        rc = run(p, algorithms.sam(1.0 / L, C), np.zeros(n), K, checkpoints=200, name=f"nonconvex-control-n{n}", seed=seed)
-        plateau_pred = float(T.sam_envelope_gradient(1.0 / L, C, a))
-        gc = float(rc.grad_norm[-1, 0])
-        ctrl_ok = gc >= 0.5 * plateau_pred and gc >= 10 * max(finals.values())
-        controls[f"n={n}/constant-rho"] = {"grad_final": gc, "cycle_prediction": plateau_pred,
-                                           "ratio_to_worst_method": gc / max(finals.values()), "passed": bool(ctrl_ok)}
-        ok &= ctrl_ok
-        if path:  # Set-B-only control: ∇f → 0 but infinite path length
-            rb = nonconvex_run(p, "sam", lr, schedules.inverse_power(C, s["setb_rho_power"]), K, per_step=True,
-                               seed=seed, name=f"nonconvex-setb-n{n}")
-            stb = path_statistics(rb, K)
+                    row["predicted_step_slope"] = predicted_step_slope(lr, rho, a, K)
+            rows.append(row)
+        rc = setup.nonconvex_constant_run(n, K, seed=seed)
+        ctrl = {"case": f"n={n}", "control": "constant t = 1/L, rho = C", "grad_final": float(rc.grad_norm[-1, 0]),
+                "cycle_prediction": float(T.sam_envelope_gradient(1.0 / p.L, C, a))}
+        ctrl["ratio_to_worst_method"] = ctrl["grad_final"] / max(r_["grad_final"] for r_ in rows if r_["case"] == f"n={n}")
+        ctrl_rows.append(ctrl)
+        if path:  # Set-B-only control: ∇f → 0 but infinite path length (column 1 of the batched path runs)
+            rp = setup.nonconvex_path_runs(n, K, t0, seed=seed)
+            stb = path_statistics(rp, K, col=1)
             rho_b = schedules.inverse_power(C, s["setb_rho_power"])
-            controls[f"n={n}/set-B-only"] = {"grad_final": float(rb.grad_norm[-1, 0]),
-                                            "step_slope": stb["step_slope"], "step_slope_ci": stb["step_slope_ci"],
-                                            "predicted_step_slope": predicted_step_slope(lr, rho_b, a, K),
-                                            "total_length": stb["total_length"]}
-            ok &= stb["step_slope_ci"][0] > -1
-            ok &= abs(stb["step_slope"] - controls[f"n={n}/set-B-only"]["predicted_step_slope"]) <= 0.01
-    ok &= required(cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges", "sum_t_rho2_converges",
-                          "t_to_zero", "rho_to_zero"))
-    worst = max(v["grad_final"] for v in per_method.values())
+            ctrl_rows.append({"case": f"n={n}", "control": "set B only: rho_k = C/k^0.3",
+                              "grad_final": float(rp.grad_norm[-1, 1]), "step_slope": stb["step_slope"],
+                              "step_slope_ci_low": stb["step_slope_ci_low"],
+                              "predicted_step_slope": predicted_step_slope(lr, rho_b, a, K),
+                              "total_length": stb["total_length"]})
+    path_rows = [r_ for r_ in rows if "step_slope" in r_]
+    cycle_rows = [r_ for r_ in path_rows if "predicted_step_slope" in r_]
+    plateau = [c_ for c_ in ctrl_rows if c_["control"].startswith("constant")]
+    setb = [c_ for c_ in ctrl_rows if c_["control"].startswith("set B")]
+    inf = float("inf")
+    crit = [Criterion("largest ‖∇f(x_K)‖ / the case's tolerance", max(r_["grad_final"] / r_["grad_tolerance"] for r_ in rows),
+                      "<=", 1.0),
+            Criterion("largest upper end of the running-min slope 95% CI", max(r_["runmin_slope_ci_high"] for r_ in rows),
+                      "<", 0.0),
+            Criterion("runs that are not ok", sum(not r_["status_ok"] for r_ in rows), "<=", 0),
+            Criterion("largest f oscillation on [K/2, K] / total decrease",
+                      max((r_["f_oscillation_last_half"] / r_["f_decrease"] for r_ in path_rows), default=0.0), "<=", 1e-3),
+            Criterion("largest Cauchy residual sup_{k≥K/2}‖x_k − x_K‖ / ‖x_K − x¹‖",
+                      max((r_["cauchy_last_half"] / r_["displacement"] for r_ in path_rows), default=0.0), "<=", 1e-2),
+            Criterion("runs whose dyadic-window Cauchy suprema do not decrease",
+                      sum(not r_["cauchy_windows_decrease"] for r_ in path_rows), "<=", 0),
+            Criterion("largest upper end of the step-length slope 95% CI (finite length: < −1)",
+                      max((r_["step_slope_ci_high"] for r_ in path_rows), default=-inf), "<", -1.0),
+            Criterion("largest |step slope − 2-cycle slope| (SAM, VaSSO, F-SAM)",
+                      max((abs(r_["step_slope"] - r_["predicted_step_slope"]) for r_ in cycle_rows), default=0.0),
+                      "<=", 0.01),
+            Criterion("constant-ρ control: smallest final ‖∇f‖ / (½ its 2-cycle value)",
+                      min(c_["grad_final"] / (0.5 * c_["cycle_prediction"]) for c_ in plateau), ">=", 1.0),
+            Criterion("constant-ρ control: smallest final ‖∇f‖ / the worst method's", min(c_["ratio_to_worst_method"] for c_ in plateau),
+                      ">=", 10.0),
+            Criterion("set-B control: smallest lower end of the step slope 95% CI (infinite length: > −1)",
+                      min((c_["step_slope_ci_low"] for c_ in setb), default=inf), ">", -1.0),
+            Criterion("set-B control: largest |step slope − 2-cycle slope|",
+                      max((abs(c_["step_slope"] - c_["predicted_step_slope"]) for c_ in setb), default=0.0), "<=", 0.01),
+            Criterion("Set A conditions Σt = ∞, Σt² < ∞, Σtρ < ∞, Σtρ² < ∞, t → 0, ρ → 0 (sympy)",
+                      bool(required(cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges",
+                                           "sum_t_rho2_converges", "t_to_zero", "rho_to_zero"))), "==", True)]
+    worst = max(r_["grad_final"] for r_ in rows)
+    findings = [f"With Set-B radii only (ρ_k = {C:g}/k^{s['setb_rho_power']:g}: Σt_kρ_k = ∞, Σt_kρ_k² < ∞) SAM still "
+                f"reaches ‖∇f‖ = {c_['grad_final']:.1e} at {c_['case']}, but its steps decay like k^{c_['step_slope']:.2f} "
+                f"(95% CI above −1): the path length Σ‖x_(k+1) − x_k‖ diverges, so finite length — the usual KL "
+                f"route to iterate convergence — needs Σt_kρ_k < ∞, not only Σt_kρ_k² < ∞."
+                for c_ in setb if c_["step_slope_ci_low"] > -1]
     return Verdict(
-        passed=ok, measured=worst, predicted=0.0,
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="largest final ‖∇f(x_K)‖ over the five methods and the cases",
         tolerance="every method: ‖∇f(x_K)‖ ≤ the case's tolerance and running-min slope CI < 0; path cases: f oscillation "
                   "on [K/2, K] ≤ 1e-3·decrease, sup_{k≥K/2}‖x_k − x_K‖ ≤ 1e-2·‖x_K − x¹‖, step-length slope "
                   "CI < −1 (SAM, VaSSO, F-SAM: within 0.01 of the 2-cycle's slope); constant-ρ control ≥ ½ its "
                   "2-cycle value and ≥ 10× the methods; Set-B control step-length slope CI > −1 (within 0.01 "
                   "of its 2-cycle slope)",
-        details={"methods": per_method, "controls": controls, "conditions_set_A": cond,
-                 "conditions_set_B_control": cond_b, "asymptotic_step_slope": -(a_exp + p_exp),
-                 "schedules": {"lr": f"(1/L)((1+{t0:g})/(k+{t0:g}))^{a_exp:g}", "rho": f"{C:g}/k^{p_exp:g}"}},
+        criteria=crit, findings=findings,
+        details={"methods": rows, "controls": ctrl_rows, "asymptotic_step_slope": -(a_exp + p_exp),
+                 "lr": "(1/L)((1+t0)/(k+t0))^{:g}".format(a_exp), "rho": f"{C:g}/k^{p_exp:g}",
+                 "set_B_sum_t_rho_converges": T.power_schedule_conditions(a_exp, s["setb_rho_power"])["sum_t_rho_converges"]},
     )
-
 
 # ============================================================================ constant radius: the control
 
@@ -494,8 +508,9 @@ def nonconvex_vanishing_radius(s, seed):
     provenance="Khanh et al. 2024, Theorem 3.3 (nonconvex f needs ρ_k → 0) [paper: abstract]; the constant-ρ "
                "control of the nonconvex claim and the 2-cycle closed form [derived]",
     kind="plateau",
-    quick={"cases": [[2, 3000]], "rhos": [0.1, 0.03, 0.01, 0.003]},
-    full={"cases": [[2, 20000], [5, 20000], [20, 100000]], "rhos": [0.1, 0.03, 0.01, 0.003, 0.001]},
+    quick={"cases": [[2, 3000]], "rhos": [0.1, 0.03, 0.01, 0.003], "method": "sam"},
+    full={"cases": [[2, 20000], [5, 20000], [20, 100000]], "rhos": [0.1, 0.03, 0.01, 0.003, 0.001], "method": "sam"},
+    controls={"USAM (unnormalized) instead of SAM": {"method": "usam"}},
 )
 def constant_radius_plateau(s, seed):
     """Log-loss (m = n, seed 0), x¹ = 0, t = 1/L, one run per ρ. The run must settle: the mean of
@@ -510,38 +525,50 @@ def constant_radius_plateau(s, seed):
     first correction is O(ρ²) relative (measured 3.4e-2, 3.3e-3, 3.7e-4, 3.3e-5 at ρ = 0.1 … 0.003 for
     n = 2). Tolerances: slope within 2 ± 0.2 (the ρ⁴ term bends the n = 20 curve at ρ = 0.1, which is
     why only the three smallest ρ enter; measured 1.997 at n = 2), e ≤ 1e-3 at the smallest ρ (3.3e-5
-    at ρ = 0.003, n = 2; 6e-4 at n = 20), and the ρ = 0.1 plateau (the control, 8.3e-2 at n = 2)
-    at least 1/2 of the prediction. Conditions: constant t and ρ violate t → 0, Σt² < ∞ and ρ → 0
-    (sympy, reported) — the control of the Thm 3.3-type hypotheses.
+    at ρ = 0.003, n = 2; 6e-4 at n = 20), and the ρ = 0.1 plateau (the control of the nonconvex claim,
+    8.3e-2 at n = 2) at least 1/2 of the prediction. Conditions: constant t and ρ violate t → 0,
+    Σt² < ∞ and ρ → 0 (sympy, reported) — the control of the Thm 3.3-type hypotheses. Control: USAM
+    with the same constant (t, ρ) converges to x* (its perturbation ρ∇f vanishes there): no plateau.
     """
     rhos = np.asarray(s["rhos"], float)
-    out, ok = {}, True
+    method = algorithms.usam if s["method"] == "usam" else algorithms.sam
+    rows, cases = [], []
     for n, K in s["cases"]:
         K = int(K)
         p = setup.log_loss_instance(n, seed=0)
         a = hess_top(p, p.x_star)
         ck = setup.pair_checkpoints(K, 1, 200)
-        r = run(p, algorithms.sam(1.0 / p.L, rhos), np.zeros(n), K, checkpoints=ck, name=f"plateau-n{n}", seed=seed)
+        r = run(p, method(1.0 / p.L, rhos), np.zeros(n), K, checkpoints=ck, name=f"plateau-n{n}", seed=seed)
         idx = np.flatnonzero(np.diff(r.t) == 1)
         pair = 0.5 * (r.grad_norm[idx] + r.grad_norm[idx + 1])
         pred = np.asarray(T.sam_envelope_gradient(1.0 / p.L, rhos, a))
         err = np.abs(pair[-1] / pred - 1.0)
         drift = np.array([plateau(r.t[idx], pair[:, j], tail=0.1).rel_change for j in range(rhos.size)])
-        settled = (drift <= np.maximum(0.1 * err, 1e-12)).tolist()
-        fit = loglog_fit(rhos[-3:], err[-3:], n_boot=0)
-        case_ok = (all(settled) and abs(fit.slope - 2.0) <= 0.2 and err[-1] <= 1e-3
-                   and pair[-1, 0] >= 0.5 * pred[0] and bool(np.all(r.ok)))
-        ok &= case_ok
-        out[f"n={n}"] = {"plateaus": pair[-1].tolist(), "predicted": pred.tolist(), "relative_errors": err.tolist(),
-                         "error_slope": fit.slope, "error_slope_ci": fit.slope_ci, "settled": settled,
-                         "a": a, "L": p.L, "dist_to_x_star": row_norms(r.x - p.x_star).tolist(),
-                         "steps": K, "passed": bool(case_ok), "tail_drift": drift.tolist()}
-    worst = max(v["relative_errors"][-1] for v in out.values())
-    return Verdict(passed=ok, measured=worst, predicted=0.0,
-                   tolerance="settled; relative error slope vs ρ = 2 ± 0.2; error ≤ 1e-3 at the smallest ρ",
-                   details={"rhos": rhos, "cases": out, "lr": "1/L",
-                            "conditions_constant_t_rho": T.power_schedule_conditions(0.0, 0.0)})
-
+        fit = loglog_fit(rhos[-3:], np.maximum(err[-3:], 1e-300), n_boot=0)
+        for j, rho in enumerate(rhos):
+            rows.append({"case": f"n={n}", "rho": float(rho), "plateau": float(pair[-1, j]), "predicted": float(pred[j]),
+                         "relative_error": float(err[j]), "tail_drift": float(drift[j]),
+                         "settled": bool(drift[j] <= max(0.1 * err[j], 1e-12)),
+                         "dist_to_x_star": float(row_norms(r.x[j:j + 1] - p.x_star)[0])})
+        cases.append({"case": f"n={n}", "steps": K, "a": a, "L": p.L, "error_slope": fit.slope,
+                      "error_slope_ci_low": fit.slope_ci[0], "error_slope_ci_high": fit.slope_ci[1],
+                      "smallest_rho_error": float(err[-1]), "largest_rho_plateau_ratio": float(pair[-1, 0] / pred[0]),
+                      "runs_ok": bool(np.all(r.ok))})
+    crit = [Criterion("runs not settled (tail drift > 10% of their error)", sum(not r_["settled"] for r_ in rows), "<=", 0),
+            Criterion("largest |slope of the error vs ρ − 2|", max(abs(c_["error_slope"] - 2.0) for c_ in cases), "<=", 0.2),
+            Criterion("largest relative error at the smallest ρ", max(c_["smallest_rho_error"] for c_ in cases), "<=", 1e-3),
+            Criterion("smallest plateau/prediction at ρ = 0.1", min(c_["largest_rho_plateau_ratio"] for c_ in cases), ">=", 0.5),
+            Criterion("cases with a run not ok", sum(not c_["runs_ok"] for c_ in cases), "<=", 0)]
+    worst = max(c_["smallest_rho_error"] for c_ in cases)
+    cond = T.power_schedule_conditions(0.0, 0.0)
+    return Verdict(passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+                   quantity="relative error of the settled ‖∇f‖ against a·taρ/(2 − ta) at the smallest ρ",
+                   tolerance="settled; relative error slope vs ρ = 2 ± 0.2; error ≤ 1e-3 at the smallest ρ; "
+                             "ρ = 0.1 plateau ≥ ½ prediction",
+                   criteria=crit,
+                   details={"plateaus": rows, "cases": cases, "lr": "1/L", "method": s["method"],
+                            "constant_t_rho_rho_to_zero": cond.get("rho_to_zero"),
+                            "constant_t_rho_sum_t2_converges": cond["sum_t2_converges"]})
 
 # ============================================================================ the IGD error bounds
 
@@ -579,8 +606,9 @@ def _radius_observer(rho_fn):
                "Corollary 3.5 (absolute error) and Theorem 4.1 (relative error); the bounds follow from the "
                "Lipschitz gradient, checked at every step [derived]",
     kind="bound",
-    quick={"n": [2, 20], "steps": 150, "rotated_dim": 10},
-    full={"n": [2, 20, 100], "steps": 3000, "rotated_dim": 50},
+    quick={"n": [2, 20], "steps": 150, "rotated_dim": 10, "usam_error": "relative"},
+    full={"n": [2, 20, 100], "steps": 3000, "rotated_dim": 50, "usam_error": "relative"},
+    controls={"USAM (unnormalized) read as absolute-error IGD": {"usam_error": "absolute"}},
 )
 def igd_error_bound(s, seed):
     """Every step of each variant, with ρ_k = 0.1/k^0.5, t_k = 1/(L k^0.6) (the nonconvex claim's schedules) and
@@ -599,6 +627,8 @@ def igd_error_bound(s, seed):
     required): on the quadratic, constant-ρ SAM sits on the 2-cycle along e_top where
     ‖∇f(y) − ∇f(x)‖ = ‖H e_top‖ρ = Lρ, so its largest ratio must exceed 0.999 — the bound is attained.
     Conditions: none — the bound holds step by step for any t_k, ρ_k (only L-Lipschitz ∇f is used).
+    Control: USAM checked against the absolute bound Lρ_k (as if it were normalized): its error is
+    Lρ_k‖∇f‖, above Lρ_k wherever ‖∇f‖ > 1 (‖∇f(x¹)‖ = 13 at n = 20), and ‖y − x‖ ≠ ρ_k.
     """
     K = s["steps"]
     problems_ = [(f"log-loss n={n}", setup.log_loss_instance(n, seed=0), None) for n in s["n"]]
@@ -621,8 +651,9 @@ def igd_error_bound(s, seed):
                 rho_m = rho
                 if m == "usam":  # USAM radius is ρ‖∇f‖: use ρ/(0.2L), i.e. Lρ_1 = 0.5 < 1 (stable)
                     rho_m = schedules.from_callable(lambda k, r_=rho, L_=L: r_(k) / (0.2 * L_), "rho/(0.2 L)")
-                obs = {"ratio": _igd_observer(L, rho_m, m == "usam")}
-                if m != "usam":
+                relative = m == "usam" and s["usam_error"] == "relative"
+                obs = {"ratio": _igd_observer(L, rho_m, relative)}
+                if not relative:
                     obs["radius"] = _radius_observer(rho_m)
                 r = run(p, variant(m, lr, rho_m), X0, K, checkpoints=every_step(K), observe=obs,
                         name=f"igd-{label}-{kind}-{m}", seed=seed)
@@ -631,7 +662,7 @@ def igd_error_bound(s, seed):
                 unresolved += int(np.count_nonzero(np.isnan(ratio)))
                 checked += int(np.count_nonzero(~np.isnan(ratio)))
                 mx = float(np.nanmax(ratio))
-                if m == "usam":
+                if relative:
                     usam_ratio = max(usam_ratio, mx)
                 else:
                     ratios[f"{label}/{kind}/{m}"] = mx
@@ -639,16 +670,23 @@ def igd_error_bound(s, seed):
                 if m == "sam" and kind == "constant" and label.startswith("quadratic"):
                     tight = mx
     worst = max(ratios.values())
-    passed = worst <= 1 + 1e-12 and usam_ratio <= 1 + 1e-12 and radius <= 1e-12 and tight > 0.999 and all_ok
+    crit = [Criterion("largest ‖∇f(y_k) − ∇f(x_{k−1})‖/(Lρ_k) (normalized variants)", worst, "<=", 1 + 1e-12),
+            Criterion("largest ‖∇f(y_k) − ∇f(x_{k−1})‖/(Lρ_k‖∇f(x_{k−1})‖) (USAM)", usam_ratio, "<=", 1 + 1e-12),
+            Criterion("largest |‖y_k − x_{k−1}‖/ρ_k − 1| (normalized variants)", radius, "<=", 1e-12),
+            Criterion("tightness: constant-ρ SAM's largest ratio on the quadratic", tight, ">", 0.999),
+            Criterion("runs not ok", 0 if all_ok else 1, "<=", 0)]
+    rows = [{"case": k, "max_ratio": v} for k, v in ratios.items()]
     return Verdict(
-        passed=passed, measured=worst, predicted=1.0,
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=1.0,
+        quantity="largest ratio error/bound ‖∇f(y) − ∇f(x)‖/(Lρ_k) over every step (1 = attained)",
         tolerance="max ratio ≤ 1 + 1e-12 (normalized, absolute error; USAM, relative error); |‖y − x‖/ρ_k − 1| ≤ 1e-12; "
                   "constant-ρ SAM on the quadratic attains > 0.999 (tightness)",
-        details={"max_ratio": ratios, "usam_relative_ratio": usam_ratio, "radius_deviation": radius,
+        criteria=crit,
+        details={"max_ratio": rows, "usam_relative_ratio": usam_ratio, "radius_deviation": radius,
                  "tightness_quadratic_sam": tight, "steps_checked": checked,
-                 "steps_below_float_resolution": unresolved, "all_runs_ok": all_ok, "steps": K},
+                 "steps_below_float_resolution": unresolved, "all_runs_ok": all_ok, "steps": K,
+                 "usam_error": s["usam_error"]},
     )
-
 
 # ============================================================================ Theorem 4.1: USAM descent
 
@@ -660,8 +698,10 @@ def igd_error_bound(s, seed):
                "available) [derived: the region and c are a sufficient condition, sympy: "
                "samlab.theory.khanh_2024.usam_descent_exprs]",
     kind="bound",
-    quick={"n": [2, 20], "steps": 2000, "pairs": 6, "pair_grad_tol": 1e-9},
-    full={"n": [2, 20, 100], "steps": 20000, "pairs": 12, "pair_grad_tol": 1e-12},
+    quick={"n": [2, 20], "steps": 2000, "pairs": 6, "pair_grad_tol": 1e-9, "method": "usam", "t_scale": 1.0},
+    full={"n": [2, 20, 100], "steps": 20000, "pairs": 12, "pair_grad_tol": 1e-12, "method": "usam", "t_scale": 1.0},
+    controls={"SAM (normalized) in place of USAM": {"method": "sam"},
+              "t = 4v·t̄: steps beyond the derived region": {"t_scale": 4.0}},
 )
 def usam_monotone_descent(s, seed):
     """Log-loss (m = n, seed 0), x¹ = 0, L = 2‖A‖². One batched run per n over the middle pair
@@ -680,6 +720,9 @@ def usam_monotone_descent(s, seed):
     measured 8e-16) — and every run satisfies the telescoped bound
     min_{k<K} ‖∇f(x_k)‖² ≤ (f(x¹) − f(x_K))/(t c K), the O(1/√K) form of ∇f → 0 (reported).
     Conditions used: constant ρ and t (no summability needed; t ≥ t_min > 0 gives lim ‖∇f‖ = 0).
+    Controls: SAM (normalized: its step does not shrink with ‖∇f‖, so it overshoots near x* and f
+    rises) with the same (t, ρ); and USAM with t = 4v·t̄ (outside the region for v > ¼: c < 0, and the
+    top-curvature multiplier 1 − tL(1 + ρL) passes −1 for some pairs, so f rises).
     """
     K = s["steps"]
     out, ok = {}, True
@@ -691,7 +734,7 @@ def usam_monotone_descent(s, seed):
         u = np.concatenate([[0.5], g.uniform(0.05, 0.95, s["pairs"])])
         v = np.concatenate([[0.5], g.uniform(0.05, 0.95, s["pairs"])])
         rho = u / L
-        t = v * np.asarray(T.usam_descent_step_limit(L, rho))
+        t = v * np.asarray(T.usam_descent_step_limit(L, rho)) * s["t_scale"]
         c = np.asarray(T.usam_descent_constant(t, rho, L))
 
         def guaranteed(view, t=t, c=c):
@@ -702,7 +745,8 @@ def usam_monotone_descent(s, seed):
             pr = view.problem
             return 2.0 * (log_loss_eval_error(pr, view.x_prev) + log_loss_eval_error(pr, view.x))
 
-        r = run(p, algorithms.usam(t, rho), np.zeros(n), K, checkpoints=every_step(K),
+        alg = algorithms.sam if s["method"] == "sam" else algorithms.usam
+        r = run(p, alg(t, rho), np.zeros(n), K, checkpoints=every_step(K),
                 observe={"guaranteed": guaranteed, "slack": slack}, name=f"usam-descent-n{n}", seed=seed)
         dec = r.f[:-1] - r.f[1:]  # actual decrease at steps 1..K
         G, eps_k = r.observed["guaranteed"], r.observed["slack"]
@@ -723,13 +767,28 @@ def usam_monotone_descent(s, seed):
                          "final_grad": r.grad_norm[-1].tolist(), "min_grad_sq": gmin2.tolist(),
                          "telescoped_bound": tele.tolist(), "rho_L": (rho * L).tolist(), "t_over_tbar": v.tolist(),
                          "c": c.tolist(), "passed": bool(case_ok)}
+    rows = []
+    for key, v_ in out.items():
+        rows.append({"case": key, "violations": v_["violations"], "monotonicity_violations": v_["monotonicity_violations"],
+                     "min_decrease_ratio": v_["min_decrease_ratio"], "middle_pair_final_grad": v_["middle_pair_final_grad"],
+                     "largest_final_grad": max(v_["final_grad"]),
+                     "telescoped_bound_holds": bool(np.all(np.asarray(v_["min_grad_sq"]) <= np.asarray(v_["telescoped_bound"]) * (1 + 1e-9))),
+                     "smallest_c": min(v_["c"]), "passed": v_["passed"]})
+    crit = [Criterion("steps with f_k − f_{k−1} > −t c‖∇f‖² + ε_k", sum(r_["violations"] for r_ in rows), "<=", 0),
+            Criterion("steps with f increasing by more than ε_k", sum(r_["monotonicity_violations"] for r_ in rows), "<=", 0),
+            Criterion("smallest actual/guaranteed decrease (resolvable steps)", worst_ratio, ">=", 1.0),
+            Criterion("middle pair's final ‖∇f‖ at n = 2", float(out["n=2"]["middle_pair_final_grad"]) if "n=2" in out else 0.0,
+                      "<=", s["pair_grad_tol"]),
+            Criterion("cases failing the telescoped bound or with a run not ok", sum(not r_["passed"] for r_ in rows), "<=", 0)]
     return Verdict(
-        passed=ok and worst_ratio >= 1.0, measured=worst_ratio, predicted=1.0,
+        passed=all(c_.passed for c_ in crit), measured=worst_ratio, predicted=1.0,
+        quantity="smallest ratio actual decrease f(x_k) − f(x_{k+1}) / guaranteed t c‖∇f(x_k)‖²",
         tolerance="0 steps with f_k − f_{k−1} > −t c‖∇f‖² + ε_k (ε_k: float64 error bound of f); "
                   "min actual/guaranteed decrease ≥ 1; middle pair ‖∇f(x_K)‖ ≤ pair_grad_tol at n = 2",
-        details={"cases": out, "total_violations": violations, "steps": K},
+        criteria=crit,
+        details={"cases": rows, "total_violations": violations, "steps": K, "method": s["method"],
+                 "t_scale": s["t_scale"]},
     )
-
 
 # ============================================================================ Remark 3.6
 
@@ -743,6 +802,7 @@ def usam_monotone_descent(s, seed):
     kind="bound",
     quick=setup.REMARK_36["quick"],
     full=setup.REMARK_36["full"],
+    controls={"a truly vanishing radius C/k^0.5 in place of C/k^0.001": {"run_p": 0.5}},
 )
 def almost_constant_radius(s, seed):
     """Log-loss (m = n, seed 0), x¹ = 0, constant t = 1/L, K steps: SAM with ρ = C, SAM with ρ_k = C/k^p
@@ -759,30 +819,36 @@ def almost_constant_radius(s, seed):
     1 + p), but only formally: the tail Σ_{k>K} t_kρ_k ≈ cC·K^{−p}/p is still ≈ 98 cC at K = 10⁹ for
     p = 0.001 — the remark's point: the theory allows radii that are constant for every practical K
     (ρ_k/C = K^{−p} = 0.99 at K = 5000; halving ρ needs K = 2^{1/p} ≈ 10³⁰¹).
+    Control: the radius actually run decays like C/k^0.5 (``run_p``) while the statement is about
+    p = 0.001: the final f then differs from constant ρ's by ≈ 1 − K^{−1} ≈ 100%, far above 1.1× the bound.
     """
     K, C, pw = s["steps"], s["C"], s["p"]
     bound = setup.almost_constant_bound(K, pw)
     rel, gd_rel, finals, ok = {}, {}, {}, True
     for n in s["n"]:
-        ck = np.unique(np.geomspace(1, K, 60).astype(int))
-        runs = setup.almost_constant_runs(n, K, C, pw, checkpoints=ck, seed=seed)
-        rc, rp, rg = runs["const"], runs["pow"], runs["gd"]
-        fc, fp, fg = float(rc.f[-1, 0]), float(rp.f[-1, 0]), float(rg.f[-1, 0])
-        rel[f"n={n}"] = abs(fp - fc) / fc
-        gd_rel[f"n={n}"] = abs(fg - fc) / fc
-        finals[f"n={n}"] = {"sam_const": fc, "sam_power": fp, "gd": fg,
+        runs = setup.almost_constant_runs(n, K, C, s.get("run_p") or pw, checkpoints=setup.almost_constant_checkpoints(K),
+                                          seed=seed)
+        rc, rp = runs["const"], runs["pow"]
+        dif = setup.almost_constant_differences(runs)
+        rel[f"n={n}"] = dif["relative_difference"]
+        gd_rel[f"n={n}"] = dif["gd_relative_difference"]
+        finals[f"n={n}"] = {"sam_const": dif["sam_const"], "sam_power": dif["sam_power"], "gd": dif["gd"],
                             "max_rel_diff_over_checkpoints": float(np.max(np.abs(rp.f[:, 0] - rc.f[:, 0]) / rc.f[:, 0]))}
         ok &= rel[f"n={n}"] <= 1.1 * bound and gd_rel[f"n={n}"] >= 10 * bound
     worst = max(rel.values())
+    rows = [{"case": key, "relative_difference": rel[key], "gd_relative_difference": gd_rel[key], **finals[key]}
+            for key in rel]
+    crit = [Criterion("largest |f_K(C/k^p) − f_K(C)|/f_K(C) / first-order bound 1 − K^{−2p}", worst / bound, "<=", 1.1),
+            Criterion("smallest |f_K(GD) − f_K(C)|/f_K(C) / first-order bound", min(gd_rel.values()) / bound, ">=", 10.0)]
     return Verdict(
-        passed=ok, measured=worst, predicted=bound,
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=bound,
+        quantity="max relative difference of the final f between ρ_k = C/k^p and constant ρ = C",
         tolerance="|Δf_K|/f_K ≤ 1.1·(1 − K^{−2p}) for every n; GD differs by ≥ 10·(1 − K^{−2p})",
-        details={"relative_difference": rel, "gd_relative_difference": gd_rel, "finals": finals,
-                 "rho_K_over_C": K ** (-pw),
-                 "conditions_constant_t": T.power_schedule_conditions(0.0, pw),
-                 "conditions_t_over_k": T.power_schedule_conditions(1.0, pw), "steps": K},
+        criteria=crit,
+        details={"cases": rows, "rho_K_over_C": K ** (-pw), "steps": K, "p_run": s.get("run_p") or pw,
+                 "constant_t_sum_t_rho_converges": T.power_schedule_conditions(0.0, pw)["sum_t_rho_converges"],
+                 "t_over_k_sum_t_rho_converges": T.power_schedule_conditions(1.0, pw)["sum_t_rho_converges"]},
     )
-
 
 # ============================================================================ −cos x: hallucinated fixed point
 
@@ -797,6 +863,7 @@ def almost_constant_radius(s, seed):
     kind="limit",
     quick=setup.HALLUCINATED["quick"],
     full=setup.HALLUCINATED["full"],
+    controls={"constant ρ in the vanishing arm (ρ_k → 0 violated)": {"rho_power": 0.0}},
 )
 def hallucinated_fixed_point(s, seed):
     """f(x) = −cos x (L = 1). Constant ρ: every (ρ, t) of the grid and every start x¹ ∈ linspace(0.05,
@@ -821,6 +888,8 @@ def hallucinated_fixed_point(s, seed):
     promises only stationarity), not to the minimizer 0: in 1-D a strict maximum attracts SAM from
     |x − π| < ρ_k (the ascent step jumps across it), and the trapped oscillation ~t_kρ_k shrinks faster
     than the basin ~ρ_k.
+    Control: the "vanishing" arm run with constant ρ (same t_k → 0): its runs stay at the hallucinated
+    points, |f'(x_K)| = |sin ρ| ≫ 3c_K.
     """
     rhos = np.asarray(s["rhos"], float)
     lrs = np.asarray(s["lrs"], float)
@@ -835,7 +904,6 @@ def hallucinated_fixed_point(s, seed):
     dev_main, dev_mirror = np.abs(rc.x[:, 0] - xhat), np.abs(rc.x[:, 0] - (2 * np.pi - xhat))
     dev = np.minimum(dev_main, dev_mirror)
     slope_dev = np.abs(np.abs(np.sin(rc.x[:, 0])) - np.abs(np.sin(R)))
-    const_ok = bool(np.all(dev <= 1e-9) and np.all(slope_dev <= 1e-9) and np.all(np.abs(np.sin(R)) >= 0.15))
 
     Kv = s["vanishing_steps"]
     lr_v = schedules.inverse_power(T_v, s["lr_power"])
@@ -850,31 +918,43 @@ def hallucinated_fixed_point(s, seed):
     stat_ratio = np.abs(np.sin(xs)) / ck
     nearest = np.round(rv.x[:-1, 0] / np.pi).astype(int)
     at_max = (nearest % 2) != 0
-    vanish_ok = bool(np.all(stat_ratio <= 3.0) and np.all(rv.ok))
     x_case = float(abs(rv.x[-1, 0]))
     c_case = float(ck[-1, -1])
-    case_ok = abs(x_case / c_case - 1.0) <= 0.1 and (Kv < 10000 or x_case < 1e-5)
-    passed = const_ok and vanish_ok and case_ok and required(
-        cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges", "rho_to_zero"))
+    crit = [Criterion("constant ρ: largest distance of x_K to 2π − ρ or its mirror ρ", float(dev.max()), "<=", 1e-9),
+            Criterion("constant ρ: largest ||f'(x_K)| − |sin ρ||", float(slope_dev.max()), "<=", 1e-9),
+            Criterion("constant ρ: smallest |sin ρ| on the grid (x_K not stationary)", float(np.min(np.abs(np.sin(R)))),
+                      ">=", 0.15),
+            Criterion("vanishing ρ: largest |f'(x_k)|/c_k over the last 100 steps", float(stat_ratio.max()), "<=", 3.0),
+            Criterion("vanishing ρ: runs not ok", int(np.count_nonzero(~rv.ok)), "<=", 0),
+            Criterion("x¹ = 2, ρ = 4, t = 0.1: |x_K|/c_K", x_case / c_case, "in", (0.9, 1.1)),
+            Criterion("x¹ = 2, ρ = 4, t = 0.1: |x_K| (required once K ≥ 10⁴)", x_case if Kv >= 10000 else 0.0, "<", 1e-5),
+            Criterion("Σt = ∞, Σt² < ∞, Σtρ < ∞, ρ → 0 (sympy)",
+                      bool(required(cond, ("sum_t_diverges", "sum_t2_converges", "sum_t_rho_converges", "rho_to_zero"))),
+                      "==", True)]
+    by_rho = [{"rho": float(r), "hallucinated_point": float(T.neg_cos_hallucinated_point(r)), "slope_there": float(-np.sin(r)),
+               "vanishing_fraction_at_maximizer": float(at_max[R == r].mean())} for r in rhos]
+    findings = []
+    if at_max.any():
+        findings.append(
+            f"With ρ_k → 0, {at_max.mean():.0%} of the {R.size} runs on −cos x over the (ρ, t, x¹) grid converge "
+            "to the maximizer π, a stationary point as Theorem 3.3 states "
+            "but a strict local maximum: in 1-D the ascent step jumps across it, so the theorem's stationarity "
+            "cannot be read as convergence to a minimizer.")
     return Verdict(
-        passed=passed, measured=float(dev.max()), predicted=0.0,
+        passed=all(c_.passed for c_ in crit), measured=float(dev.max()), predicted=0.0,
+        quantity="largest distance of constant-ρ SAM's limit to the hallucinated point 2π − ρ (or its mirror)",
         tolerance="constant ρ: distance of x_K to 2π − ρ or its mirror ρ ≤ 1e-9 and |f'(x_K)| = |sin ρ| ± 1e-9 for "
                   "every run; vanishing ρ: "
                   "|f'(x_k)| ≤ 3c_k over the last 100 steps of every run; x¹ = 2, ρ = 4, t = 0.1: |x_K|/c_K = 1 ± 0.1 "
                   "(and < 1e-5 once K ≥ 10⁴)",
-        details={"constant": {"runs": int(R.size), "max_deviation": float(dev.max()),
-                              "fraction_at_mirror_point": float(np.mean(dev_mirror < dev_main)),
-                              "max_slope_deviation": float(slope_dev.max()),
-                              "hallucinated_points": {f"rho={r:g}": float(T.neg_cos_hallucinated_point(r)) for r in rhos},
-                              "slopes_there": {f"rho={r:g}": float(-np.sin(r)) for r in rhos}},
-                 "vanishing": {"runs": int(R.size), "max_stationarity_ratio": float(stat_ratio.max()),
-                               "fraction_at_maximizer_pi": float(at_max.mean()),
-                               "fraction_at_maximizer_by_rho": {f"rho={r:g}": float(at_max[R == r].mean()) for r in rhos},
-                               "starts_reaching_maximizer": sorted({round(float(v), 3) for v in X0[at_max]}),
-                               "steps": Kv, "conditions": cond},
-                 "x1_2_rho_4_case": {"abs_x_K": x_case, "envelope_c_K": c_case, "ratio": x_case / c_case, "K": Kv}},
+        criteria=crit, findings=findings,
+        details={"by_rho": by_rho, "constant_runs": int(R.size),
+                 "constant_fraction_at_mirror_point": float(np.mean(dev_mirror < dev_main)),
+                 "vanishing_runs": int(R_v.size), "vanishing_fraction_at_maximizer_pi": float(at_max.mean()),
+                 "starts_reaching_maximizer": sorted({round(float(v), 3) for v in X0[at_max]}),
+                 "vanishing_steps": Kv, "x1_2_rho_4_abs_x_K": x_case, "x1_2_rho_4_envelope_c_K": c_case,
+                 "rho_power": s["rho_power"]},
     )
-
 
 # ============================================================================ Diminish 1–3 (official code)
 
@@ -893,8 +973,9 @@ def _last_change(values: np.ndarray) -> int:
                "Diminish 3's n starting at 3 [official code: lhchau/fundamental-sam, scheduler/ and "
                "utils/get_scheduler.py]; Theorem 3.2-type hypotheses and the envelope [derived]",
     kind="limit",
-    quick={"iters_per_epoch": 100, "epochs": 30, "rho": 0.05, "base": 0.1, "top": 19.0, "dim": 10},
-    full={"iters_per_epoch": 352, "epochs": 200, "rho": 0.05, "base": 0.1, "top": 19.0, "dim": 20},
+    quick={"iters_per_epoch": 100, "epochs": 30, "rho": 0.05, "base": 0.1, "top": 19.0, "dim": 10, "epoch_shift": 0},
+    full={"iters_per_epoch": 352, "epochs": 200, "rho": 0.05, "base": 0.1, "top": 19.0, "dim": 20, "epoch_shift": 0},
+    controls={"schedules off by one epoch": {"epoch_shift": 1}},
 )
 def diminish_schedules(s, seed):
     """(A) Exact summability (sympy, per epoch; per iteration it is ``iters_per_epoch`` times the same
@@ -914,6 +995,9 @@ def diminish_schedules(s, seed):
     change c by more than Δ), plus 1e-9 for rounding; the band must stay below 1e-2. The constant-lr
     run must sit on its own plateau (same formula, band 1e-9) and every Diminish run must be ≥ 10×
     below it.
+    Control: the run's schedules shifted by one epoch (the run at epoch e uses the rate of epoch e + 1,
+    a scheduler stepped once too often) against the official rates: the final level then sits on the
+    next epoch's envelope, ≥ 0.5% away (Δ of c at one epoch), far outside the ~1e-9 bands.
     """
     m, E, rho, base, a = s["iters_per_epoch"], s["epochs"], s["rho"], s["base"], s["top"]
     K = m * E
@@ -923,7 +1007,10 @@ def diminish_schedules(s, seed):
     values = {nm: schedules.step_array(sc, K) for nm, sc in sched.items()}
     values["constant"] = np.full(K, base)
 
+    shift = int(s["epoch_shift"]) * m
+
     def lr_fn(k):
+        k = np.asarray(k) + shift
         return np.stack([np.broadcast_to(np.asarray(sched[nm](k), float), np.shape(k)) for nm in sched]
                         + [np.full(np.shape(k), base)])
 
@@ -950,16 +1037,400 @@ def diminish_schedules(s, seed):
         if nm != "constant":
             good &= entry["ratio_to_constant"] >= 10
             good &= summ[nm]["sum_t_diverges"] and summ[nm]["sum_t2_converges"]
-            entry["partial_sums_E"] = {"sum_t": float(v[::m].sum()), "sum_t2": float((v[::m] ** 2).sum()), "epochs": E}
+            entry["partial_sum_t_over_epochs"] = float(v[::m].sum())
+            entry["partial_sum_t2_over_epochs"] = float((v[::m] ** 2).sum())
         entry["passed"] = bool(good)
         ok &= good
         out[nm] = entry
-    ok &= not summ["diminish2_power_0.5"]["sum_t2_converges"]
+    rows = [{"schedule": nm, **{k_: v_ for k_, v_ in e.items() if not isinstance(v_, dict)}} for nm, e in out.items()]
     worst = max(v["deviation"] for v in out.values())
+    crit = [Criterion("largest deviation / its relaxation band", max(e["deviation"] / e["band"] for e in out.values()), "<=", 1.0),
+            Criterion("largest relaxation band (must stay below 1e-2)", max(e["band"] for e in out.values()), "<", 1e-2),
+            Criterion("smallest constant-lr plateau / Diminish final f",
+                      min(e["ratio_to_constant"] for nm, e in out.items() if nm != "constant"), ">=", 10.0),
+            Criterion("runs not ok", int(np.count_nonzero(~r.ok)), "<=", 0),
+            Criterion("Diminish 1–3: Σt = ∞ and Σt² < ∞ (sympy)",
+                      all(summ[nm]["sum_t_diverges"] and summ[nm]["sum_t2_converges"] for nm in sched), "==", True),
+            Criterion("exponent 0.5 instead of 0.5001: Σt² = ∞ (sympy)",
+                      not summ["diminish2_power_0.5"]["sum_t2_converges"], "==", True)]
     return Verdict(
-        passed=ok, measured=worst, predicted=0.0,
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="largest relative deviation of the final f from the envelope (a/2)c(t_K)² of the last rate",
         tolerance="sympy: Σt = ∞ and Σt² < ∞ for Diminish 1–3, Σt² = ∞ for exponent 0.5; final f within the relaxation "
                   "band of (a/2)c(t_K)²; Diminish runs ≥ 10× below the constant-lr plateau",
-        details={"summability": summ, "runs": out, "a": a, "rho": rho, "iters_per_epoch": m, "epochs": E,
+        criteria=crit,
+        details={"runs": rows, "a": a, "rho": rho, "iters_per_epoch": m, "epochs": E, "epoch_shift": int(s["epoch_shift"]),
                  "diminish2_sum_t2_tail_at_1e9_epochs": base ** 2 * 1e9 ** -0.0002 / 0.0002},
+    )
+
+# ============================================================================ the variants' directions (Corollary 3.5)
+
+def _t_interval(samples: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """(mean, standard error, half-width of the Student-t interval at ``confidence``) of i.i.d. samples."""
+    samples = np.asarray(samples, float)
+    n = samples.size
+    sem = float(samples.std(ddof=1) / math.sqrt(n))
+    return float(samples.mean()), sem, float(stats.t.ppf(0.5 + confidence / 2.0, n - 1) * sem)
+
+
+CONFIDENCE = 0.9999
+"""Level of the Monte Carlo intervals of the direction claims: a false failure has probability 1e-4
+per compared value (≤ 5e-4 per claim over its ≤ 5 values), while every mutant sits ≥ 10 half-widths away."""
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", a, b) / (row_norms(a) * row_norms(b))
+
+
+@claim(
+    id="khanh-2024/vasso-variance-reduction",
+    statement="VaSSO's moving average suppresses the noise of its perturbation: at a fixed x with Gaussian gradient "
+              "noise N(0, σ²I) in d dimensions, E‖P⊥(y − x)/ρ‖²·‖∇f‖² = (d − 1)θσ²/(2 − θ) (to first order in "
+              "σ²/‖∇f‖²), rising with θ (θ = 1 is SAM's unsuppressed (d − 1)σ²)",
+    provenance="Khanh et al. 2024, Corollary 3.5 covers VaSSO (Li & Giannakis 2023: d_k = (1 − θ)d_{k−1} + θg_k, "
+               "y = x + ρd_k/‖d_k‖) as a normalized variant [paper]; the stationary law and the orthogonal energy "
+               "[derived, sympy: samlab.theory.khanh_2024.ema_variance_exprs]",
+    kind="plateau",
+    quick={"thetas": [0.1, 0.25, 0.4, 0.7, 0.9], "dim": 10, "noise": 0.01, "runs": 32, "steps": 600,
+           "mutation": None},
+    full={"thetas": [0.1, 0.25, 0.4, 0.7, 0.9], "dim": 10, "noise": 0.01, "runs": 64, "steps": 2500,
+          "mutation": None},
+    controls={"θ and 1 − θ swapped in the moving average": {"mutation": "theta-swapped"}},
+)
+def vasso_variance_reduction(s, seed):
+    """x held fixed exactly: f(x) = cᵀx (:class:`samlab.problems.Linear`, c = e₁, ‖∇f‖ = 1) has the
+    same gradient everywhere, so with additive noise ξ_k ~ N(0, σ²I) (σ = ``noise`` = 0.01) VaSSO's
+    moving average d_k = c + e_k, e_k = (1 − θ)e_{k−1} + θξ_k, has the law it would have at a fixed x,
+    wherever its iterate goes. All θ × ``runs`` runs are one batched run; every step observes
+    q_k = ‖P⊥(y_k − x_{k−1})/ρ‖²·‖∇f‖² (P⊥ removes the e₁ component).
+
+    Prediction [derived]: e is stationary N(0, s²I), s² = θσ²/(2 − θ); E q = (d − 1)s²[1 − (d − 2)s²/‖c‖²]
+    (:func:`samlab.theory.khanh_2024.vasso_orthogonal_energy`): the normalization is the only
+    nonlinearity, so the leading term is exact as σ/‖∇f‖ → 0; the included correction is 6e-4
+    relative here, the next one O(d²s⁴) ≈ 1e-7. The transient of d¹ = g₁ (variance σ² instead of s²)
+    decays like (1 − θ)^{2k}: the first ⌈10/θ⌉ steps are dropped (weight < e⁻²⁰).
+
+    Measured: per θ, the mean of q over steps and runs divided by the prediction (headline: the largest
+    |ratio − 1|). Tolerance: the 99.99% Student-t interval of the mean over the runs' time averages
+    (independent across runs; within a run q is autocorrelated over ~1/θ steps, which the per-run
+    averages absorb) must contain the prediction; and the measured values must rise with θ (each ≥
+    1.05× the previous; the predicted factors are ≥ 1.5). Control: θ and 1 − θ swapped (the
+    average of a mutated rule) changes the prediction by factors 1.7–15 at these θ (0.5 would be a
+    fixed point of the swap, so it is not used).
+    """
+    thetas = np.asarray(s["thetas"], float)
+    d, sigma, B, K = int(s["dim"]), float(s["noise"]), int(s["runs"]), int(s["steps"])
+    c = np.zeros(d)
+    c[0] = 1.0
+    th_run = 1.0 - thetas if s["mutation"] == "theta-swapped" else thetas
+    rho = 0.1
+
+    def orth(view):
+        delta = (view.y - view.x_prev) / rho
+        return np.einsum("ij,ij->i", delta, delta) - delta[:, 0] ** 2
+
+    r = run(problems.Linear(c), algorithms.vasso(1e-3, rho, np.repeat(th_run, B)), np.zeros(d), K,
+            noise=noise_.Gaussian(sigma), checkpoints=every_step(K), observe={"q": orth},
+            name="vasso-orthogonal", seed=seed)
+    q = r.observed["q"]
+    rows, ratios, zs = [], [], []
+    for j, th in enumerate(thetas):
+        k0 = int(math.ceil(10.0 / th))
+        per_run = q[k0:, j * B:(j + 1) * B].mean(axis=0)
+        pred = float(T.vasso_orthogonal_energy(th, sigma, d, 1.0))
+        mean, sem, half = _t_interval(per_run, CONFIDENCE)
+        ratios.append(mean / pred)
+        zs.append(abs(mean - pred) / half)
+        rows.append({"theta": float(th), "measured": mean, "predicted": pred, "ratio": mean / pred,
+                     "ci_half_width_ratio": half / pred, "burn_in": k0,
+                     "leading_term": (d - 1) * float(T.vasso_ema_variance(th)) * sigma**2})
+    rise = float(np.min(np.diff([r_["measured"] for r_ in rows]) / np.asarray([r_["measured"] for r_ in rows][:-1]) + 1))
+    worst = max(abs(x - 1.0) for x in ratios)
+    crit = [Criterion("largest |mean − prediction| in units of the 99.99% CI half-width", max(zs), "<=", 1.0),
+            Criterion("smallest ratio of consecutive means (θ increasing)", rise, ">=", 1.05)]
+    return Verdict(
+        passed=all(c_.passed for c_ in crit), measured=worst, predicted=0.0,
+        quantity="largest relative error of E‖P⊥(y − x)/ρ‖²‖∇f‖² against (d − 1)θσ²/(2 − θ)·(1 − (d − 2)s²)",
+        tolerance="prediction inside the 99.99% t-interval for every θ; rising with θ",
+        criteria=crit,
+        details={"per_theta": rows, "dim": d, "noise_sigma": sigma, "runs_per_theta": B, "steps": K,
+                 "mutation": s["mutation"] or "none"},
+    )
+
+
+@claim(
+    id="khanh-2024/rsam-direction",
+    statement="RSAM's ascent direction is the gradient at a random point: the mean cosine between y − x and ∇f(x) "
+              "equals E_u cos∠(∇f(x + u), ∇f(x)), u ~ N(0, σ²I), estimated independently by Monte Carlo",
+    provenance="Khanh et al. 2024, Corollary 3.5 covers RSAM (Liu et al. 2022: y = x + ρ∇f(x + u)/‖∇f(x + u)‖, "
+               "u Gaussian) as a normalized variant [paper]; the check [derived]",
+    kind="plateau",
+    quick={"runs": 4000, "mc": 4000, "cases": [["quadratic", 0.3], ["quadratic", 1.0], ["log-loss", 0.3]],
+           "mutation": None},
+    full={"runs": 40000, "mc": 40000, "cases": [["quadratic", 0.3], ["quadratic", 1.0], ["log-loss", 0.3]],
+          "mutation": None},
+    controls={"RSAM's noise ignored (u = 0)": {"mutation": "noise-ignored"}},
+)
+def rsam_direction(s, seed):
+    """x held fixed exactly: ONE step of RSAM from a known x₀ in ``runs`` independent runs (each draws
+    its own u), the observer reading cos∠(y₁ − x₀, ∇f(x₀)) at that step. Instances: a rotated
+    quadratic (d = 10, spectrum in [1, 10]) from a unit x₀ (``rng(seed, "rsam-x0")``) with σ = 0.3 and
+    1.0, and the log-loss (n = m = 5, seed 0) at x₀ = 0 with σ = 0.3 (mean cosines 0.80, 0.33, 0.58).
+    Independent estimate: ``mc`` draws u ~ N(0, σ²I) from ``rng(seed, "rsam-mc", case)`` (not the
+    run's stream) and the mean of cos∠(∇f(x₀ + u), ∇f(x₀)) computed from the problem's gradient.
+
+    Tolerance: the two means are independent sample means of i.i.d. cosines, so their difference over
+    the pooled standard error is ~N(0, 1); it must stay within the 99.99% normal quantile (3.89) for
+    every case. Control: the noise ignored (u = 0, SAM's direction) gives cosine 1 exactly, 20–170
+    standard errors away in quick mode.
+    """
+    B, M = int(s["runs"]), int(s["mc"])
+    zq = float(stats.norm.ppf(0.5 + CONFIDENCE / 2.0))
+    rows, zs = [], []
+    for i, (label, sigma) in enumerate(s["cases"]):
+        if label == "quadratic":
+            p = setup.rotated_quadratic(10, seed)
+            x0 = rng(seed, "rsam-x0").standard_normal(10)
+            x0 /= np.linalg.norm(x0)
+        else:
+            p = setup.log_loss_instance(5, seed=0)
+            x0 = np.zeros(5)
+        sig_run = 0.0 if s["mutation"] == "noise-ignored" else float(sigma)
+        r = run(p, algorithms.rsam(1e-3, 0.1, sig_run), x0, 1, runs=B, checkpoints=[1],
+                observe={"cos": lambda v: _cosine(v.y - v.x_prev, v.problem.grad(v.x_prev))},
+                name=f"rsam-direction-{i}", seed=seed)
+        cos_run = r.observed["cos"][0]
+        g0 = np.broadcast_to(p.grad(x0[None]), (M, p.dim))
+        u = rng(seed, "rsam-mc", i).standard_normal((M, p.dim)) * float(sigma)
+        cos_mc = _cosine(p.grad(x0[None] + u), g0)
+        se = math.sqrt(cos_run.var(ddof=1) / B + cos_mc.var(ddof=1) / M)
+        z = abs(cos_run.mean() - cos_mc.mean()) / se
+        zs.append(z)
+        rows.append({"instance": label, "sigma": float(sigma), "mean_cos_run": float(cos_run.mean()),
+                     "mean_cos_monte_carlo": float(cos_mc.mean()), "pooled_se": se, "z": z})
+    worst = max(abs(r_["mean_cos_run"] - r_["mean_cos_monte_carlo"]) for r_ in rows)
+    crit = [Criterion("largest |difference of mean cosines| / pooled standard error", max(zs), "<=", zq)]
+    return Verdict(
+        passed=crit[0].passed, measured=worst, predicted=0.0,
+        quantity="largest |mean cos∠(y − x, ∇f(x)) − Monte Carlo E_u cos∠(∇f(x + u), ∇f(x))|",
+        tolerance=f"|difference| ≤ {zq:.2f} pooled standard errors (99.99%) in every case",
+        criteria=crit,
+        details={"cases": rows, "runs": B, "monte_carlo_draws": M, "mutation": s["mutation"] or "none"},
+    )
+
+
+@claim(
+    id="khanh-2024/fsam-direction",
+    statement="F-SAM's ascent direction is g − σm with m the EMA βm + (1 − β)g of the stochastic gradients: with "
+              "Gaussian noise on a constant gradient the direction is N((1 − σ)∇f, s²I) and its mean cosine with "
+              "∇f equals a Monte Carlo estimate from that law",
+    provenance="Khanh et al. 2024, Corollary 3.5 covers F-SAM (Li et al. 2024: m_k = βm_{k−1} + (1 − β)g_k, "
+               "y = x + ρ(g_k − σm_k)/‖g_k − σm_k‖) as a normalized variant [paper]; the stationary law "
+               "[derived, sympy: samlab.theory.khanh_2024.ema_variance_exprs]",
+    kind="plateau",
+    quick={"cases": [[0.5, 0.9], [0.3, 0.6], [1.0, 0.9]], "dim": 5, "noise": 0.5, "runs": 32, "steps": 800,
+           "mc": 200000, "mutation": None},
+    full={"cases": [[0.5, 0.9], [0.3, 0.6], [1.0, 0.9]], "dim": 5, "noise": 0.5, "runs": 64, "steps": 3000,
+          "mc": 1000000, "mutation": None},
+    controls={"σ halved": {"mutation": "sigma-halved"}, "EMA β and 1 − β swapped": {"mutation": "ema-swapped"}},
+)
+def fsam_direction(s, seed):
+    """x held fixed exactly as in khanh-2024/vasso-variance-reduction: f = cᵀx, c = e₁, noise N(0, ν²I),
+    ν = ``noise`` = 0.5, d = 5, all (σ, β) cases × ``runs`` in one batched run, every step observing
+    cos∠(y_k − x_{k−1}, ∇f) = (y − x)₁/‖y − x‖. Law [derived]: with η_k = m_k − c,
+    d_k = (1 − σ)c + (1 − σ(1 − β))ξ_k − σβη_{k−1} ~ N((1 − σ)c, s²I),
+    s² = ν²[(1 − σ(1 − β))² + σ²β²(1 − β)/(1 + β)] (:func:`samlab.theory.khanh_2024.fsam_direction_law`),
+    exact once β^k is negligible (m₀ = 0): the first ⌈ln 1e-8/ln β⌉ steps are dropped. Independent
+    estimate: ``mc`` draws from that law (``rng(seed, "fsam-mc", case)``), mean of a/‖·‖.
+
+    Measured: per case the run's mean cosine against the Monte Carlo mean. Tolerance: the difference over
+    the pooled standard error (the run's from the per-run time averages, independent across runs; the
+    Monte Carlo one from i.i.d. draws) within the 99.99% Student-t quantile of the runs' degrees of freedom.
+    Controls (mutated rules): σ halved, and β ↔ 1 − β in the EMA, move the mean cosine by 0.15–0.22
+    at (σ, β) = (0.5, 0.9), ≥ 30 standard errors in quick mode (σ = 1 gives mean cosine 0 for either β:
+    the other cases carry the EMA check).
+    """
+    cases = [tuple(map(float, cs)) for cs in s["cases"]]
+    d, nu, B, K, M = int(s["dim"]), float(s["noise"]), int(s["runs"]), int(s["steps"]), int(s["mc"])
+    mut = s["mutation"]
+    sig_run = np.array([sg / 2 if mut == "sigma-halved" else sg for sg, _ in cases])
+    beta_run = np.array([1 - bt if mut == "ema-swapped" else bt for _, bt in cases])
+    c = np.zeros(d)
+    c[0] = 1.0
+
+    def cos1(view):
+        delta = view.y - view.x_prev
+        return delta[:, 0] / row_norms(delta)
+
+    r = run(problems.Linear(c), algorithms.fsam(1e-3, 0.1, np.repeat(sig_run, B), np.repeat(beta_run, B)),
+            np.zeros(d), K, noise=noise_.Gaussian(nu), checkpoints=every_step(K), observe={"cos": cos1},
+            name="fsam-direction", seed=seed)
+    q = r.observed["cos"]
+    rows, zs = [], []
+    for j, (sg, bt) in enumerate(cases):
+        k0 = int(math.ceil(math.log(1e-8) / math.log(bt)))
+        mean, sem, _ = _t_interval(q[k0:, j * B:(j + 1) * B].mean(axis=0), CONFIDENCE)
+        a, sd = T.fsam_direction_law(sg, bt, nu)
+        z = rng(seed, "fsam-mc", j).standard_normal((M, d)) * sd
+        z[:, 0] += a
+        mc = z[:, 0] / row_norms(z)
+        se = math.sqrt(sem**2 + mc.var(ddof=1) / M)
+        zq = float(stats.t.ppf(0.5 + CONFIDENCE / 2.0, B - 1))
+        zs.append(abs(mean - mc.mean()) / (zq * se))
+        rows.append({"sigma": sg, "beta": bt, "mean_cos_run": mean, "mean_cos_monte_carlo": float(mc.mean()),
+                     "pooled_se": se, "law_mean_factor": a, "law_sd": sd, "burn_in": k0})
+    worst = max(abs(r_["mean_cos_run"] - r_["mean_cos_monte_carlo"]) for r_ in rows)
+    crit = [Criterion("largest |difference of mean cosines| in units of the 99.99% half-width", max(zs), "<=", 1.0)]
+    return Verdict(
+        passed=crit[0].passed, measured=worst, predicted=0.0,
+        quantity="largest |mean cos∠(y − x, ∇f) − Monte Carlo mean under N((1 − σ)∇f, s²I)|",
+        tolerance="difference within the 99.99% t-interval of the pooled standard error in every case",
+        criteria=crit,
+        details={"cases": rows, "dim": d, "noise_sigma": nu, "runs_per_case": B, "steps": K, "monte_carlo_draws": M,
+                 "mutation": mut or "none"},
+    )
+
+
+# ============================================================================ worst cases of the per-step bounds
+
+WORST_TOLERANCE = 1e-6
+"""Float tolerance of the worst-case claims: a recorded ratio errs by ≲ 1.6e-7 (the rounding guard
+:data:`samlab.setups.khanh_2024.GUARD`), and a PEP value by ~1e-7 relative (:data:`samlab.pep.GAP_TOLERANCE`)."""
+
+
+_worst_rows = setup.worst_rows
+
+
+def _scaled_families(families: dict, scale: float) -> dict:
+    """The same families with L multiplied by ``scale`` (a control: the class is no longer L-smooth)."""
+    if scale == 1.0:
+        return families
+    from .. import adversary
+
+    out = {}
+    for name, fam in families.items():
+        if isinstance(fam, adversary.Saddles):
+            out[name] = adversary.Saddles(fam.dim, positive=tuple(scale * v for v in fam.positive),
+                                          negative=tuple(scale * v for v in fam.negative))
+        else:
+            out[name] = type(fam)(fam.dim, scale * fam.L, *([fam.mu] if fam.mu is not None else []))
+    return out
+
+
+@claim(
+    id="khanh-2024/igd-error-bound-worst-case",
+    statement="No L-smooth function and no hyperparameters make a normalized variant's error ‖∇f(y) − ∇f(x)‖ exceed "
+              "Lρ, or USAM's exceed Lρ‖∇f(x)‖: over convex quadratics, Huber sums and nonconvex cosine sums the "
+              "adversarial worst ratio is ≤ 1, and the per-step PEP over all L-smooth f gives exactly 1 (attained)",
+    provenance="Khanh et al. 2024, the inexact-gradient-descent reading of SAM, VaSSO, RSAM, F-SAM (absolute error "
+               "Lρ, Corollary 3.5) and USAM (relative error, Theorem 4.1) [paper: abstract]; worst cases by "
+               "adversarial search and PEP [derived]",
+    kind="worst-case",
+    quick=setup.WORST_CASE["quick"],
+    full=setup.WORST_CASE["full"],
+    controls={"∇f 2L-Lipschitz (the class violates the bound's hypothesis)": {"family_L_scale": 2.0}},
+)
+def igd_error_bound_worst_case(s, seed):
+    """Class: L-smooth f (L = 1: the relation is homogeneous in L), searched as three families
+    (:func:`samlab.setups.khanh_2024.igd_families`: convex quadratics with spectrum in [0, L],
+    Huber sums, nonconvex cosine sums), d = 4, with the hyperparameters free (lr·L ∈ (0.05, 1.9),
+    ρ ∈ (0.01, 1), VaSSO's θ, RSAM's σ, F-SAM's σ and β: :func:`samlab.setups.khanh_2024.igd_factory`).
+    Per method and family, ``samlab.adversary.search`` (differential evolution, ``budget`` instances)
+    maximizes over t ≤ ``steps`` the ratio ‖∇f(y_t) − ∇f(x_{t−1})‖/(Lρ) (USAM: divided by ‖∇f(x_{t−1})‖
+    too), and ``random`` uniform draws give the median. PEP (one step, which is all the relation
+    involves; PEPit's L-smooth interpolation is exact): the ascent point anywhere in the ball ‖y − x‖ ≤ ρ
+    (a relaxation containing every normalized variant's y) and USAM's y = x + ρ∇f(x) (exact), ρ = 0.1.
+
+    Tolerance: passes when the largest ratio found is ≤ 1 + 1e-6 and the PEP ratio √value/(Lρ) ≤ 1 + 1e-6
+    (:data:`WORST_TOLERANCE`: ratios recorded only where resolvable in float64, error ≲ 1.6e-7; PEP
+    values accurate to ~1e-7). Tightness (reported): on quadratics the ratio reaches 1 − O(u) (the
+    2-cycle along the top eigenvector: ‖H e_top‖ρ = Lρ), and the PEP value equals (Lρ)². Control: the
+    same search over families whose gradient is 2L-Lipschitz while the bound keeps L must break it
+    (ratio → 2). Full mode saves the worst instance under figures/khanh_2024/data/.
+    """
+    L = setup.WORST_L
+    fams = _scaled_families(setup.igd_families(int(s["dim"])), float(s.get("family_L_scale", 1.0)))
+    rows, (best, m_best, f_best) = _worst_rows(
+        NORMALIZED + ("usam",), fams, setup.igd_factory, lambda m: setup.igd_ratio_metric(L, m == "usam"),
+        setup.igd_bound, s, seed)
+    pep_abs, pep_rel = setup.igd_step_pep(0.1, False), setup.igd_step_pep(0.1, True)
+    pep_ratio = max(pep_abs["ratio"], pep_rel["ratio"])
+    worst = max(r["worst_ratio"] for r in rows)
+    instance = "khanh_2024/data/igd_error_bound_worst.npz"
+    if s.get("save"):
+        instance = setup.save_worst_instance("igd_error_bound_worst", best, {"method": m_best, "family": f_best})
+    crit = [Criterion("largest adversarial ratio ‖∇f(y) − ∇f(x)‖/(Lρ[‖∇f(x)‖])", worst, "<=", 1 + WORST_TOLERANCE),
+            Criterion("per-step PEP ratio √value/(Lρ)", pep_ratio, "<=", 1 + WORST_TOLERANCE)]
+    return Verdict(
+        passed=all(c.passed for c in crit), measured=worst, predicted=1.0,
+        quantity="worst ratio error/bound over L-smooth instances and hyperparameters (tightness of Lρ)",
+        tolerance=f"worst ratio ≤ 1 + {WORST_TOLERANCE:g}; PEP ratio ≤ 1 + {WORST_TOLERANCE:g}",
+        criteria=crit,
+        details={"bound_claim": "khanh-2024/igd-error-bound", "worst_ratio": worst, "pep_ratio": pep_ratio,
+                 "pep_exact": False,
+                 "relaxation": "one step over L-smooth f (exact interpolation); normalized variants: the ascent "
+                               "point anywhere in the ball ‖y − x‖ ≤ ρ (contains SAM, VaSSO, RSAM, F-SAM); USAM's "
+                               "y = x + ρ∇f(x) exact",
+                 "family": "L-smooth, L = 1, d = {}: convex quadratics, Huber sums, cosine sums; lr, ρ and the "
+                           "variants' parameters searched".format(int(s["dim"])),
+                 "budget": int(s["budget"]), "instance": instance, "broken": bool(worst > 1 + WORST_TOLERANCE),
+                 "worst_method": m_best, "worst_family": f_best, "pep_ratio_normalized_ball": pep_abs["ratio"],
+                 "pep_ratio_usam_exact": pep_rel["ratio"], "steps": int(s["steps"]), "cases": rows},
+    )
+
+
+@claim(
+    id="khanh-2024/usam-monotone-descent-worst-case",
+    statement="Over every L-smooth function and every (ρ, t) of the derived region (ρL < 1, t < t̄(ρ)), one USAM step "
+              "never decreases f by less than t·c·‖∇f‖²: the adversarial and the exact one-step PEP worst cases of "
+              "(f(x⁺) − f(x) + t‖∇f‖²)/(t(1 − c)‖∇f‖²) stay ≤ 1",
+    provenance="Khanh et al. 2024, Theorem 4.1 (USAM; hypotheses not available) [derived: the sufficient region and "
+               "constant c of khanh-2024/usam-monotone-descent; worst cases by adversarial search and exact PEP]",
+    kind="worst-case",
+    quick=setup.WORST_CASE["quick"],
+    full=setup.WORST_CASE["full"],
+    controls={"∇f 2L-Lipschitz (the class violates the region's hypothesis)": {"family_L_scale": 2.0}},
+)
+def usam_monotone_descent_worst_case(s, seed):
+    """Class: L-smooth f (L = 1), searched as convex quadratics, indefinite quadratics (saddles,
+    eigenvalues in ±[0.02, L]) and nonconvex cosine sums, d = 4, with ρ = u/L and t = v·t̄(ρ) searched
+    over u, v ∈ (0.02, 0.98) (the whole derived region, :func:`samlab.setups.khanh_2024.usam_factory`).
+    Metric at step t: (f(x_t) − f(x_{t−1}) + t‖∇f(x_{t−1})‖²)/‖∇f(x_{t−1})‖², bound t(1 − c) with
+    c = (1 − Lρ) − (Lt/2)(1 + Lρ)²; the ratio ≤ 1 is exactly the claim's f(x⁺) ≤ f(x) − tc‖∇f‖².
+    PEP: the exact one-step worst case over L-smooth f (USAM is linear in the oracle; PEPit's smooth
+    interpolation is exact) at every (u, v) of ``pep_grid``², divided by t(1 − c).
+
+    Tolerance: passes when the largest adversarial ratio and the largest PEP ratio are ≤ 1 + 1e-6
+    (:data:`WORST_TOLERANCE`: the metric is recorded only where t‖∇f‖² exceeds 1e8 ulps of |f|, so its
+    rounding is ≲ 1e-7). Tightness (reported): the PEP ratio is below 1 inside the region (the derived
+    c combines two separate bounds, ⟨∇f, ∇f + e⟩ ≥ (1 − Lρ)‖∇f‖² and ‖∇f + e‖ ≤ (1 + Lρ)‖∇f‖, which no
+    single f attains together); the grid's largest PEP ratio is at small t, where the first-order term
+    dominates. Control: families whose gradient is 2L-Lipschitz must break it. Full mode saves the
+    worst instance under figures/khanh_2024/data/.
+    """
+    fams = _scaled_families(setup.usam_families(int(s["dim"])), float(s.get("family_L_scale", 1.0)))
+    rows, (best, _, f_best) = _worst_rows(("usam",), fams, lambda m: setup.usam_factory(),
+                                          lambda m: setup.usam_descent_metric, setup.usam_bound, s, seed)
+    peps = [setup.usam_step_pep(u, v) for u in s["pep_grid"] for v in s["pep_grid"]]
+    pep = max(peps, key=lambda p: p["ratio"])
+    worst = max(r["worst_ratio"] for r in rows)
+    instance = "khanh_2024/data/usam_monotone_descent_worst.npz"
+    if s.get("save"):
+        instance = setup.save_worst_instance("usam_monotone_descent_worst", best, {"family": f_best})
+    crit = [Criterion("largest adversarial ratio (f(x⁺) − f(x) + t‖∇f‖²)/(t(1 − c)‖∇f‖²)", worst, "<=",
+                      1 + WORST_TOLERANCE),
+            Criterion("largest exact one-step PEP ratio over the (u, v) grid", pep["ratio"], "<=", 1 + WORST_TOLERANCE)]
+    return Verdict(
+        passed=all(c.passed for c in crit), measured=worst, predicted=1.0,
+        quantity="worst ratio (f(x⁺) − f(x) + t‖∇f‖²)/(t(1 − c)‖∇f‖²) over L-smooth instances and the (ρ, t) region",
+        tolerance=f"worst ratio ≤ 1 + {WORST_TOLERANCE:g}; PEP ratio ≤ 1 + {WORST_TOLERANCE:g}",
+        criteria=crit,
+        details={"bound_claim": "khanh-2024/usam-monotone-descent", "worst_ratio": worst, "pep_ratio": pep["ratio"],
+                 "pep_exact": True, "relaxation": "",
+                 "family": "L-smooth, L = 1, d = {}: convex quadratics, saddles, cosine sums; ρL = u, t = v·t̄(ρ), "
+                           "u, v ∈ (0.02, 0.98)".format(int(s["dim"])),
+                 "budget": int(s["budget"]), "instance": instance, "broken": bool(worst > 1 + WORST_TOLERANCE),
+                 "worst_family": f_best, "pep_worst_u": pep["u"], "pep_worst_v": pep["v"],
+                 "pep_ratios": [{"u": p["u"], "v": p["v"], "ratio": p["ratio"]} for p in peps],
+                 "steps": int(s["steps"]), "cases": rows},
     )

@@ -5,23 +5,32 @@ condition E‖∇f_v‖² ≤ 2A(f − f*) + B‖∇f‖² + C. Each claim turns
 3.5, the §Assumptions constants, the Section 4.1 experiments (a)–(c) of the official code) or a
 derived consequence into a measurement made with ``samlab.run`` (or, for the formula and ER checks,
 with exact evaluations of the formulas and of the sampling expectations). Step sizes, schedules and
-ER constants come from :mod:`samlab.theory.oikonomou_loizou_2025`; the instances, run protocols and
-the settings shared with the figure scripts from :mod:`samlab.setups.oikonomou_loizou_2025`.
+closed forms come from :mod:`samlab.theory.oikonomou_loizou_2025`; the ER constants (A, B, C) from the
+samplings themselves (``sampling.<S>().er_constants``, through ``setup.er_constants``), never typed by
+hand; the instances, run protocols and the settings shared with the figure scripts from
+:mod:`samlab.setups.oikonomou_loizou_2025`.
+
+Every verdict names its headline (``quantity``) and lists the criteria it is decided by; every claim
+declares controls (a wrong algorithm, a mutated rule or a violated hypothesis) under which it must
+fail. A settings key ``x0_ulp`` moves x⁰ by that many units in the last place (a rounding perturbation
+under which no verdict may change).
 """
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 from .. import algorithms, problems, sampling, schedules
-from ..analysis import contraction_fit, loglog_fit, plateau
+from ..analysis import bonferroni_z, contraction_fit, loglog_fit, plateau
 from ..engine import run
 from ..seeding import rng
 from ..setups import oikonomou_loizou_2025 as setup
-from ..setups.oikonomou_loizou_2025 import IMPORTANCE_LABELS, mean_gap, tail_mean
+from ..setups.oikonomou_loizou_2025 import mean_gap, tail_mean
 from ..theory import oikonomou_loizou_2025 as T
 from ..theory.quadratic_cycle import cycle_plateau
-from .base import Verdict, claim
+from .base import Criterion, Verdict, claim
 
 PAPER = "oikonomou-loizou-2025"
 CITE = "Oikonomou & Loizou 2025 (ICLR)"
@@ -39,6 +48,17 @@ def _linear_window(t, y, hi, lo):
     return (a, b) if b > a else None
 
 
+def _verdict(criteria, measured, predicted, tolerance, details, quantity, unit="", findings=()):
+    """A Verdict whose ``passed`` is all(criteria)."""
+    return Verdict(passed=all(c.passed for c in criteria), measured=measured, predicted=predicted,
+                   tolerance=tolerance, details=details, quantity=quantity, unit=unit, criteria=list(criteria),
+                   findings=list(findings))
+
+
+def _lam(x) -> str:
+    return f"λ = {float(x):g}"
+
+
 # ----------------------------------------------------------------------------- RQ1: experiment (a)
 
 @claim(
@@ -48,48 +68,57 @@ def _linear_window(t, y, hi, lo):
     provenance=f"{CITE}: Thm 3.2, deterministic case (linear convergence to a neighbourhood), and Section 4.1 "
                "experiment (a) [official code]; exact convergence at λ = 0 and the λ-ordering of the plateaus [derived]",
     kind="plateau",
+    controls={"SAM (λ = 1) in place of USAM": {"lambda0": 1.0}},
     **setup.DETERMINISTIC_USAM_EXACT,
 )
 def deterministic_usam_exact(s, seed):
-    """Experiment (a): full gradient, simplified Thm 3.2 steps with (A, B) = (0, 1) (γ = 1/(8L),
-    ρ(λ) = min{1, μ/(2μ(1−λ)²)}/(4L)), λ ∈ {0, 0.1, …, 1}, one batched run of 10⁴ iterations recorded
-    every 100 (the paper's epochs). Full mode adds two rotated quadratics (spectra [0.5, 10] in d = 50
-    and [1, 40] in d = 30).
+    """Experiment (a): full gradient, simplified Thm 3.2 steps with the full-gradient ER constants (A, B) = (0, 1)
+    (γ = 1/(8L), ρ(λ) = min{1, μ/(2μ(1−λ)²)}/(4L)), λ ∈ {0, 0.1, …, 1}, one batched run of 10⁴ iterations recorded
+    every 100 (the paper's epochs). Full mode adds two rotated quadratics (spectra [0.5, 10] in d = 50 and
+    [1, 40] in d = 30). Control: the run labelled λ = 0 uses λ = 1 (SAM), which must stall.
 
-    Tolerance: λ = 0 must reach a relative gap < 1e-12; on (a) the slowest mode leaves ≈ 4e-15 at
-    10⁴ (bound (1 − γμ)^{2T} times its weight), so 1e-12 has a 250× margin and is still five decades
-    below the smallest λ > 0 plateau (2.1e-10). λ > 0 must be settled (analysis.plateau over the last
-    20 % of records: relative change < 5 %, far above the ~1e-6 residual transient of a settled cycle
-    and far below the decay of a converging run) and the levels strictly increasing in λ (the closed
-    form increases by ≥ 15 % per 0.1 step of λ, far above the ~1e-6 residual transient).
+    Criteria per instance: λ = 0 reaches a relative gap < 1e-12 — on (a) the slowest mode leaves ≈ 4e-15 at
+    10⁴ (bound (1 − γμ)^{2T} times its weight), so 1e-12 has a 250× margin and is still five decades below the
+    smallest λ > 0 plateau (2.1e-10); every λ > 0 has settled (analysis.plateau over the last 20 % of records:
+    relative change < 5 %, far above the ~1e-6 residual transient of a settled cycle and far below the decay
+    of a converging run); the smallest ratio of successive plateaus exceeds 1 (strictly increasing: the
+    closed form increases by ≥ 15 % per 0.1 step of λ, far above the ~1e-6 residual transient); no run
+    diverges.
     """
-    per, ok = {}, True
+    rows, plateaus, criteria = [], [], []
+    lam0 = float(s.get("lambda0", 0.0))
     for name in s["instances"]:
-        inst = setup.deterministic_instance(name)
+        inst = setup.nudge(setup.deterministic_instance(name), s)
         p = inst.problem
         lams = np.array(setup.LAMBDA_GRID)
-        rho, gam = T.simplified_steps(p.L, p.mu, 0.0, 1.0, lams)
-        res = setup.lambda_sweep(inst, s["steps"], seed=seed, name=f"det-{name}")
+        lams[0] = lam0
+        rho, gam = T.simplified_steps(p.L, p.mu, *setup.FULL_GRADIENT_ER[:2], lams)
+        res = setup.lambda_sweep(inst, s["steps"], seed=seed, name=f"det-{name}",
+                                 lams=None if lam0 == 0.0 else lams)
         rel = res.f_gap / res.f_gap[0]
         levels, settled = [], []
         for j in range(1, lams.size):
             pl = plateau(res.t, rel[:, j], tail=0.2, rel_tol=0.05)
             levels.append(pl.level)
             settled.append(pl.settled)
-        inc = bool(np.all(np.diff(levels) > 0))
+            plateaus.append({"instance": name, "lam": float(lams[j]), "rho": float(np.atleast_1d(rho)[j]),
+                             "plateau_rel": pl.level, "rel_change_tail": pl.rel_change, "settled": pl.settled})
+        step_ratio = float(np.min(np.array(levels[1:]) / np.array(levels[:-1])))
         exact = float(rel[-1, 0])
-        good = exact < 1e-12 and all(settled) and inc and bool(np.all(res.ok))
-        ok &= good
-        per[name] = {"lambda0_final_rel_gap": exact, "plateaus": dict(zip([f"{l:g}" for l in lams[1:]], levels)),
-                     "all_settled": all(settled), "increasing": inc, "L": p.L, "mu": p.mu, "lr": float(gam[0]),
-                     "rho": dict(zip([f"{l:g}" for l in lams], np.atleast_1d(rho).tolist()))}
-    a = per[s["instances"][0]]
-    return Verdict(passed=ok,
-                   measured={"lambda=0 final rel. gap": a["lambda0_final_rel_gap"],
-                             "plateau(0.1)": a["plateaus"]["0.1"], "plateau(1)": a["plateaus"]["1"]},
-                   predicted={"lambda=0": "< 1e-12 (slowest mode's bound: 4e-15)", "lambda>0": "settled, strictly increasing"},
-                   tolerance="λ=0 rel. gap < 1e-12; λ>0 settled (<5 % change over last 20 %) and strictly increasing",
-                   details={"instances": per})
+        criteria += [Criterion(f"final relative gap of λ = 0 ({name})", exact, "<", 1e-12),
+                     Criterion(f"every λ > 0 settled ({name})", bool(all(settled)), "==", True),
+                     Criterion(f"smallest ratio of successive plateaus ({name})", step_ratio, ">", 1.0),
+                     Criterion(f"no run diverged ({name})", bool(np.all(res.ok)), "==", True)]
+        rows.append({"instance": name, "L": p.L, "mu": p.mu, "lr": float(np.atleast_1d(gam)[0]),
+                     "lambda0": lam0, "lambda0_final_rel_gap": exact, "plateau_lam_0.1": levels[0],
+                     "plateau_lam_1": levels[-1], "smallest_successive_ratio": step_ratio})
+    a = rows[0]
+    return _verdict(criteria, measured=a["lambda0_final_rel_gap"], predicted="< 1e-12 (slowest mode's bound: 4e-15)",
+                    tolerance="λ = 0: relative gap < 1e-12; λ > 0: settled (< 5 % change over the last 20 %) and "
+                              "strictly increasing in λ",
+                    details={"instances": rows, "plateaus": plateaus},
+                    quantity=f"final relative gap (f − f*)/(f(x⁰) − f*) of deterministic USAM (λ = 0) on experiment "
+                             f"(a), after {s['steps']} iterations")
 
 
 # ----------------------------------------------------------------------------- plateau in closed form
@@ -100,11 +129,13 @@ def deterministic_usam_exact(s, seed):
     provenance=f"{CITE}: Thm 3.2 (linear convergence to a neighbourhood, deterministic case) [official code]; the "
                "2-cycle ±c·e_top of Unified SAM on a quadratic and its plateau (L/2)c² [derived], stronger than the theorem",
     kind="plateau",
+    controls={"Unified SAM's λ mixing reversed (1 − λ run)": {"lam_reversed": True}},
     **setup.PLATEAU_RHO_LAMBDA,
 )
 def plateau_scaling(s, seed):
     """Grid ρ × λ on the experiment (a) generator (d = 100 full, d = 20 quick, cond(A) = 10, so
-    L = 10, μ = 0.1), γ = 0.0125 (the saved run's step), deterministic, one batched run.
+    L = 10, μ = 0.1), γ = 0.0125 (the saved run's step), deterministic, one batched run. Control: the
+    run uses 1 − λ where λ is reported (the mixing of the USAM and SAM parts reversed).
 
     Measured: the log-log slope of the final plateau against ρλ (scipy linregress through
     analysis.loglog_fit) and the largest relative error against the closed form
@@ -117,53 +148,78 @@ def plateau_scaling(s, seed):
     level = res.f_gap[-1]
     closed = np.asarray(cycle_plateau(s["lr"], rho, p.L, lam))
     err = float(np.max(np.abs(level - closed) / closed))
-    fit = loglog_fit(rho * lam, level, n_boot=0)
+    ok_runs = bool(np.all(res.ok))
+    fit = loglog_fit(rho * lam, level, n_boot=0) if ok_runs and np.all(level > 0) else None
+    slope = fit.slope if fit is not None else float("nan")
     const = level / (rho * lam) ** 2
-    ok = abs(fit.slope - 2.0) <= 0.15 and err <= 1e-6 and bool(np.all(res.ok))
-    return Verdict(passed=ok, measured={"slope": fit.slope, "max_rel_err_closed_form": err},
-                   predicted={"slope": 2.0, "closed_form": "(L/2)c²"},
-                   tolerance="|slope − 2| ≤ 0.15; relative error vs closed form ≤ 1e-6",
-                   details={"slope_ci": fit.slope_ci, "r2": fit.r2, "plateau_over_(rho*lam)^2": [float(const.min()), float(const.max())],
-                            "L": p.L, "mu": p.mu, "lr": s["lr"], "dim": s["dim"],
-                            "note": "no explicit neighbourhood term R of Thm 3.2 is available to compare against"})
+    criteria = [Criterion("fitted slope of log plateau vs log ρλ", slope, "in", (1.85, 2.15)),
+                Criterion("largest relative error against (L/2)c²", err, "<=", 1e-6),
+                Criterion("no run diverged", ok_runs, "==", True)]
+    return _verdict(criteria, measured=slope, predicted=2.0,
+                    tolerance="|slope − 2| ≤ 0.15; relative error vs the closed form ≤ 1e-6",
+                    details={"slope_ci_low": fit.slope_ci[0] if fit else None,
+                             "slope_ci_high": fit.slope_ci[1] if fit else None, "r2": fit.r2 if fit else None,
+                             "max_rel_err_closed_form": err, "plateau_over_rho_lam_sq_min": float(const.min()),
+                             "plateau_over_rho_lam_sq_max": float(const.max()), "L": p.L, "mu": p.mu, "lr": s["lr"],
+                             "dim": s["dim"], "grid_points": int(level.size)},
+                    quantity="fitted slope of log(plateau f − f*) against log(ρλ), deterministic Unified SAM")
 
 
 # ----------------------------------------------------------------------------- Thm 3.2: linear rate
 
 def _det_rate_cases(s, seed):
     cases = []
+    scale = float(s.get("lr_scale", 1.0))
+    A, B, _ = setup.FULL_GRADIENT_ER
     for name in s["instances"]:
-        inst = setup.deterministic_instance(name)
+        inst = setup.nudge(setup.deterministic_instance(name), s)
         p = inst.problem
         lams = np.array(setup.LAMBDA_GRID)
-        r_old, g_old = T.thm32_steps(p.L, p.mu, 0.0, 1.0, lams)
-        r_new, g_new = T.simplified_steps(p.L, p.mu, 0.0, 1.0, lams)
+        r_old, g_old = T.thm32_steps(p.L, p.mu, A, B, lams)
+        r_new, g_new = T.simplified_steps(p.L, p.mu, A, B, lams)
         rho = np.concatenate([r_old, r_new])
-        gam = np.concatenate([g_old, g_new])
+        gam = scale * np.concatenate([g_old, g_new])
         lam = np.concatenate([lams, lams])
         res = run(p, algorithms.unified_sam(gam, rho, lam), inst.x0, s["steps"],
                   checkpoints=setup.linear_checkpoints(s["steps"], 400), name=f"rate-{name}", seed=seed)
         rel = res.f_gap / res.f_gap[0]
         for j in range(lam.size):
-            q_g = T.guaranteed_factor(gam[j], rho[j], p.L, p.mu, 0.0, 1.0, lam[j])
-            floor = 1e-13 if lam[j] == 0 else 1e3 * float(cycle_plateau(gam[j], rho[j], p.L, lam[j])) / res.f_gap[0, j]
-            win = _linear_window(res.t, rel[:, j], 1e-1, max(floor, 1e-13))
-            fit = contraction_fit(res.t, rel[:, j], win, n_boot=0)
-            cases.append({"instance": name, "rule": "older" if j < lams.size else "simplified", "lam": float(lam[j]),
-                          "status": str(res.status[j]), "factor": fit.factor, "guaranteed": float(q_g),
-                          "rate_over_guaranteed": fit.rate / -np.log(q_g), "window": win})
+            q_g = T.guaranteed_factor(gam[j], rho[j], p.L, p.mu, A, B, lam[j])
+            cases.append(_rate_case(name, "older" if j < lams.size else "simplified", lam[j], res.status[j], res.t,
+                                    rel[:, j], q_g, 1e-1,
+                                    1e-13 if lam[j] == 0 else 1e3 * float(cycle_plateau(gam[j], rho[j], p.L, lam[j]))
+                                    / res.f_gap[0, j]))
     return cases
 
 
+def _rate_case(instance, rule, lam, status, t, y, q_g, hi, lo):
+    """One row of the rate table: the fitted contraction over the linear phase against 1 − γN."""
+    ok = str(status) == "ok" and bool(np.all(np.isfinite(y)))
+    win = _linear_window(t, y, hi, max(lo, 1e-13)) if ok else None
+    row = {"instance": instance, "rule": rule, "lam": float(lam), "status": str(status), "guaranteed": float(q_g),
+           "window_start": None if win is None else win[0], "window_end": None if win is None else win[1]}
+    nan = {"factor": float("nan"), "factor_ci_low": float("nan"), "factor_ci_high": float("nan"),
+           "rate_over_guaranteed": float("nan")}
+    if win is None or not 0.0 < q_g < 1.0:
+        return {**row, **nan}
+    try:
+        fit = contraction_fit(t, y, win, n_boot=0)
+    except ValueError:  # fewer than 3 records in the window: no linear phase to fit
+        return {**row, **nan}
+    return {**row, "factor": fit.factor, "factor_ci_low": fit.factor_ci[0], "factor_ci_high": fit.factor_ci[1],
+            "rate_over_guaranteed": fit.rate / -np.log(q_g)}
+
+
 def _stoch_rate_cases(s, seed):
-    inst = setup.ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"])
+    inst = setup.nudge(setup.ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"]), s)
     p = inst.problem
+    A, B, C = setup.er_constants(sampling.Uniform(), p)
     lams = np.array([0.0, 0.5, 1.0])
     cols = []
     for rule in ("older", "simplified"):
         f = T.thm32_steps if rule == "older" else T.simplified_steps
-        r, g = f(p.L_max, p.mu, p.L_max, 0.0, lams)
-        cols += [(rule, l, ri, gi) for l, ri, gi in zip(lams, np.atleast_1d(r), np.atleast_1d(g))]
+        r, g = f(p.L_max, p.mu, A, B, lams)
+        cols += [(rule, l, ri, gi * float(s.get("lr_scale", 1.0))) for l, ri, gi in zip(lams, np.atleast_1d(r), np.atleast_1d(g))]
     R = s["runs"]
     lam = np.repeat([c[1] for c in cols], R)
     rho = np.repeat([c[2] for c in cols], R)
@@ -173,16 +229,13 @@ def _stoch_rate_cases(s, seed):
     out = []
     for i, (rule, l, r, g) in enumerate(cols):
         c = slice(i * R, (i + 1) * R)
+        ok = bool(np.all(res.ok[c]))
         m = mean_gap(res, c)
         level, _ = tail_mean(res, c)
-        win = _linear_window(res.t, m / m[0], 0.3, 10 * level / m[0])
-        fit = contraction_fit(res.t, m, win, n_boot=0)
-        q_g = T.guaranteed_factor(g, r, p.L_max, p.mu, p.L_max, 0.0, l)
-        out.append({"instance": "ridge (stochastic)", "rule": rule, "lam": float(l),
-                    "status": "ok" if np.all(res.ok[c]) else "diverged", "factor": fit.factor,
-                    "factor_ci": fit.factor_ci, "guaranteed": float(q_g),
-                    "rate_over_guaranteed": fit.rate / -np.log(q_g), "window": win})
-    return out, p
+        q_g = T.guaranteed_factor(g, r, p.L_max, p.mu, A, B, l)
+        out.append(_rate_case("ridge (stochastic)", rule, l, "ok" if ok else "diverged", res.t, m / m[0], q_g, 0.3,
+                              10 * level / m[0]))
+    return out, p, (A, B, C)
 
 
 @claim(
@@ -192,36 +245,47 @@ def _stoch_rate_cases(s, seed):
     provenance=f"{CITE}: Thm 3.2, linear convergence under its step-size conditions [official code]; the rate "
                "1 − γN, N = μ − Lρ[μ + 2(1−λ)²(Bμ + A)], reconstructed from the conditions [derived]",
     kind="linear rate",
+    controls={"γ = 10·γ_max (violates γ ≤ γ_max)": {"lr_scale": 10.0}},
     quick={"instances": ["a"], "steps": 6000, "n": 20, "d": 3, "reg": 0.1, "instance_seed": 0, "runs": 32},
     full={"instances": ["a", "q1", "q2"], "steps": 10000, "n": 20, "d": 3, "reg": 0.1, "instance_seed": 0, "runs": 128},
 )
 def thm32_linear_rate(s, seed):
-    """Deterministic: every λ ∈ {0, 0.1, …, 1} with both step-size rules (A, B) = (0, 1) on experiment
-    (a) (plus two rotated quadratics in full mode). Stochastic: a small ridge finite sum (n = 20, d = 3,
-    reg = 0.1, noisy b, so C > 0), single-element uniform sampling with (A, B, L) = (L_max, 0, L_max),
-    λ ∈ {0, 0.5, 1}, both rules, the mean gap over ``runs`` runs.
+    """Deterministic: every λ ∈ {0, 0.1, …, 1} with both step-size rules and the full-gradient ER constants
+    (A, B) = (0, 1) on experiment (a) (plus two rotated quadratics in full mode). Stochastic: a small ridge finite
+    sum (n = 20, d = 3, reg = 0.1, noisy b, so C > 0), single-element uniform sampling with (A, B) from
+    ``sampling.Uniform().er_constants`` (= (L_max, 0)) and L = L_max, λ ∈ {0, 0.5, 1}, both rules, the mean gap
+    over ``runs`` runs. Control: γ = 10·γ_max, outside the theorem's conditions: runs diverge.
 
     Linear phase: from a relative gap of 0.1 (0.3 stochastic) down to 10³× the λ > 0 closed-form
     plateau (10× the measured plateau for stochastic runs; 1e-13 for deterministic USAM), where R of
     Thm 3.2 is negligible. Measured: the contraction factor q of f − f* per step (scipy linregress of
-    log gap on t). Tolerance: q ≤ 1 − γN exactly (point estimate), N = μ − Lρ[μ + 2(1−λ)²(Bμ+A)]
-    (= μ/2 at ρ = ρ_max/2). The guarantee is a worst case; the slowest mode alone contracts by
-    ≈ (1 − γμ)² ≈ 1 − 2γμ, four times the guaranteed log-rate, so any bias of the fit window is far
-    inside the margin; the stochastic mean of ≥ 32 runs has a regression CI on log q reported in details
-    that stays below the guarantee as well.
+    log gap on t), as the ratio of log-rates −log q / −log(1 − γN) (≥ 1 ⇔ q ≤ 1 − γN). Criteria: no run
+    diverged; every case has a linear phase; the smallest ratio ≥ 1 exactly (point estimate), N = μ −
+    Lρ[μ + 2(1−λ)²(Bμ+A)] (= μ/2 at ρ = ρ_max/2). The guarantee is a worst case; the slowest mode alone
+    contracts by ≈ (1 − γμ)² ≈ 1 − 2γμ, four times the guaranteed log-rate, so any bias of the fit window is far
+    inside the margin; the stochastic mean of ≥ 32 runs has a regression CI on q reported in details that stays
+    below the guarantee as well.
     """
     cases = _det_rate_cases(s, seed)
-    stoch, p = _stoch_rate_cases(s, seed)
+    stoch, p, er = _stoch_rate_cases(s, seed)
     cases += stoch
-    bad = [c for c in cases if c["status"] != "ok" or not c["factor"] <= c["guaranteed"]]
-    worst = min(cases, key=lambda c: c["rate_over_guaranteed"])
-    return Verdict(passed=not bad,
-                   measured={"min rate/guaranteed": worst["rate_over_guaranteed"], "diverged": sum(c["status"] != "ok" for c in cases),
-                             "worst case": f"{worst['instance']} {worst['rule']} λ={worst['lam']:g}"},
-                   predicted={"rate/guaranteed": "≥ 1", "diverged": 0},
-                   tolerance="every run: no divergence and fitted q ≤ 1 − γN",
-                   details={"cases": cases, "failures": bad,
-                            "stochastic_instance": {"L_max": p.L_max, "mu": p.mu, "L": p.L, "delta_inf": p.delta_inf}})
+    n_div = sum(c["status"] != "ok" for c in cases)
+    ratios = np.array([c["rate_over_guaranteed"] for c in cases], dtype=float)
+    fitted = np.isfinite(ratios)
+    worst = min((c for c in cases if np.isfinite(c["rate_over_guaranteed"])), key=lambda c: c["rate_over_guaranteed"],
+                default=None)
+    lowest = float(ratios[fitted].min()) if fitted.any() else float("nan")
+    criteria = [Criterion("runs diverged", n_div, "<=", 0),
+                Criterion("cases with a linear phase to fit", int(fitted.sum()), ">=", len(cases)),
+                Criterion("smallest fitted log-rate / guaranteed −log(1 − γN)", lowest, ">=", 1.0)]
+    return _verdict(criteria, measured=lowest, predicted="≥ 1 (q ≤ 1 − γN)",
+                    tolerance="every run: no divergence, and fitted q ≤ 1 − γN (log-rate ratio ≥ 1)",
+                    details={"cases": cases, "worst_case": "none" if worst is None else
+                             f"{worst['instance']} {worst['rule']} λ={worst['lam']:g}",
+                             "stochastic_L_max": p.L_max, "stochastic_mu": p.mu, "stochastic_A": er[0],
+                             "stochastic_B": er[1], "stochastic_C": er[2], "lr_scale": float(s.get("lr_scale", 1.0))},
+                    quantity="smallest ratio of the fitted log-rate −log q to the guaranteed −log(1 − γN), over λ, "
+                             "rules and instances")
 
 
 # ----------------------------------------------------------------------------- Thm 3.2: stochastic neighbourhood
@@ -233,16 +297,18 @@ def thm32_linear_rate(s, seed):
     provenance=f"{CITE}: Thm 3.2, stochastic case: linear convergence to a neighbourhood [official code, README]; "
                "its shrinking with γ and ρ [derived]",
     kind="plateau",
+    controls={"only ρ halved (γ kept)": {"halve": "rho"}},
     quick={"n": 20, "d": 2, "reg": 0.1, "instance_seed": 0, "start_scale": 10.0, "lams": [0.0, 1.0], "runs": 64,
            "steps": 3000},
     full={"n": 20, "d": 2, "reg": 0.1, "instance_seed": 0, "start_scale": 10.0, "lams": [0.0, 0.5, 1.0], "runs": 512,
           "steps": 6000},
 )
 def stochastic_neighbourhood(s, seed):
-    """Small ridge finite sum (noisy b, so C > 0), uniform single sampling, simplified Thm 3.2 steps
-    (γ, ρ) and (γ/2, ρ/2) for each λ, one batched run. Plateau = mean of f − f* over the last 30 % of
-    records and the runs (standard error over runs from each run's time average); slope = fitted
-    log-decrease per step of the mean gap between relative gap 0.3 and 10× the plateau.
+    """Small ridge finite sum (noisy b, so C > 0), uniform single sampling, simplified Thm 3.2 steps (γ, ρ) with
+    (A, B) from ``sampling.Uniform().er_constants`` and L = L_max, and (γ/2, ρ/2) for each λ, one batched run.
+    Plateau = mean of f − f* over the last 30 % of records and the runs (standard error over runs from each run's
+    time average); slope = fitted log-decrease per step of the mean gap between relative gap 0.3 and 10× the
+    plateau. Control: only ρ is halved (``halve = "rho"``): the SGD-type part of the neighbourhood, ∝ γ, stays.
 
     The start x⁰ = x_true + 10·N(0, I) puts f(x⁰) − f* more than 100× above the plateau for any draw of
     the instance, so that window holds a linear phase (with a unit-scale start, f(x⁰) − f* is often
@@ -251,24 +317,27 @@ def stochastic_neighbourhood(s, seed):
 
     Tolerance: plateau(γ, ρ)/plateau(γ/2, ρ/2) ≥ 1.5 — the SGD-type term is ∝ γ, so the
     expected ratio is ≈ 2, and with the reported standard errors (≤ 5 % of the ratio in quick mode,
-    ≈ 1 % in full mode) 1.5 is > 5 SE away; slope ratio 2 ± 20 % — the slowest mode contracts by ≈ 1 − 2γμ(1 + ρ(1−λ)μ), so halving both
-    gives a ratio within 1 % of 2; 20 % covers the fit's window effects.
+    ≈ 1 % in full mode) 1.5 is > 5 SE away; slope ratio 2 ± 20 % — the slowest mode contracts by
+    ≈ 1 − 2γμ(1 + ρ(1−λ)μ), so halving both gives a ratio within 1 % of 2; 20 % covers the fit's window effects.
     """
-    inst = setup.ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"], row_norms2=1.0,
-                                start_scale=s["start_scale"])
+    inst = setup.nudge(setup.ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"], row_norms2=1.0,
+                                            start_scale=s["start_scale"]), s)
     p = inst.problem
+    A, B, _ = setup.er_constants(sampling.Uniform(), p)
+    halve_lr = s.get("halve", "both") in ("both", "lr")
+    halve_rho = s.get("halve", "both") in ("both", "rho")
     R = s["runs"]
     cfg = []
     for lam in s["lams"]:
-        r, g = T.simplified_steps(p.L_max, p.mu, p.L_max, 0.0, lam)
-        cfg += [(lam, 1.0, r, g), (lam, 0.5, 0.5 * r, 0.5 * g)]
+        r, g = T.simplified_steps(p.L_max, p.mu, A, B, lam)
+        cfg += [(lam, 1.0, r, g), (lam, 0.5, 0.5 * r if halve_rho else r, 0.5 * g if halve_lr else g)]
     lam = np.repeat([c[0] for c in cfg], R)
     rho = np.repeat([c[2] for c in cfg], R)
     gam = np.repeat([c[3] for c in cfg], R)
     res = run(p, algorithms.unified_sam(gam, rho, lam), inst.x0, s["steps"], sampling=sampling.Uniform(),
               checkpoints=setup.mixed_checkpoints(s["steps"], 300), name="neighbourhood", seed=seed)
-    rows, ok = [], bool(np.all(res.ok))
-    stats = []
+    ok_runs = bool(np.all(res.ok))
+    rows, stats = [], []
     for i, c in enumerate(cfg):
         cols = slice(i * R, (i + 1) * R)
         level, sem = tail_mean(res, cols)
@@ -276,22 +345,25 @@ def stochastic_neighbourhood(s, seed):
         win = _linear_window(res.t, m / m[0], 0.3, 10 * level / m[0])
         rate = contraction_fit(res.t, m, win, n_boot=0).rate if win is not None else float("nan")
         stats.append((level, sem, rate, win))
+    criteria = [Criterion("no run diverged", ok_runs, "==", True)]
     for i in range(0, len(cfg), 2):
         (l1, s1, r1, w1), (l2, s2, r2, w2) = stats[i], stats[i + 1]
         ratio = l1 / l2
         ratio_se = ratio * np.hypot(s1 / l1, s2 / l2)
         slope_ratio = r1 / r2
-        good = ratio >= 1.5 and 1.6 <= slope_ratio <= 2.4
-        ok &= good
+        criteria += [Criterion(f"plateau ratio, {_lam(cfg[i][0])}", ratio, ">=", 1.5),
+                     Criterion(f"linear-phase slope ratio, {_lam(cfg[i][0])}", slope_ratio, "in", (1.6, 2.4))]
         rows.append({"lam": cfg[i][0], "plateau": l1, "plateau_half": l2, "plateau_ratio": ratio,
                      "plateau_ratio_se": ratio_se, "slope_ratio": slope_ratio, "rate": r1, "rate_half": r2,
-                     "windows": [w1, w2], "lr": cfg[i][3], "rho": cfg[i][2], "passed": good})
-    return Verdict(passed=ok,
-                   measured={f"λ={r['lam']:g}": f"plateau ×{r['plateau_ratio']:.2f} (±{r['plateau_ratio_se']:.2f}), slope ×{r['slope_ratio']:.2f}"
-                             for r in rows},
-                   predicted="plateau ratio ≥ 1.5 (≈ 2), slope ratio 2 ± 20 %",
-                   tolerance="plateau ratio ≥ 1.5 and slope ratio ∈ [1.6, 2.4] for every λ",
-                   details={"cases": rows, "L_max": p.L_max, "mu": p.mu, "delta_inf": p.delta_inf, "runs": R})
+                     "window_start": None if w1 is None else w1[0], "window_end": None if w1 is None else w1[1],
+                     "window_half_start": None if w2 is None else w2[0], "window_half_end": None if w2 is None else w2[1],
+                     "lr": cfg[i][3], "rho": cfg[i][2], "lr_half": cfg[i + 1][3], "rho_half": cfg[i + 1][2]})
+    return _verdict(criteria, measured=min(r["plateau_ratio"] for r in rows), predicted="≈ 2 (≥ 1.5)",
+                    tolerance="plateau ratio ≥ 1.5 and slope ratio ∈ [1.6, 2.4] for every λ",
+                    details={"cases": rows, "L_max": p.L_max, "mu": p.mu, "delta_inf": p.delta_inf, "A": A, "B": B,
+                             "runs": R, "halved": s.get("halve", "both")},
+                    quantity="smallest ratio of the stochastic plateau E[f − f*] at (γ, ρ) to that at (γ/2, ρ/2), "
+                             "over λ")
 
 
 # ----------------------------------------------------------------------------- interpolation
@@ -303,39 +375,46 @@ def stochastic_neighbourhood(s, seed):
     provenance=f"{CITE}: Thm 3.2 with C = 0 (interpolation) and λ = 0, where the neighbourhood vanishes [derived]; "
                "the paper does not state this case",
     kind="limit",
-    quick={"n": 50, "d": 5, "instance_seed": 0, "lams": [0.25, 0.5, 1.0], "rho_mult": [1.0, 2.0], "runs": 8,
-           "steps": 6000},
-    full={"n": 200, "d": 20, "instance_seed": 0, "lams": [0.25, 0.5, 1.0], "rho_mult": [1.0, 2.0], "runs": 16,
-          "steps": 20000},
+    controls={"label noise (C > 0, no interpolation)": {"consistent": False}},
+    **setup.INTERPOLATION_EXACT,
 )
 def interpolation_exact(s, seed):
     """Consistent least squares (b = A x_true, reg = 0; n = 200, d = 20 full, n = 50, d = 5 quick), single
-    uniform sampling, γ = 1/(4L_max), ρ₀ = 1/(8L_max), ρ ∈ {ρ₀, 2ρ₀}, λ ∈ {0, 0.25, 0.5, 1}.
+    uniform sampling, γ = 1/(4L_max), ρ₀ = 1/(8L_max), ρ ∈ {ρ₀, 2ρ₀}, λ ∈ {0, 0.25, 0.5, 1}. Control: N(0, 1)
+    noise added to b (C > 0: the hypothesis of interpolation violated), under which USAM keeps a neighbourhood.
 
     Tolerances: λ = 0 — every run's final relative gap < 1e-12 (stochastic USAM contracts linearly at
     ≈ 2γμ per step and reaches ~1e-31 at the full horizon, so 1e-12 separates exact convergence from the
     λ > 0 plateaus, ≥ 1e-10 relative, by two decades at least). λ > 0 — the plateau (tail mean over time
     and runs) divided by (ρλ)² must agree across all six (λ, ρ) cells within a factor 1.5: ρλ spans a
     factor 8 over the cells, so a plateau ∝ (ρλ)^k spreads these ratios by 8^|k−2| and 1.5 rejects
-    |k − 2| > 0.2, while the standard errors of the levels (reported) are a few % with ≥ 8 runs.
+    |k − 2| > 0.2, while the standard errors of the levels (reported) are a few % with ≥ 8 runs. The
+    log-log slope of the plateaus against ρλ is reported (the figure prints it).
     """
     res, cfg, rho0, lr, p = setup.interpolation_sweep(s, seed)
     R = s["runs"]
+    ok_runs = bool(np.all(res.ok))
     rel = res.f_gap / res.f_gap[0]
     exact = float(np.max(rel[-1, :R]))
-    consts, levels = {}, {}
+    rows, x, y = [], [], []
     for i, (lam, m) in enumerate(cfg[1:], start=1):
         level, sem = tail_mean(res, slice(i * R, (i + 1) * R))
-        levels[f"λ={lam:g}, ρ={m:g}ρ₀"] = (level, sem)
-        consts[f"λ={lam:g}, ρ={m:g}ρ₀"] = level / (rho0 * m * lam) ** 2
-    c = np.array(list(consts.values()))
+        rows.append({"lam": lam, "rho_over_rho0": m, "plateau": level, "plateau_se": sem,
+                     "plateau_over_rho_lam_sq": level / (rho0 * m * lam) ** 2})
+        x.append(rho0 * m * lam)
+        y.append(level)
+    c = np.array([r["plateau_over_rho_lam_sq"] for r in rows])
     spread = float(c.max() / c.min())
-    ok = exact < 1e-12 and spread <= 1.5 and bool(np.all(res.ok))
-    return Verdict(passed=ok, measured={"lambda=0 max final rel. gap": exact, "spread of plateau/(ρλ)²": spread},
-                   predicted={"lambda=0": "< 1e-12 (exact)", "spread": "≤ 1.5 (plateau ∝ (ρλ)²)"},
-                   tolerance="λ = 0 rel. gap < 1e-12; max/min of plateau/(ρλ)² ≤ 1.5",
-                   details={"plateaus_and_se": levels, "plateau_over_rho_lam_sq": consts, "rho0": rho0, "lr": lr,
-                            "L_max": p.L_max, "mu": p.mu, "n": p.n, "d": p.dim})
+    fit = loglog_fit(np.array(x), np.array(y), n_boot=0) if ok_runs and min(y) > 0 else None
+    criteria = [Criterion("largest final relative gap of USAM (λ = 0)", exact, "<", 1e-12),
+                Criterion("spread max/min of plateau/(ρλ)² over the λ > 0 cells", spread, "<=", 1.5),
+                Criterion("no run diverged", ok_runs, "==", True)]
+    return _verdict(criteria, measured=exact, predicted="< 1e-12 (exact convergence)",
+                    tolerance="λ = 0 relative gap < 1e-12; max/min of plateau/(ρλ)² ≤ 1.5",
+                    details={"cells": rows, "spread": spread, "loglog_slope": fit.slope if fit else None,
+                             "rho0": rho0, "lr": lr, "L_max": p.L_max, "mu": p.mu, "n": p.n, "d": p.dim,
+                             "consistent": bool(s.get("consistent", True))},
+                    quantity="largest final relative gap of stochastic USAM (λ = 0) under interpolation")
 
 
 # ----------------------------------------------------------------------------- Thm 3.5: experiment (b)
@@ -347,166 +426,221 @@ def interpolation_exact(s, seed):
     provenance=f"{CITE}: Thm 3.5, O(1/t) convergence with decreasing steps [official code, README]; Section 4.1 "
                "experiment (b) [official code]; the switch point k* ≈ 2/(μγ) [derived]",
     kind="rate",
+    controls={"constant steps in place of Thm 3.5's": {"schedule": "constant"},
+              "γ_k of Thm 3.5 with a constant ρ": {"schedule": "constant_rho"}},
     **setup.DECREASING_STEPS,
 )
 def decreasing_steps(s, seed):
-    """Constant vs Thm 3.5 steps (simplified Thm 3.2 constants, uniform single sampling, A = L = L_max,
-    B = 0) with identical sample paths (PairedSampling). Full mode: experiment (b) (ridge, n = d = 100,
-    10⁶ iterations, k* ≈ 1.6·10⁵). Quick mode: a ridge finite sum with unit-norm rows (n = 20, d = 3,
-    reg = 0.1, b = A x_true), k* ≈ 260, horizon 30 k*, 240 runs.
+    """Constant vs Thm 3.5 steps (simplified Thm 3.2 constants, uniform single sampling, L = L_max and (A, B)
+    from ``sampling.Uniform().er_constants``) with identical sample paths (PairedSampling). Full mode:
+    experiment (b) (ridge, n = d = 100, 10⁶ iterations, k* ≈ 1.6·10⁵). Quick mode: a ridge finite sum with
+    unit-norm rows (n = 20, d = 3, reg = 0.1, b = A x_true), k* ≈ 260, horizon 30 k*, 240 runs. Controls: the
+    "decreasing" copy keeps constant steps, or decreases γ only (constant ρ keeps SAM's bias for λ > 0).
 
-    Checks, per λ on the mean over runs: (i) the final decreasing gap is below the constant-step
-    plateau (tail mean) minus 2 standard errors; (ii) k·gap does not grow after 2k*: the largest
-    k·ḡ_k over k ∈ [2k*, T] is at most 1.25× its value at 2k*: O(1/k) allows a constant, a
-    decaying transient only lowers k·ḡ, and 25 % absorbs Monte Carlo fluctuations of ḡ (a mean over
-    ``runs`` runs). On experiment (b) k·ḡ falls by a factor ≥ 4 over the window (log-log slope ≈ −3,
-    reported), far from the tolerance. On the quick instance the gap is already in its 1/k regime
-    (slope ≈ −1.0 to −1.1): k·ḡ is flat and only noise can exceed 1.25, so the quick mode averages 240
-    runs, which puts the relative standard error of k·ḡ at ≈ 5 % (reported; with 24 runs it was ≈ 17 %
-    and the maximum over ~250 records crossed 1.25 by chance). (iii) For λ = 0, before k*, while the
-    constant run is still ≥ 3× above its plateau, the two mean curves agree within 10 % (they share every
-    sample and differ only through ρ_k = min{ρ, 1/(2k−1)}, whose effect on USAM is of order ρh ≤ 5 %).
+    Criteria, per λ on the mean over runs: (i) the final decreasing gap is below the constant-step plateau
+    (tail mean) minus 2 standard errors; (ii) k·gap does not grow after 2k*: the largest k·ḡ_k over
+    k ∈ [2k*, T] is at most 1.25× its value at 2k*: O(1/k) allows a constant, a decaying transient only lowers
+    k·ḡ, and 25 % absorbs Monte Carlo fluctuations of ḡ (a mean over ``runs`` runs). On experiment (b) k·ḡ
+    falls by a factor ≥ 4 over the window (log-log slope ≈ −3, reported), far from the tolerance. On the
+    quick instance the gap is already in its 1/k regime (slope ≈ −1.0 to −1.1): k·ḡ is flat and only noise can
+    exceed 1.25, so the quick mode averages 240 runs, which puts the relative standard error of k·ḡ at ≈ 5 %
+    (reported; with 24 runs it was ≈ 17 % and the maximum over ~250 records crossed 1.25 by chance). (iii) For
+    λ = 0, before k*, while the constant run is still ≥ 3× above its plateau, the two mean curves agree within
+    10 % (they share every sample and differ only through ρ_k = min{ρ, 1/(2k−1)}, whose effect on USAM is of
+    order ρh ≤ 5 %).
 
-    Finding: for λ > 0 the curves do NOT coincide before k*, because ρ_k = min{ρ, 1/(2k−1)} drops below
-    ρ at k_ρ = (1/ρ + 1)/2, long before the γ switch (k_ρ ≈ 7 for λ = 1 in experiment (b), where
-    ρ = 1/(4L_max)); the decreasing run loses the SAM bias early. "The curves coincide before k*"
-    holds for λ = 0 only; for λ > 0 the relative difference is reported, not judged.
+    For λ > 0, ρ_k = min{ρ, 1/(2k−1)} drops below ρ at k_ρ = (1/ρ + 1)/2, long before the γ switch (k_ρ ≈ 7
+    for λ = 1 in experiment (b), where ρ = 1/(4L_max)), so the decreasing run loses the SAM bias early. On
+    experiment (b) this changes the curve by < 10 % while the constant run is ≥ 3× above its plateau (measured:
+    0.4 % at λ = 0.5, 8 % at λ = 1); on the quick instance, where the bias is a larger part of the gap, by
+    75–200 %. The coincidence is therefore judged for λ = 0 only, reported for λ > 0, and a difference above
+    10 % is a finding.
     """
     inst, steps = setup.decreasing_instance(s)
+    inst = setup.nudge(inst, s)
     p = inst.problem
     R, lams = s["runs"], list(s["lams"])
-    res, info = setup.decreasing_vs_constant(p, inst.x0, lams, R, steps, seed=seed)
-    ks = info["switch_step"] + 1.0  # official 0-based t* → samlab step
-    rows, ok = [], bool(np.all(res.ok))
-    t = res.t
-    for i, lam in enumerate(lams):
-        c_cols = slice(i * R, (i + 1) * R)
-        d_cols = slice((len(lams) + i) * R, (len(lams) + i + 1) * R)
-        level, sem = tail_mean(res, c_cols)
-        gd = mean_gap(res, d_cols)
-        gc = mean_gap(res, c_cols)
-        final = float(gd[-1])
-        below = final < level - 2 * sem
-        after = t >= 2 * ks
-        kg = t[after] * gd[after]
-        growth = float(kg.max() / kg[0])
-        kg_se = t[after] * res.f_gap[after][:, d_cols].std(axis=1, ddof=1) / np.sqrt(R)
-        before = (t <= ks) & (gc >= 3 * level) & (t > 0)
-        coincide = float(np.max(np.abs(gd[before] / gc[before] - 1.0))) if before.any() else 0.0
-        slope = loglog_fit(t[after], gd[after], n_boot=0).slope
-        good = below and growth <= 1.25 and (coincide <= 0.10 or lam > 0)
-        ok &= good
-        rows.append({"lam": lam, "final_decreasing": final / gd[0], "constant_plateau": level / gc[0],
-                     "plateau_se": sem / gc[0], "k_gap_growth_after_2kstar": growth,
-                     "k_gap_rel_se_median": float(np.median(kg_se / kg)), "loglog_slope_after_2kstar": slope,
-                     "max_rel_diff_before_kstar": coincide, "coincidence_judged": lam == 0,
-                     "rho_switch_step": float((1.0 / info["rho"][(len(lams) + i) * R] + 1.0) / 2.0), "passed": good})
-    return Verdict(passed=ok,
-                   measured={f"λ={r['lam']:g}": f"dec {r['final_decreasing']:.3g} vs const {r['constant_plateau']:.3g}; "
-                                                f"k·gap ×{r['k_gap_growth_after_2kstar']:.2f}; slope {r['loglog_slope_after_2kstar']:.2f}"
-                             for r in rows},
-                   predicted="decreasing < constant plateau; k·gap not growing after 2k* (slope ≤ −1); coincide before k* (λ = 0)",
-                   tolerance="final < plateau − 2 SE; max k·ḡ over [2k*, T] ≤ 1.25× its value at 2k*; "
-                             "relative difference ≤ 10 % before k* (λ = 0)",
-                   details={"cases": rows, "switch_step": ks, "steps": steps, "runs": R, "instance": s["instance"],
-                            "L_max": p.L_max, "mu": p.mu, "gaps_relative_to": "f(x0) − f*"})
+    res, info = setup.decreasing_vs_constant(p, inst.x0, lams, R, steps, seed=seed,
+                                             schedule=s.get("schedule", "thm35"))
+    ks, stats = setup.decreasing_statistics(res, info, lams, R)
+    ok_runs = bool(np.all(res.ok))
+    rows, criteria, findings = [], [Criterion("no run diverged", ok_runs, "==", True)], []
+    for st in stats:
+        lam, gd0, gc0 = st["lam"], float(st["gd"][0]), float(st["gc"][0])
+        criteria += [Criterion(f"final gap, decreasing steps / f(x⁰)−f*, {_lam(lam)}", st["final"] / gd0, "<",
+                               (st["level"] - 2 * st["sem"]) / gc0),
+                     Criterion(f"max k·gap over [2k*, T] / its value at 2k*, {_lam(lam)}", st["growth"], "<=", 1.25)]
+        if lam == 0:
+            criteria.append(Criterion("max relative difference before k*, λ = 0", st["coincide"], "<=", 0.10))
+        elif st["coincide"] > 0.10 and s.get("schedule", "thm35") == "thm35":
+            findings.append(f"For {_lam(lam)} the constant- and decreasing-step curves differ by up to "
+                            f"{100 * st['coincide']:.0f} % before k* = {ks:.3g} (ρ_k = min{{ρ, 1/(2k−1)}} drops below ρ "
+                            f"at k ≈ {st['rho_switch_step']:.3g}): the curves coincide before k* for λ = 0 only.")
+        rows.append({"lam": lam, "final_decreasing_rel": st["final"] / gd0, "constant_plateau_rel": st["level"] / gc0,
+                     "plateau_se_rel": st["sem"] / gc0, "k_gap_growth_after_2kstar": st["growth"],
+                     "k_gap_rel_se_median": st["kg_rel_se_median"], "loglog_slope_after_2kstar": st["slope"],
+                     "max_rel_diff_before_kstar": st["coincide"], "coincidence_judged": lam == 0,
+                     "rho_switch_step": st["rho_switch_step"]})
+    return _verdict(criteria, measured=max(r["k_gap_growth_after_2kstar"] for r in rows), predicted="≤ 1.25 (k·gap bounded)",
+                    tolerance="final < plateau − 2 SE; max k·ḡ over [2k*, T] ≤ 1.25× its value at 2k*; "
+                              "relative difference ≤ 10 % before k* (λ = 0)",
+                    details={"cases": rows, "switch_step": ks, "steps": steps, "runs": R, "instance": s["instance"],
+                             "schedule": s.get("schedule", "thm35"), "L_max": p.L_max, "mu": p.mu,
+                             "gaps_relative_to": "f(x0) − f*"},
+                    quantity="largest growth of k·E[f(x_k) − f*] over [2k*, T] relative to its value at 2k* "
+                             "(decreasing steps), over λ",
+                    findings=findings)
 
 
 # ----------------------------------------------------------------------------- importance sampling: experiment (c)
 
-def stationary_plateaus(st, lams, seed):
-    """Plateaus of uniform / reweighted / unweighted importance sampling on a small ridge sum run until
-    every curve settles (reported by the importance claim, not judged)."""
-    sp = setup.importance_instance({"instance": "small", "n": 20, "d": st["d"], "reg": st["reg"], "instance_seed": 1,
-                                    "heavy": 2, "start_scale": 10.0})
-    sres, _ = setup.importance_comparison(sp.problem, sp.x0, lams, st["runs"], st["steps"], seed=seed,
-                                          checkpoints=setup.linear_checkpoints(st["steps"], 200),
-                                          name="importance-stationary")
-    Rs, f0 = st["runs"], float(sres.f_gap[0, 0])
-    out = {}
-    for i, lam in enumerate(lams):
-        cols = [slice((k * len(lams) + i) * Rs, (k * len(lams) + i + 1) * Rs) for k in range(3)]
-        lv = [tail_mean(sres, c, tail=0.3) for c in cols]
-        settled = [plateau(sres.t, mean_gap(sres, c), tail=0.3, rel_tol=0.1).settled for c in cols]
-        out[f"λ={lam:g}"] = {lab: {"level": v / f0, "se": e / f0, "settled": st_}
-                             for lab, (v, e), st_ in zip(IMPORTANCE_LABELS, lv, settled)}
-        out[f"λ={lam:g}"]["reweighted/uniform"] = lv[1][0] / lv[0][0]
-    out["unweighted_floor_rel"] = T.biased_minimizer_gap(sp.problem) / f0
-    out["instance"] = {"n": 20, "d": st["d"], "reg": st["reg"], "L_max": sp.problem.L_max,
-                       "L_mean": sp.problem.L_mean, "mu": sp.problem.mu, "steps": st["steps"], "runs": Rs}
-    return out
-
-
 @claim(
     id=f"{PAPER}/importance-speedup",
     statement="Importance sampling (p_i ∝ L_i) speeds the linear phase by ≈ L_max/L̄ and, reweighted, reaches at "
-              "least as low a gap as uniform sampling within the experiment's horizon; the official unweighted "
-              "variant stalls at a biased floor",
+              "least as low a gap as uniform sampling within the experiment's horizon, and well below the floor "
+              "where the official unweighted variant settles",
     provenance=f"{CITE}: importance sampling under the ER condition, γ_max ∝ 1/(Bμ + A) with A = L̄ instead of L_max "
                "(Thm 3.2) and Section 4.1 experiment (c) [official code]; the speed-up L_max/L̄ [derived]; "
-               "unweighted floor f(x_p) − f* [derived]",
+               "the unweighted variant's floor f(x̄) − f* at the zero of its mean field [derived]",
     kind="ordering",
+    controls={"unweighted sampler in place of the reweighted one": {"reweight": False}},
     **setup.IMPORTANCE_SPEEDUP,
 )
 def importance_speedup(s, seed):
-    """Older-formula Thm 3.2 steps (ρ = ρ_max/2, γ = γ_max) with L = L_max and A = L_max (uniform) or
-    A = L̄ (importance, both variants), B = 0, as in the saved figures of experiment (c). Full mode:
-    experiment (c) (n = d = 100, L_max/L̄ = 2.55, 5 runs, the paper's 3·10⁵ iterations); quick mode: a
-    ridge sum with two heavy rows (‖a_i‖² = 4, others 1; L_max/L̄ = 3.06), b = A x_true, reg = 0.01.
+    """Older-formula Thm 3.2 steps (ρ = ρ_max/2, γ = γ_max) with L = L_max and (A, B) from ``er_constants`` of
+    ``sampling.Uniform()`` (A = L_max) or ``sampling.Importance()`` (A = L̄, both importance variants), B = 0, as
+    in the saved figures of experiment (c). Full mode: experiment (c) (n = d = 100, L_max/L̄ = 2.55, 5 runs, the
+    paper's 3·10⁵ iterations); quick mode: a noisy ridge sum (n = 20, d = 5, reg = 0.01) with four heavy rows
+    (‖a_i‖² = 4, others 1; L_max/L̄ = 2.49), on which the unweighted variant reaches its floor within the 6000
+    steps as in (c). Control: the unweighted sampler in place of the reweighted one.
 
     Speed-up: iterations uniform sampling needs to bring the mean gap to a level, divided by those
     importance sampling needs, at six levels log-spaced from 0.3 down to the lowest level uniform reaches
-    (×1.5); the median is judged. The ratio of fitted log-decrease rates over one common window is
-    reported too: it is biased low when several modes decay at different speeds,
-    because at the same iteration the faster run is already further into its slowest mode (quick
-    instance: 2.2 vs 3.06; experiment (c): 2.47 vs 2.55). Tolerances: median speed-up within ±10 % of
-    L_max/L̄ — in the small-step limit the mean curves depend on γt only, so the speed-up is γ_imp/γ_unif
-    (= L_max/L̄ at λ = 1, within 1 % at λ = 0.5); second-order terms are O(γL̄) ≤ 2 % here and the Monte
-    Carlo error of the mean curves far from the noise floor is < 1 %. Reweighted gap ≤ uniform gap at
-    the end of the run (the paper's horizon in full mode).
-
-    Reported, not judged: (1) the unweighted (official) variant and its derived floor f(x_p) − f*,
-    x_p = argmin Σ p_i f_i (it is SGD-type on Σ p_i f_i); (2) the stationary plateaus on a small instance
-    run until every curve settles: the reweighted plateau is NOT lower than the uniform one (several
-    times higher at λ = 0.5) — the larger γ multiplies a gradient noise at x* that reweighting does not
-    reduce; Thm 3.2's neighbourhood bound, ∝ γ·C with C = 2AΔ^inf, is the same for both (γ·A is), so
-    the "lower gap" ordering is a finite-horizon effect of the faster linear phase.
+    (×1.5); the median is judged (setup.importance_statistics, which the figure prints). The ratio of fitted
+    log-decrease rates over one common window is reported too: it is biased low when several modes decay at
+    different speeds, because at the same iteration the faster run is already further into its slowest mode
+    (experiment (c): 2.47 vs 2.55). Criteria per λ: median speed-up within ±10 % of L_max/L̄ — in the small-step
+    limit the mean curves depend on γt only, so the speed-up is γ_imp/γ_unif (= L_max/L̄ at λ = 1, within 1 % at
+    λ = 0.5); second-order terms are O(γL̄) ≤ 2 % here and the Monte Carlo error of the mean curves far from the
+    noise floor is < 1 %. Reweighted final gap ≤ uniform final gap (the paper's horizon in full mode). Reweighted
+    final gap ≤ ½ the unweighted floor f(x̄) − f*, x̄ the zero of the unweighted mean field (the sampling bias
+    towards x_p = argmin Σ p_i f_i plus SAM's own bias; theory.sampled_stationary_point): the unweighted runs
+    settle within a few % of it (reported), so a reweighting that does nothing stays near 1 and fails, while the
+    reweighted runs end at 0.02–0.15 of it in experiment (c) and at 0.08 on the quick instance.
     """
     res, info, inst = setup.importance_run(s, seed=seed)
     p = inst.problem
     R, lams = s["runs"], list(s["lams"])
     target = p.L_max / p.L_mean
-    floor = T.biased_minimizer_gap(p)
-    rows, ok = [], bool(np.all(res.ok[: 2 * len(lams) * R]))
     win = tuple(s["window"])
-    for i, lam in enumerate(lams):
-        cols = [slice((k * len(lams) + i) * R, (k * len(lams) + i + 1) * R) for k in range(3)]
-        means = [mean_gap(res, c) / float(res.f_gap[0, 0]) for c in cols]
-        med, levels, ratios = setup.speedup_median(res.t, means[0], means[1])
+    stats = setup.importance_statistics(res, info, p, lams, R)
+    ok_runs = bool(np.all(res.ok))
+    rows, criteria, findings = [], [Criterion("no run diverged", ok_runs, "==", True)], []
+    for st in stats:
+        lam, means, finals, floors = st["lam"], st["means"], st["finals"], st["floors"]
         rates = [contraction_fit(res.t, m, win, n_boot=0).rate for m in means]
-        finals = [float(m[-1]) for m in means]
-        good = abs(med / target - 1.0) <= 0.1 and finals[1] <= finals[0] and bool(np.all(np.isfinite(ratios)))
-        ok &= good
-        rows.append({"lam": lam, "speedup_median": med, "speedup_at_levels": dict(zip([f"{lv:.3g}" for lv in levels], ratios)),
+        med = st["speedup"]
+        criteria += [Criterion(f"median speed-up / (L_max/L̄), {_lam(lam)}", med / target, "in", (0.9, 1.1)),
+                     Criterion(f"reweighted final gap / uniform final gap, {_lam(lam)}", finals[1] / finals[0], "<=", 1.0),
+                     Criterion(f"reweighted final gap / unweighted floor, {_lam(lam)}", finals[1] / floors[2], "<=", 0.5)]
+        rows.append({"lam": lam, "speedup_median": med, "target": target,
                      "fitted_rate_ratio_common_window": rates[1] / rates[0],
-                     "unweighted_speedup_median": float(np.nanmedian(setup.speedup(res.t, means[0], means[2], levels))),
-                     "final_gap": dict(zip(IMPORTANCE_LABELS, finals)),
-                     "lr": {"uniform": info["lr"][i * R], "importance": info["lr"][(len(lams) + i) * R]},
-                     "rho": {"uniform": info["rho"][i * R], "importance": info["rho"][(len(lams) + i) * R]},
-                     "passed": good})
-    stationary = stationary_plateaus(s["stationary"], lams, seed) if s["stationary"] else "not run in quick mode"
-    return Verdict(passed=ok,
-                   measured={f"λ={r['lam']:g}": f"speed-up ×{r['speedup_median']:.3f} (fitted-rate ratio "
-                                                f"{r['fitted_rate_ratio_common_window']:.2f}); final reweighted "
-                                                f"{r['final_gap'][IMPORTANCE_LABELS[1]]:.3g} vs uniform "
-                                                f"{r['final_gap'][IMPORTANCE_LABELS[0]]:.3g}" for r in rows},
-                   predicted={"speed-up": target, "final": "reweighted ≤ uniform"},
-                   tolerance="|median speed-up/(L_max/L̄) − 1| ≤ 0.1 and reweighted final gap ≤ uniform final gap",
-                   details={"cases": rows, "L_max": p.L_max, "L_mean": p.L_mean, "mu": p.mu, "window": win,
-                            "steps": s["steps"], "unweighted_floor_rel": floor / float(res.f_gap[0, 0]),
-                            "unweighted_note": "the official importance option does not reweight ∇f_i by 1/(np_i): "
-                                               "it is SGD-type on Σ p_i f_i and stalls near f(x_p) − f*",
-                            "stationary_small_instance": stationary, "gaps_relative_to": "f(x0) − f*"})
+                     "unweighted_speedup_median": float(np.nanmedian(setup.speedup(res.t, means[0], means[2], st["levels"]))),
+                     "final_uniform": finals[0], "final_reweighted": finals[1], "final_unweighted": finals[2],
+                     "floor_uniform": floors[0], "floor_reweighted": floors[1], "floor_unweighted": floors[2],
+                     "unweighted_final_over_floor": finals[2] / floors[2],
+                     "lr_uniform": st["lr"][0], "lr_importance": st["lr"][1], "rho_uniform": st["rho"][0],
+                     "rho_importance": st["rho"][1]})
+        if finals[2] > 2 * finals[1] and s.get("reweight", True):
+            findings.append(f"The official code's importance sampling does not reweight ∇f_i by 1/(np_i): at "
+                            f"{_lam(lam)} it settles at {finals[2]:.2g} of f(x⁰) − f* (its mean-field floor "
+                            f"{floors[2]:.2g}, the bias towards argmin Σ p_i f_i plus SAM's own), "
+                            f"{finals[2] / finals[1]:.0f}× above the reweighted run at the same horizon.")
+    return _verdict(criteria, measured={_lam(r["lam"]): r["speedup_median"] for r in rows}, predicted=target,
+                    tolerance="median speed-up within ±10 % of L_max/L̄; reweighted final ≤ uniform final; "
+                              "reweighted final ≤ ½ the unweighted floor",
+                    details={"cases": rows, "L_max": p.L_max, "L_mean": p.L_mean, "mu": p.mu, "window_start": win[0],
+                             "window_end": win[1], "steps": s["steps"], "runs": R, "gaps_relative_to": "f(x0) − f*",
+                             "reweighted_sampler": "reweighted" if s.get("reweight", True) else "unweighted (control)"},
+                    quantity="median speed-up of importance (reweighted) over uniform sampling: ratio of iterations "
+                             "to reach the same mean gap",
+                    findings=findings)
+
+
+@claim(
+    id=f"{PAPER}/importance-through-the-draws",
+    statement="Importance sampling reweighted by 1/(np_i) draws unbiased gradients (their Monte Carlo mean equals "
+              "∇f within its confidence interval), and its runs go below the floor where the unweighted variant "
+              "settles, f(x̄) − f* at the zero x̄ of its mean field",
+    provenance=f"{CITE}: arbitrary sampling with E[v_i] = 1 (unbiased ∇f_v) and importance sampling p_i ∝ L_i "
+               "[paper]; the official code's unweighted importance option [official code]; the mean-field floors "
+               "and their comparison [derived]",
+    kind="limit",
+    controls={"unweighted sampler in place of the reweighted one": {"reweight": False}},
+    **setup.IMPORTANCE_DRAWS,
+)
+def importance_through_the_draws(s, seed):
+    """A small noisy ridge sum (n = 20, d = 3, reg = 0.05, four rows with ‖a_i‖² = 4; f(x_p) − f* > 0 at the
+    minimizer x_p of Σ p_i f_i). (i) Draws: ``draws`` gradients sampled through ``sampling.Importance().draw`` at
+    x*, x⁰ and x* + (1, −1, ½); the mean of each coordinate must lie within z·SE of ∇f, z the two-sided Bonferroni
+    quantile for the 3d comparisons at family-wise error 1e-3 (analysis.bonferroni_z; ≈ 3.9): a correct sampler
+    fails this with probability 1e-3, an unweighted one (mean Σ p_i ∇f_i) misses by 10–50 SE. (ii) Runs:
+    reweighted and unweighted importance sampling (older Thm 3.2 steps, γ = γ_max/4 so that the O(γ) noise
+    term stays under 10 % of the floors, A = L̄ from ``sampling.Importance().er_constants``, L = L_max) for every
+    λ, run until settled (6000 steps quick, 12000 full; the slowest contraction ≈ γμ per step reaches e⁻⁵ by
+    2000); plateau = tail mean over the last 30 % of records and runs. Criteria per λ: the unweighted plateau
+    divided by its floor f(x̄) − f* (theory.sampled_stationary_point) lies in [0.8, 1.25] — it settles at its
+    biased floor, up to the noise term (measured +6 to +8 %); the reweighted plateau is at most ½ that floor
+    (measured ≈ 1/30). Control: the unweighted sampler in place of the reweighted one, which fails both.
+    Full mode adds uniform sampling (A = L_max) to report the stationary reweighted/uniform ratio. At λ = 1 the
+    reweighted and uniform mean fields coincide (the normalized direction of ∇f_i/(np_i) is that of ∇f_i and ρ is
+    the same), so importance sampling reaches SAM's bias floor faster but cannot lower it (reported floors).
+    """
+    res, info, inst = setup.importance_stationary_run(s, seed=seed)
+    p = inst.problem
+    R, lams = info["runs"], list(s["lams"])
+    gen = rng(seed, "importance-draws")
+    points = np.stack([p.x_star, inst.x0, p.x_star + np.resize(np.array([1.0, -1.0, 0.5]), p.dim)])
+    means, ses = setup.importance_draw_means(p, points, s["draws"], gen, reweight=bool(s.get("reweight", True)))
+    z = np.abs(means - p.grad(points)) / ses
+    z_crit = bonferroni_z(z.size, 1e-3)
+    ok_runs = bool(np.all(res.ok))
+    criteria = [Criterion("largest |Monte Carlo mean − ∇f| in standard errors", float(z.max()), "<=", z_crit),
+                Criterion("no run diverged", ok_runs, "==", True)]
+    rows, findings = [], []
+    for i, lam in enumerate(lams):
+        cols = {lab: slice((k * len(lams) + i) * R, (k * len(lams) + i + 1) * R) for k, lab in enumerate(info["blocks"])}
+        lv = {lab: tail_mean(res, c) for lab, c in cols.items()}
+        floor = T.sampled_stationary_point(p, float(info["rho"][cols["unweighted"].start]), lam, weights="unweighted")[1]
+        rw_floor = T.sampled_stationary_point(p, float(info["rho"][cols["reweighted"].start]), lam, weights="importance")[1]
+        unw, rw = lv["unweighted"][0] / floor, lv["reweighted"][0] / floor
+        criteria += [Criterion(f"unweighted plateau / its floor f(x̄) − f*, {_lam(lam)}", unw, "in", (0.8, 1.25)),
+                     Criterion(f"reweighted plateau / unweighted floor, {_lam(lam)}", rw, "<=", 0.5)]
+        row = {"lam": lam, "floor_unweighted": floor, "floor_reweighted": rw_floor,
+               "plateau_unweighted": lv["unweighted"][0], "plateau_unweighted_se": lv["unweighted"][1],
+               "plateau_reweighted": lv["reweighted"][0], "plateau_reweighted_se": lv["reweighted"][1],
+               "lr_importance": float(info["lr"][cols["reweighted"].start]),
+               "rho_importance": float(info["rho"][cols["reweighted"].start])}
+        if "uniform" in cols:
+            u, u_se = lv["uniform"]
+            u_floor = T.sampled_stationary_point(p, float(info["rho"][cols["uniform"].start]), lam)[1]
+            row.update({"plateau_uniform": u, "plateau_uniform_se": u_se, "floor_uniform": u_floor,
+                        "reweighted_over_uniform": lv["reweighted"][0] / u})
+            if lv["reweighted"][0] - 2 * lv["reweighted"][1] > u + 2 * u_se and s.get("reweight", True):
+                findings.append(f"Run to stationarity ({_lam(lam)}), reweighted importance sampling settles "
+                                f"{lv['reweighted'][0] / u:.2g}× ABOVE uniform sampling: its larger γ (A = L̄ instead "
+                                "of L_max) multiplies a gradient noise at x* that reweighting does not reduce, so "
+                                "'importance reaches a lower gap' holds at a finite horizon only.")
+        rows.append(row)
+    return _verdict(criteria, measured=float(z.max()), predicted=f"≤ {z_crit:.3g} (Bonferroni, family-wise 1e-3)",
+                    tolerance="MC mean within z·SE of ∇f; unweighted plateau/floor ∈ [0.8, 1.25]; "
+                              "reweighted plateau ≤ ½ the unweighted floor",
+                    details={"cases": rows, "draws": int(s["draws"]), "z_per_point_max": z.max(axis=1).tolist(),
+                             "L_max": p.L_max, "L_mean": p.L_mean, "mu": p.mu, "biased_minimizer_gap": T.biased_minimizer_gap(p),
+                             "runs": R, "steps": int(s["steps"]), "lr_frac": s["lr_frac"],
+                             "sampler": "reweighted" if s.get("reweight", True) else "unweighted (control)"},
+                    quantity="largest |Monte Carlo mean of importance-sampled gradients − ∇f|, in standard errors",
+                    findings=findings)
 
 
 # ----------------------------------------------------------------------------- ER constants
@@ -518,6 +652,7 @@ def importance_speedup(s, seed):
     provenance=f"{CITE}: §Assumptions, ER condition with arbitrary sampling; A, B as in the official code [official code], "
                "C = 2AΔ^inf from Khaled & Richtárik 2020, Prop. 2 and §3.3 [paper]; the i.i.d. minibatch row [derived]",
     kind="bound",
+    controls={"a wrong ER constant (A and C halved)": {"A_scale": 0.5}},
     quick={"radii": [1e-3, 1e-1, 1.0, 10.0], "directions": 6},
     full={"radii": list(np.geomspace(1e-4, 1e2, 13)), "directions": 40},
 )
@@ -525,7 +660,8 @@ def er_constants(s, seed):
     """Exact expectations (Sampling.outcomes enumerates every index or subset with its probability) at
     x = x* + r·u, u uniform on the sphere, for every radius r and direction, on three finite sums
     (ridge with Δ^inf > 0, consistent least squares, ℓ2-logistic regression), for uniform, importance
-    (reweighted), τ-nice τ = 1 … n, τ i.i.d. uniform draws (τ = 2, 3) and full batch.
+    (reweighted), τ-nice τ = 1 … n, τ i.i.d. uniform draws (τ = 2, 3) and full batch, with (A, B, C) from each
+    sampling's ``er_constants``. Control: A and C halved (a wrong constant), which some sampling must violate.
 
     Tolerance: zero for the inequality up to floating-point rounding: (lhs − rhs)/max(1, rhs) ≤ 1e-12
     (sums of ≤ 35 terms of size ≤ 1e4 carry ≈ 1e-13 relative rounding). Full batch must be an equality
@@ -535,18 +671,22 @@ def er_constants(s, seed):
     gen = rng(seed, "er-directions")
     rows = []
     for prob in setup.er_instances(False if len(s["radii"]) > 4 else True):
-        rows += setup.er_check(prob, setup.er_points(prob, s["radii"], s["directions"], gen))
+        pts = setup.er_points(prob, s["radii"], s["directions"], gen)
+        rows += setup.er_check(prob, setup.nudged(pts, s), a_scale=float(s.get("A_scale", 1.0)))
     worst = max(r["max_violation"] for r in rows)
     eq = max(r["equality_err"] for r in rows if r["equality_err"] is not None)
     unb = max(r["unbiased_err"] for r in rows)
     cf = all(r["closed_form_match"] for r in rows)
-    ok = worst <= 1e-12 and eq <= 1e-12 and unb <= 1e-12 and cf
-    return Verdict(passed=ok,
-                   measured={"max (lhs−rhs)/max(1,rhs)": worst, "max lhs/rhs": max(r["max_lhs_over_rhs"] for r in rows),
-                             "full-batch equality error": eq, "unbiasedness error": unb, "closed forms match": cf},
-                   predicted={"lhs ≤ rhs": True, "full batch": "equality"},
-                   tolerance="violation ≤ 1e-12 relative (rounding); equality, unbiasedness and constants to 1e-12",
-                   details={"rows": rows, "points_per_problem": len(s["radii"]) * s["directions"]})
+    criteria = [Criterion("largest (lhs − rhs)/max(1, rhs)", worst, "<=", 1e-12),
+                Criterion("full-batch equality error", eq, "<=", 1e-12),
+                Criterion("unbiasedness error |E∇f_v − ∇f|", unb, "<=", 1e-12),
+                Criterion("sampling.er_constants equal the closed forms", cf, "==", True)]
+    return _verdict(criteria, measured=worst, predicted="≤ 0 (up to rounding)",
+                    tolerance="violation ≤ 1e-12 relative (rounding); equality, unbiasedness and constants to 1e-12",
+                    details={"rows": rows, "max_lhs_over_rhs": max(r["max_lhs_over_rhs"] for r in rows),
+                             "points_per_problem": len(s["radii"]) * s["directions"],
+                             "A_scale": float(s.get("A_scale", 1.0))},
+                    quantity="largest violation of the ER inequality by the exact second moment, (lhs − rhs)/max(1, rhs)")
 
 
 # ----------------------------------------------------------------------------- step-size formulas
@@ -554,10 +694,12 @@ def er_constants(s, seed):
 @claim(
     id=f"{PAPER}/step-size-formulas",
     statement="ρ_max(λ) increases with λ and ρ_max(1) = 1/L whatever A, B; γ_max(ρ, λ) increases with λ; the "
-              "simplified closed form satisfies the Thm 3.2 conditions; the sam_sps special cases agree",
+              "simplified closed form satisfies the Thm 3.2 conditions; the sam_sps special cases agree; the "
+              "computed constants give the authors' printed step sizes",
     provenance=f"{CITE}: Thm 3.2 step-size conditions ρ < ρ_max(λ), γ ≤ γ_max(ρ, λ) and the simplified closed form "
                "[official code]; the USAM special cases in dimitris-oik/sam_sps [official code]; monotonicity [derived]",
     kind="ordering",
+    controls={"a wrong ER constant (A and C halved)": {"A_scale": 0.5}},
     quick={"draws": 200},
     full={"draws": 5000},
 )
@@ -565,8 +707,11 @@ def step_size_formulas(s, seed):
     """Random constants (L ∈ [0.1, 100], μ = L·U(1e-3, 1), A ∈ {0} ∪ [0, 10L], B ∈ [0, 1], Bμ + A > 0) and
     λ on 0:0.05:1: check monotonicity (strict where (1−λ)² multiplies a positive Bμ + A), ρ_max(1)·L = 1,
     descent margin N ≥ μ/2 and γ ≤ γ_max for the simplified rule, and the sam_sps formulas against
-    thm32_steps. Also the authors' printed values (experiment (a): ρ = 0.01543 at λ = 0.1, older rule
-    ρ = 0.01667, γ = 0.02368 at λ = 0; experiment (c) λ = 0.5 uniform ρ = 5.60e-4, γ = 1.41e-4).
+    thm32_steps. The authors' printed values, with (A, B) computed by the samplings (never typed): experiment (a)
+    full gradient (A, B) = (0, 1): ρ = 0.01543 at λ = 0.1 (simplified), older rule ρ = 0.01667, γ = 0.02368 at
+    λ = 0; experiment (c), older rule, ``sampling.Uniform().er_constants`` (A = L_max): ρ = 5.60e-4, γ = 1.41e-4
+    at λ = 0.5 and ``sampling.Importance().er_constants`` (A = L̄): ρ = 1.41e-3, γ = 3.60e-4 at λ = 0.5, γ = 3.60e-4
+    at λ = 1. Control: A and C halved (a wrong ER constant), which moves every printed ρ and γ by ~2×.
 
     Tolerance: machine precision (1e-12 relative) for identities; the printed values to their printed
     digits (relative 5e-3). These are formula evaluations: no run is involved.
@@ -592,25 +737,39 @@ def step_size_formulas(s, seed):
                  np.abs(T.thm32_steps(L, mu, 0.0, 1.0, 0.0)))
     sto = np.max(np.abs(np.subtract(T.sam_sps_stochastic_usam(L, mu), T.thm32_steps(L, mu, L, 0.0, 0.0))) /
                  np.abs(T.thm32_steps(L, mu, L, 0.0, 0.0)))
+    scale = float(s.get("A_scale", 1.0))
+    Af, Bf, _ = setup.FULL_GRADIENT_ER
+    Af *= scale
+    pa = setup.instance_a().problem
     printed = {
-        "(a) simplified ρ(λ=0.1)": (T.simplified_steps(10.0, 0.1, 0, 1, 0.1)[0], 0.01543),
-        "(a) older ρ(λ=0)": (T.thm32_steps(10.0, 0.1, 0, 1, 0.0)[0], 0.01667),
-        "(a) older γ(λ=0)": (T.thm32_steps(10.0, 0.1, 0, 1, 0.0)[1], 0.02368),
+        "(a) simplified ρ(λ=0.1)": (T.simplified_steps(pa.L, pa.mu, Af, Bf, 0.1)[0], 0.01543),
+        "(a) older ρ(λ=0)": (T.thm32_steps(pa.L, pa.mu, Af, Bf, 0.0)[0], 0.01667),
+        "(a) older γ(λ=0)": (T.thm32_steps(pa.L, pa.mu, Af, Bf, 0.0)[1], 0.02368),
     }
     pc = setup.instance_c().problem
-    r_c, g_c = T.thm32_steps(pc.L_max, pc.mu, pc.L_max, 0.0, 0.5)
+    Au, Bu, _ = setup.er_constants(sampling.Uniform(), pc, scale)
+    Ai, Bi, _ = setup.er_constants(sampling.Importance(), pc, scale)
+    r_c, g_c = T.thm32_steps(pc.L_max, pc.mu, Au, Bu, 0.5)
+    r_i, g_i = T.thm32_steps(pc.L_max, pc.mu, Ai, Bi, 0.5)
     printed["(c) uniform ρ(λ=0.5)"] = (r_c, 5.60e-4)
     printed["(c) uniform γ(λ=0.5)"] = (g_c, 1.41e-4)
+    printed["(c) importance ρ(λ=0.5)"] = (r_i, 1.41e-3)
+    printed["(c) importance γ(λ=0.5)"] = (g_i, 3.60e-4)
+    printed["(c) importance γ(λ=1)"] = (T.thm32_steps(pc.L_max, pc.mu, Ai, Bi, 1.0)[1], 3.60e-4)
     printed_err = max(abs(v / ref - 1) for v, ref in printed.values())
-    ok = mono_rho and mono_gamma and one <= 1e-12 and margin_ok and gam_ok and det <= 1e-12 and sto <= 1e-12 \
-        and printed_err <= 5e-3
-    return Verdict(passed=ok,
-                   measured={"ρ_max increasing": mono_rho, "γ_max increasing": mono_gamma, "max|Lρ_max(1) − 1|": one,
-                             "simplified N ≥ μ/2": margin_ok, "simplified γ ≤ γ_max": gam_ok,
-                             "sam_sps rel. err": float(max(det, sto)), "printed values rel. err": printed_err},
-                   predicted={"monotone": True, "Lρ_max(1)": 1.0, "conditions": True, "sam_sps": 0.0},
-                   tolerance="identities to 1e-12; printed values to 5e-3 relative",
-                   details={"printed": {k: [float(v), ref] for k, (v, ref) in printed.items()}, "draws": n})
+    criteria = [Criterion("ρ_max strictly increasing in λ", mono_rho, "==", True),
+                Criterion("γ_max strictly increasing in λ", mono_gamma, "==", True),
+                Criterion("max |L·ρ_max(1) − 1|", one, "<=", 1e-12),
+                Criterion("simplified rule: N ≥ μ/2 on every draw", margin_ok, "==", True),
+                Criterion("simplified rule: γ ≤ γ_max on every draw", gam_ok, "==", True),
+                Criterion("sam_sps special cases, relative error", float(max(det, sto)), "<=", 1e-12),
+                Criterion("largest relative error against the printed step sizes", printed_err, "<=", 5e-3)]
+    return _verdict(criteria, measured=printed_err, predicted="≤ 5e-3 (printed digits)",
+                    tolerance="identities to 1e-12; printed values to 5e-3 relative",
+                    details={"printed": [{"value": k, "computed": float(v), "printed": ref, "rel_err": abs(v / ref - 1)}
+                                         for k, (v, ref) in printed.items()],
+                             "draws": n, "c_uniform_A": Au, "c_importance_A": Ai, "A_scale": scale},
+                    quantity="largest relative error of the computed step sizes against the authors' printed values")
 
 
 @claim(
@@ -620,12 +779,14 @@ def step_size_formulas(s, seed):
     provenance=f"{CITE}: why Thm 3.2 keeps USAM's ρ small; the threshold (2/(γh) − 1)/((1−λ)h) from the effective "
                "curvature h(1 + ρ(1−λ)h) [derived]; not a claim of the paper",
     kind="bound",
+    controls={"SAM (λ = 1) run in place of Unified SAM": {"lam_run": 1.0}},
     quick={"dim": 10, "h": 4.0, "lr_h": [0.5, 1.0], "lams": [0.0, 0.5], "steps": 4000},
     full={"dim": 50, "h": 10.0, "lr_h": [0.25, 0.5, 1.0, 1.5], "lams": [0.0, 0.3, 0.6], "steps": 8000},
 )
 def usam_divergence_threshold(s, seed):
     """Rotated quadratic with eigenvalues log-spaced in [h/20, h], γ = (γh)/h for each listed γh, λ in the
-    list; ρ = 0.9× and 1.1× unified_divergence_threshold(γ, h, λ), plus SAM (λ = 1) at the 1.1× USAM ρ.
+    list; ρ = 0.9× and 1.1× unified_divergence_threshold(γ, h, λ), plus SAM (λ = 1) at the 1.1× USAM ρ. Control:
+    every run uses λ = 1 (normalized SAM), whose perturbation is bounded: nothing diverges.
 
     Tolerance (a 0.9×/1.1× bracket around the threshold): every 1.1× run is marked diverged (top multiplier
     magnitude 1.1 − 0.1γh ≥ 1.05 here, so |x| grows past the engine's 1e100 threshold within the steps);
@@ -639,7 +800,7 @@ def usam_divergence_threshold(s, seed):
     eig = np.geomspace(s["h"] / 20, s["h"], s["dim"])
     q = problems.random_rotation(eig.size, rng(seed, "rotation"))
     p = problems.Quadratic((q * eig) @ q.T)
-    x0 = rng(seed, "x0").standard_normal(s["dim"])
+    x0 = setup.nudged(rng(seed, "x0").standard_normal(s["dim"]), s)
     lr, rho, lam, kind = [], [], [], []
     for gh in s["lr_h"]:
         g = gh / s["h"]
@@ -649,9 +810,10 @@ def usam_divergence_threshold(s, seed):
                 lr.append(g); rho.append(m * thr); lam.append(l); kind.append(("below" if m < 1 else "above", gh, l))
         thr0 = T.unified_divergence_threshold(g, s["h"], 0.0)
         lr.append(g); rho.append(1.1 * thr0); lam.append(1.0); kind.append(("sam", gh, 1.0))
-    res = run(p, algorithms.unified_sam(np.array(lr), np.array(rho), np.array(lam)), x0, s["steps"], checkpoints=20,
+    lam_run = np.full(len(lam), float(s["lam_run"])) if "lam_run" in s else np.array(lam)
+    res = run(p, algorithms.unified_sam(np.array(lr), np.array(rho), lam_run), x0, s["steps"], checkpoints=20,
               name="divergence", seed=seed)
-    rows, ok = [], True
+    rows = []
     for j, (k, gh, l) in enumerate(kind):
         st = str(res.status[j])
         closed = float(cycle_plateau(lr[j], rho[j], p.L, l)) if l > 0 else 0.0
@@ -661,16 +823,19 @@ def usam_divergence_threshold(s, seed):
             good = st == "ok" and res.f_gap[-1, j] < 1e-6 * res.f_gap[0, j]
         else:
             good = st == "ok" and abs(res.f_gap[-1, j] / closed - 1.0) <= 1e-3
-        ok &= good
         rows.append({"case": k, "lr_h": gh, "lam": l, "rho": rho[j], "status": st, "diverged_at": int(res.diverged_at[j]),
-                     "final_gap": float(res.f_gap[-1, j]), "cycle_plateau": closed, "passed": good})
-    n_div = sum(r["status"] == "diverged" for r in rows if r["case"] == "above")
-    n_above = sum(r["case"] == "above" for r in rows)
-    return Verdict(passed=ok, measured={"diverged above": f"{n_div}/{n_above}",
-                                        "stable below": sum(r["passed"] for r in rows if r["case"] == "below"),
-                                        "SAM stable": sum(r["passed"] for r in rows if r["case"] == "sam")},
-                   predicted="all above-threshold runs diverge; all below-threshold and SAM runs stay bounded",
-                   tolerance="status at 0.9× / 1.1× of the threshold, every case", details={"cases": rows, "h": s["h"]})
+                     "final_gap": float(res.f_gap[-1, j]), "cycle_plateau": closed, "as_predicted": bool(good)})
+    count = {k: (sum(r["as_predicted"] for r in rows if r["case"] == k), sum(r["case"] == k for r in rows))
+             for k in ("above", "below", "sam")}
+    criteria = [Criterion("runs at 1.1× the threshold that diverged", count["above"][0], ">=", count["above"][1]),
+                Criterion("runs at 0.9× the threshold bounded as predicted", count["below"][0], ">=", count["below"][1]),
+                Criterion("SAM runs at 1.1× the USAM threshold bounded", count["sam"][0], ">=", count["sam"][1])]
+    on_side = sum(r["as_predicted"] for r in rows) / len(rows)
+    return _verdict(criteria, measured=on_side, predicted=1.0,
+                    tolerance="status at 0.9× / 1.1× of the threshold, every case",
+                    details={"cases": rows, "h": s["h"], "dim": s["dim"]},
+                    quantity="fraction of runs on the predicted side of the divergence threshold (0.9× bounded, "
+                             "1.1× diverged, SAM bounded)")
 
 
 # ----------------------------------------------------------------------------- λ schedules
@@ -682,13 +847,14 @@ def usam_divergence_threshold(s, seed):
     provenance=f"{CITE}: λ_t schedules 1/t and 1 − 1/t of the deep-network experiments (Section 4.2) [official code, "
                "README]; that they behave like USAM and SAM (t counts optimizer steps from 1) [derived]",
     kind="limit",
+    controls={"the two schedules swapped": {"swap": True}},
     quick={"instance": "a", "dim": 20, "steps": 12000, "lr": 0.0125, "rho": 0.025},
     full={"instance": "a", "dim": 100, "steps": 10000, "lr": 0.0125, "rho": 0.025},
 )
 def lambda_schedules(s, seed):
     """Experiment (a) generator (d = 100 full, 20 quick), deterministic, common γ = 0.0125, ρ = 0.025;
     four runs in one batch (per-run λ via a schedule): λ = 0, λ = 1, λ_t = 1/t, λ_t = 1 − 1/t (t = the
-    1-based step, as the official optimizer counts).
+    1-based step, as the official optimizer counts). Control: the two schedules swapped.
 
     Tolerances: λ_t = 1/t must end below relative gap 1e-12 (the forcing ρλ_t decays like 1/t, the
     induced gap like 0.02(ρ/t)² ≈ 1e-13 absolute at t = 10⁴ plus USAM's own 1e-15 — 1e-12 leaves a
@@ -696,20 +862,152 @@ def lambda_schedules(s, seed):
     run (the closed-form plateau changes by 2/t ≈ 2e-4 relative between λ = 1 − 1/T and 1), and the
     λ = 1 run must match the closed-form plateau to 1e-6.
     """
-    inst = setup.instance_a(n=s["dim"])
+    inst = setup.nudge(setup.instance_a(n=s["dim"]), s)
     p = inst.problem
     which = np.array([0, 1, 2, 3])
-    lam = schedules.from_callable(lambda k: np.array([0.0, 1.0, 1.0 / k, 1.0 - 1.0 / k]), "0 | 1 | 1/t | 1 − 1/t")
+    if s.get("swap"):
+        lam = schedules.from_callable(lambda k: np.array([0.0, 1.0, 1.0 - 1.0 / k, 1.0 / k]), "0 | 1 | 1 − 1/t | 1/t")
+    else:
+        lam = schedules.from_callable(lambda k: np.array([0.0, 1.0, 1.0 / k, 1.0 - 1.0 / k]), "0 | 1 | 1/t | 1 − 1/t")
     res = run(p, algorithms.unified_sam(s["lr"], s["rho"], lam), inst.x0, s["steps"], runs=which.size,
               checkpoints=setup.linear_checkpoints(s["steps"], 100), name="lambda-schedules", seed=seed)
     rel = res.f_gap[-1] / res.f_gap[0]
     closed = float(cycle_plateau(s["lr"], s["rho"], p.L, 1.0))
     sam_err = abs(res.f_gap[-1, 1] / closed - 1)
     ratio = float(res.f_gap[-1, 3] / res.f_gap[-1, 1])
-    ok = bool(np.all(res.ok)) and rel[2] < 1e-12 and abs(ratio - 1) <= 0.01 and sam_err <= 1e-6
-    return Verdict(passed=ok,
-                   measured={"1/t final rel. gap": float(rel[2]), "(1 − 1/t)/(λ=1) final": ratio,
-                             "USAM final rel. gap": float(rel[0]), "SAM final rel. gap": float(rel[1])},
-                   predicted={"1/t": "< 1e-12 (USAM-like)", "(1 − 1/t)/(λ=1)": "1 ± 0.01 (SAM-like)"},
-                   tolerance="1/t rel. gap < 1e-12; 1 − 1/t within 1 % of λ = 1; λ = 1 within 1e-6 of the closed form",
-                   details={"sam_closed_form_rel_err": sam_err, "lr": s["lr"], "rho": s["rho"], "L": p.L, "mu": p.mu})
+    criteria = [Criterion("final relative gap of λ_t = 1/t", float(rel[2]), "<", 1e-12),
+                Criterion("final gap of λ_t = 1 − 1/t / final gap of λ = 1", ratio, "in", (0.99, 1.01)),
+                Criterion("λ = 1 plateau, relative error against (L/2)c²", sam_err, "<=", 1e-6),
+                Criterion("no run diverged", bool(np.all(res.ok)), "==", True)]
+    return _verdict(criteria, measured=float(rel[2]), predicted="< 1e-12 (USAM-like)",
+                    tolerance="1/t relative gap < 1e-12; 1 − 1/t within 1 % of λ = 1; λ = 1 within 1e-6 of the closed form",
+                    details={"usam_final_rel_gap": float(rel[0]), "sam_final_rel_gap": float(rel[1]),
+                             "one_minus_inverse_over_sam": ratio, "sam_closed_form_rel_err": sam_err,
+                             "lr": s["lr"], "rho": s["rho"], "L": p.L, "mu": p.mu, "swapped": bool(s.get("swap", False))},
+                    quantity="final relative gap of λ_t = 1/t (USAM-like: exact convergence)")
+
+
+# ----------------------------------------------------------------------------- Thm 3.2: worst case
+
+def _instance_record(name, search, constants):
+    """The worst instance a search found, as plain data (JSON): enough to rebuild it and re-run it."""
+    prob = search.problem
+    data = {"family": name, "worst_ratio": search.worst_ratio, "t": int(search.t), "measured": search.measured,
+            "bound": search.bound_value, "hypers": dict(search.hypers), "er_constants": list(constants),
+            "x0": np.asarray(search.x0).tolist(), "params": np.asarray(search.params).tolist()}
+    for attr in ("eigenvalues", "delta", "A", "b", "reg"):
+        if hasattr(prob, attr):
+            value = getattr(prob, attr)
+            data[attr] = np.asarray(value).reshape(-1).tolist() if attr != "A" else np.asarray(value).tolist()
+    if search.ci is not None:
+        data.update({"ci_low": search.ci[0], "ci_high": search.ci[1], "replicas": search.replicas})
+    return data
+
+
+WORST_CASE_FILE = "oikonomou_loizou_2025/data/thm32_linear_rate_worst_case.json"
+"""Where the full-mode worst-case claim saves its worst instances, relative to the figures folder."""
+
+
+@claim(
+    id=f"{PAPER}/thm32-linear-rate-worst-case",
+    statement="No L-smooth μ-PL function (rotated quadratics, Huber-type convex functions, ridge finite sums with "
+              "their ER constants) and no step sizes within the Thm 3.2 conditions make E[f(x_t) − f*] exceed "
+              "(1 − γN)^t (f(x⁰) − f*) + R(1 − (1 − γN)^t) at any t",
+    provenance=f"{CITE}: Thm 3.2, linear convergence to a neighbourhood under ρ < ρ_max(λ), γ ≤ γ_max(ρ, λ) "
+               "[official code]; the factor 1 − γN and the neighbourhood R reconstructed for samlab from the one-step "
+               "analysis that produces those conditions [derived]",
+    kind="worst-case",
+    controls={"the neighbourhood term R dropped from the bound": {"neighbourhood": False},
+              "γ up to 8·γ_max (violates γ ≤ γ_max)": {"lr_frac": [1.0, 8.0]}},
+    **setup.WORST_CASE,
+)
+def thm32_worst_case(s, seed):
+    """Worst case of the bound of ``thm32-linear-rate`` (theory.thm32_bound: factor = theory.guaranteed_factor,
+    neighbourhood R = theory.thm32_neighbourhood) over its class and conditions. L = 1, μ = 0.1, f(x⁰) − f* = 1.
+
+    Adversarial search (sl.adversary.search, differential evolution, at = "all": the largest measured/bound over
+    every t ≤ steps) over the instance AND the hyperparameters: λ ∈ [0, 1], ρ = rho_frac·ρ_max(λ) with
+    rho_frac ∈ [0, 0.999], γ = lr_frac·γ_max(ρ, λ) with lr_frac ∈ [0.05, 1], with the ER constants of each family:
+    deterministic rotated quadratics and Huber-type functions (full gradient, (A, B, C) = (0, 1, 0)), and ridge
+    finite sums with single uniform sampling, each f_i L_max-smooth with Δ^inf = 0.05, (A, B, C) from the family's
+    ``er_constants`` (a Monte Carlo mean with its 95 % CI). ``s["budget"]`` instance evaluations per family (at
+    least two populations); ``samlab worst-case`` raises it. PEP (sl.pep.worst_case, f_gap after N steps from
+    f(x⁰) − f* ≤ 1) at fixed (λ, rho_frac, lr_frac): exact for λ = 0 on smooth strongly convex functions (a
+    subclass of the theorem's PL class, so an exact value above the bound is a counterexample), the sound ball
+    relaxation for λ > 0 and PEPit's necessary PL conditions (relaxations: a value ≤ the bound certifies N steps;
+    above it proves nothing).
+
+    Tolerance: a deterministic instance breaks the bound when measured/bound > 1 + 1e-9: f-gaps ≤ 1 computed from
+    ≤ 4 terms carry ~1e-15 relative rounding (f* = 0 exactly for quadratics and Huber), so 1e-9 is 10⁵ above
+    rounding and 10⁶ below any violation worth the name; a stochastic instance breaks it when the lower end of its
+    95 % CI exceeds 1 + 1e-9; an exact PEP when its ratio exceeds 1 + 1e-6 (Clarabel's relative accuracy ~1e-7,
+    pep.GAP_TOLERANCE). Tightness: the worst ratio tends to 1 only in the degenerate corner ρ → ρ_max, where
+    N, γ_max → 0 and neither the run nor the bound moves at t = 1; the PEP ratios at fixed steps and the figure
+    worst_case.png show how loose the bound is where it decays. Controls: the bound without R (λ > 0 runs keep a
+    plateau the linear term passes under), and γ up to 8γ_max (runs diverge).
+    """
+    from ..pep import PEPSolverError
+
+    progress = s.get("progress")
+    searches, criteria, families, record = [], [], [], []
+    for i, (name, fam, constants, steps) in enumerate(setup.worst_case_families(s)):
+        with np.errstate(all="ignore"):
+            r = setup.thm32_search(fam, constants, steps, s, seed=seed)
+        searches.append((name, r))
+        families.append(f"{name} (d = {fam.dim}{f', n = {fam.n}' if hasattr(fam, 'n') else ''}, T = {steps})")
+        if r.ci is not None:
+            criteria.append(Criterion(f"adversarial worst ratio, {name}: lower end of the 95 % CI", r.ci[0], "<=", 1 + 1e-9))
+        else:
+            criteria.append(Criterion(f"adversarial worst ratio, {name}", r.worst_ratio, "<=", 1 + 1e-9))
+        record.append(_instance_record(name, r, constants))
+        if callable(progress):
+            progress(i + 1, float(max(x.worst_ratio for _, x in searches)))
+    pep_rows = []
+    for lam, rf, lf, cls in s["pep_cases"]:
+        try:
+            row = setup.thm32_pep(lam, rf, lf, cls, s["pep_steps"], s)
+        except PEPSolverError as exc:
+            row = {"lam": lam, "class": cls, "steps": s["pep_steps"], "error": str(exc)[:120]}
+        pep_rows.append(row)
+        if row.get("exact"):
+            criteria.append(Criterion(f"exact PEP ratio, λ = {lam:g}, ρ = {rf:g}ρ_max, γ = {lf:g}γ_max, N = {row['steps']}",
+                                      row["ratio"], "<=", 1 + 1e-6))
+    solved = [r for r in pep_rows if "ratio" in r]
+    top = max(solved, key=lambda r: r["ratio"], default=None)
+    worst_name, worst = max(searches, key=lambda x: x[1].worst_ratio)
+    broken = not all(c.passed for c in criteria)
+    instance = ""
+    if s.get("save_instance"):
+        from ..experiment import repo_root
+        from ..result import atomic_write_text
+
+        path = repo_root() / "figures" / WORST_CASE_FILE
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps({"claim": f"{PAPER}/thm32-linear-rate-worst-case",
+                                            "bound_claim": f"{PAPER}/thm32-linear-rate", "L": s["L"], "mu": s["mu"],
+                                            "gap0": s["gap0"], "budget": int(s["budget"]), "seed": int(seed),
+                                            "instances": record}, indent=1, sort_keys=True) + "\n")
+        instance = WORST_CASE_FILE
+    findings = []
+    if broken:
+        findings.append(f"The reconstructed Thm 3.2 bound is exceeded: worst ratio {worst.worst_ratio:.6g} on {worst_name} "
+                        f"at t = {worst.t} with {worst.hypers} (instance saved).")
+    details = {"bound_claim": f"{PAPER}/thm32-linear-rate", "worst_ratio": worst.worst_ratio,
+               "pep_ratio": None if top is None else top["ratio"], "pep_exact": None if top is None else top["exact"],
+               "relaxation": "" if top is None else top["relaxation"], "family": "; ".join(families),
+               "budget": int(s["budget"]), "instance": instance, "broken": broken,
+               "worst_family": worst_name, "worst_t": int(worst.t), "worst_lam": worst.hypers.get("lam"),
+               "worst_rho_frac": worst.hypers.get("rho_frac"), "worst_lr_frac": worst.hypers.get("lr_frac"),
+               "searches": [{"family": n, "worst_ratio": r.worst_ratio, "t": int(r.t), "measured": r.measured,
+                             "bound": r.bound_value, "ci_low": None if r.ci is None else r.ci[0],
+                             "ci_high": None if r.ci is None else r.ci[1], "evaluations": r.evaluations,
+                             "generations": r.generations, "lam": r.hypers.get("lam"),
+                             "rho_frac": r.hypers.get("rho_frac"), "lr_frac": r.hypers.get("lr_frac")}
+                            for n, r in searches],
+               "pep_cases": pep_rows, "neighbourhood_in_bound": bool(s.get("neighbourhood", True)),
+               "lr_frac_range_low": s["lr_frac"][0], "lr_frac_range_high": s["lr_frac"][1]}
+    return _verdict(criteria, measured=worst.worst_ratio, predicted="≤ 1 (no instance above the bound)",
+                    tolerance="measured/bound ≤ 1 + 1e-9 (deterministic; stochastic: lower CI end); exact PEP ≤ 1 + 1e-6",
+                    details=details, quantity="largest measured/bound of E[f(x_t) − f*] against the Thm 3.2 bound, "
+                                              "over instances, hyperparameters and t",
+                    findings=findings)

@@ -20,13 +20,16 @@ Seeds: every random draw comes from ``samlab.seeding.rng(seed, key, …)`` with 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import algorithms, problems, schedules
+from ..analysis import loglog_fit
 from ..engine import run
 from ..linalg import row_norms
 from ..seeding import rng
-from ..theory.khanh_2024 import sam_envelope_amplitude
+from ..theory.khanh_2024 import sam_envelope_amplitude, usam_descent_constant, usam_descent_step_limit
 
 __all__ = [
     "FIVE",
@@ -53,8 +56,36 @@ __all__ = [
     "neg_cos_starts",
     "pair_checkpoints",
     "pair_average",
+    "NONCONVEX_CASES",
+    "nonconvex_checkpoints",
+    "dyadic_windows",
+    "path_statistics",
+    "predicted_step_slope",
+    "convex_diminishing_checkpoints",
+    "nonconvex_method_run",
+    "nonconvex_path_runs",
+    "nonconvex_constant_run",
     "almost_constant_runs",
+    "almost_constant_differences",
+    "almost_constant_checkpoints",
     "almost_constant_bound",
+    "WORST_L",
+    "WORST_CASE",
+    "WORST_FIGURE_T",
+    "GUARD",
+    "igd_ratio_metric",
+    "usam_descent_metric",
+    "segment_difference",
+    "igd_factory",
+    "igd_bound",
+    "igd_families",
+    "usam_factory",
+    "usam_bound",
+    "usam_families",
+    "igd_step_pep",
+    "usam_step_pep",
+    "worst_rows",
+    "save_worst_instance",
 ]
 
 NORMALIZED = ("sam", "vasso", "rsam", "fsam")
@@ -70,8 +101,17 @@ SCALAR_CYCLE = {"a": 1.0, "start": 3.0, "lr": 0.1, "rho": 0.5}
 """f = (a/2)x², a = 1, from x¹ = 3 with t = 0.1, ρ = 0.5: the period-2 orbit ±taρ/(2 − ta) = ±0.026316."""
 
 NONCONVEX = {"C": 0.1, "lr_power": 0.6, "rho_power": 0.5, "setb_rho_power": 0.3}
-"""Schedules of the nonconvex checks: t_k = (1/L)/k^0.6, ρ_k = C/k^0.5 (Set A: Σt = ∞, Σt² < ∞,
-Σtρ < ∞) and the Set-B-only control ρ_k = C/k^0.3 (Σtρ = ∞, Σtρ² < ∞)."""
+"""Schedules of the nonconvex checks: t_k = (1/L)((1 + t0)/(k + t0))^0.6, ρ_k = C/k^0.5 (Set A:
+Σt = ∞, Σt² < ∞, Σtρ < ∞) and the Set-B-only control ρ_k = C/k^0.3 (Σtρ = ∞, Σtρ² < ∞)."""
+
+NONCONVEX_CASES = {
+    "quick": [[2, 2048, 1e-3, 50.0]],
+    "full": [[2, 131072, 1e-5, 0.0], [20, 100000, 2e-2, 1000.0]],
+}
+"""Cases (n, K, gradient tolerance, t0) of ``khanh-2024/nonconvex-vanishing-radius``, shared with the
+figure ``nonconvex_gradients`` (same runs: the run cache computes them once). n = 20 keeps t ≈ 1/L for
+~t0 = 1000 steps (same tail exponent), so that ‖∇f‖ falls 13 → ~5e-3 within K = 10⁵ instead of
+13 → 0.6 with t0 = 0."""
 
 NEG_COS = {"rho": 4.0, "lr": 0.1, "start": 2.0, "lr_power": 0.6, "rho_power": 0.5}
 """f = −cos x, ρ = 4, t = 0.1 from x¹ = 2 (hallucinated point 2π − 4); vanishing: ρ_k = 4/k^0.5, t_k = 0.1/k^0.6."""
@@ -103,7 +143,7 @@ FIGURES = {
     "hallucinated_fixed_point": {"quick": {"steps": 2000, "starts": 9},
                                  "full": {"steps": HALLUCINATED["full"]["vanishing_steps"],
                                           "starts": HALLUCINATED["full"]["starts"]}},
-    "nonconvex_gradients": {"quick": {"cases": [(2, 1000)]}, "full": {"cases": [(2, 100000), (20, 100000)]}},
+    "nonconvex_gradients": {"quick": {"cases": NONCONVEX_CASES["quick"]}, "full": {"cases": NONCONVEX_CASES["full"]}},
     "almost_constant_radius": {"quick": {"n": REMARK_36["quick"]["n"], "steps": 500},
                                "full": {"n": REMARK_36["full"]["n"], "steps": REMARK_36["full"]["steps"]}},
 }
@@ -259,6 +299,125 @@ def convex_instances(dims, seed: int, logistic: bool = True):
 
 # ----------------------------------------------------------------------------- protocols
 
+def dyadic_windows(steps: int, first: int = 1):
+    """Windows (2^{j−1}, 2^j] ∩ [first, steps] as (start, stop) pairs with stop ≤ steps."""
+    out, hi = [], 1
+    while hi * 2 <= steps:
+        lo, hi = hi, hi * 2
+        if lo >= first:
+            out.append((lo, hi))
+    return out
+
+
+def path_statistics(res, steps: int, col=slice(None)) -> dict:
+    """Step-length decay, path length, Cauchy residuals and f oscillation of a run (columns ``col``).
+
+    The step lengths s_k = ‖x_k − x_{k−1}‖ (observer ``step``) at the recorded pairs (k, k + 1) with
+    k ∈ [K/2, K) are summed in pairs (s_k + s_{k+1}, which removes the alternation of a 2-cycle) and
+    fitted as C·k^{slope} (:func:`samlab.analysis.loglog_fit`, 95% interval): Σ s_k < ∞ iff slope < −1
+    for such a power law, and the tail beyond K is then ≈ C·K^{1+slope}/(−1 − slope). The total length
+    Σ_{k≤K} s_k needs every step recorded (None otherwise). With iterates kept: the Cauchy residual
+    sup over recorded k ≥ K/2 of ‖x_k − x_K‖, and the same suprema over dyadic windows after K/64.
+    """
+    t = res.t
+    s_k = res.observed["step"][:, col]  # row i: the step to t[i + 1]
+    if s_k.ndim == 1:
+        s_k = s_k[:, None]
+    ts = t[1:]
+    idx = np.flatnonzero((ts[:-1] >= steps // 2) & (np.diff(ts) == 1))
+    fit = loglog_fit(ts[idx], s_k[idx] + s_k[idx + 1], n_boot=0)
+    slope = fit.slope
+    tail = (0.5 * math.exp(fit.intercept) * steps ** (1 + slope) / (-1 - slope)) if slope < -1 else float("inf")
+    f = res.f[:, col]
+    if f.ndim == 1:
+        f = f[:, None]
+    late = t >= steps // 2
+    out = {"step_slope": slope, "step_slope_ci_low": fit.slope_ci[0], "step_slope_ci_high": fit.slope_ci[1],
+           "step_fit_pairs": int(idx.size), "tail_estimate": tail,
+           "total_length": float(s_k.sum(axis=0).max()) if t.size == steps + 1 else None,
+           "f_oscillation_last_half": float(np.max(f[late].max(axis=0) - f[late].min(axis=0))),
+           "f_decrease": float(np.min(f[0] - f[-1]))}
+    if res.iterates is not None:
+        X = res.iterates[:, col]
+        xK = X[-1]
+        dist = np.linalg.norm(X - xK[None], axis=-1)
+        windows = []
+        for lo, hi in dyadic_windows(steps, first=max(steps // 64, 1)):
+            sel = np.flatnonzero((t >= lo) & (t <= hi))
+            windows.append(float(np.max(np.linalg.norm(X[sel] - X[sel[-1]][None], axis=-1))))
+        out.update({"cauchy_last_half": float(dist[late].max()), "cauchy_windows": windows,
+                    "displacement": float(np.max(row_norms(xK - X[0])))})
+    return out
+
+
+def predicted_step_slope(lr, rho, a: float, steps: int) -> float:
+    """Slope of the 2-cycle's step length 2c_k = 2t_k aρ_k/(2 − t_k a) over [K/2, K] (log-log)."""
+    k = np.arange(steps // 2, steps, dtype=float)
+    c = np.asarray(sam_envelope_amplitude(np.asarray(lr(k), float), np.asarray(rho(k), float), a))
+    return float(np.polyfit(np.log(k), np.log(2 * c), 1)[0])
+
+
+
+def convex_diminishing_checkpoints(steps: int) -> np.ndarray:
+    """Records of ``khanh-2024/convex-diminishing-steps`` and of the quadratic-cycle figure: ~300
+    log-spaced steps, the first 60, and consecutive pairs (k, k + 1) (100 on [K/2, K], 400 on [K/16, K])."""
+    return np.unique(np.concatenate([np.geomspace(1, steps, 300).astype(int), np.arange(1, 60),
+                                     pair_checkpoints(steps, steps // 2), pair_checkpoints(steps, max(steps // 16, 1), 400)]))
+
+
+def nonconvex_checkpoints(steps: int) -> np.ndarray:
+    """~300 log-spaced records and ~300 consecutive pairs (k, k + 1) on [K/64, K] (both phases of the
+    residual 2-cycle, for pair sums of step lengths, Cauchy suprema and the f oscillation)."""
+    return np.unique(np.concatenate([np.geomspace(1, steps, 300).astype(int),
+                                     pair_checkpoints(steps, max(steps // 64, 1), 300)]))
+
+
+def nonconvex_method_run(n: int, steps: int, method: str, t0: float, *, seed: int = 0, rho_power: float | None = None):
+    """One of the five methods on the log-loss of size n from x¹ = 0 with t_k = decay_schedule(1/L, 0.6, t0),
+    ρ_k = C/k^0.5 (``rho_power`` overrides 0.5; RSAM: 4 runs), recorded at :func:`nonconvex_checkpoints`
+    with the step length observed and the iterates kept: the run of the nonconvex claim and of its figure."""
+    p = log_loss_instance(n, seed=0)
+    lr = decay_schedule(1.0 / p.L, NONCONVEX["lr_power"], t0)
+    rho = schedules.inverse_power(NONCONVEX["C"], NONCONVEX["rho_power"] if rho_power is None else rho_power)
+    runs = 4 if method == "rsam" else 1
+    return run(p, variant(method, lr, rho), np.zeros((runs, n)), steps, checkpoints=nonconvex_checkpoints(steps),
+               keep_iterates=True, observe={"step": step_length}, name=f"nonconvex-{method}-n{n}", seed=seed)
+
+
+PATH_RUNS = ("set A: rho_k = C/k^0.5", "set B only: rho_k = C/k^0.3", "constant t = 1/L, rho = C")
+"""Columns of :func:`nonconvex_path_runs`."""
+
+
+def nonconvex_path_runs(n: int, steps: int, t0: float, *, seed: int = 0):
+    """SAM with Set-A radii, Set-B-only radii (ρ_k = C/k^0.3) and constant (t, ρ) = (1/L, C), as one
+    batched run with per-run schedules, every step recorded with the step length observed: the
+    path lengths Σ‖x_k − x_{k−1}‖ (columns as :data:`PATH_RUNS`)."""
+    p = log_loss_instance(n, seed=0)
+    lr_a = decay_schedule(1.0 / p.L, NONCONVEX["lr_power"], t0)
+    C = NONCONVEX["C"]
+    inv_L = 1.0 / p.L
+
+    def lr_fn(k):
+        t = np.asarray(lr_a(k), float)
+        return np.stack([t, t, np.full(np.shape(t), inv_L)])
+
+    def rho_fn(k):
+        k = np.asarray(k, float)
+        return np.stack([C / k ** NONCONVEX["rho_power"], C / k ** NONCONVEX["setb_rho_power"], np.full(k.shape, C)])
+
+    lr = schedules.from_callable(lr_fn, "set A | set B | constant 1/L")
+    rho = schedules.from_callable(rho_fn, "C/k^0.5 | C/k^0.3 | C")
+    return run(p, algorithms.sam(lr, rho), np.zeros((3, n)), steps, checkpoints=every_step(steps),
+               observe={"step": step_length}, name=f"nonconvex-paths-n{n}", seed=seed)
+
+
+def nonconvex_constant_run(n: int, steps: int, *, seed: int = 0):
+    """SAM with constant t = 1/L, ρ = C on the log-loss of size n (the control that plateaus)."""
+    p = log_loss_instance(n, seed=0)
+    return run(p, algorithms.sam(1.0 / p.L, NONCONVEX["C"]), np.zeros(n), steps,
+               checkpoints=nonconvex_checkpoints(steps), name=f"nonconvex-control-n{n}", seed=seed)
+
+
 def almost_constant_runs(n: int, steps: int, C: float, p: float, *, checkpoints, seed: int = 0) -> dict:
     """Remark 3.6 on the log-loss of size n from x¹ = 0 with t = 1/L: {"gd": GD, "const": SAM with
     ρ = C, "pow": SAM with ρ_k = C/k^p} (Results, recorded at ``checkpoints``)."""
@@ -270,8 +429,262 @@ def almost_constant_runs(n: int, steps: int, C: float, p: float, *, checkpoints,
             for key, alg in algs.items()}
 
 
+def almost_constant_checkpoints(steps: int) -> np.ndarray:
+    """~150 log-spaced records: those of the claim ``khanh-2024/almost-constant-radius`` and of its figure."""
+    return np.unique(np.geomspace(1, steps, 150).astype(int))
+
+
+def almost_constant_differences(runs: dict) -> dict:
+    """Final values of :func:`almost_constant_runs` and the relative differences the claim and its
+    figure report: |f_K(C/k^p) − f_K(C)|/f_K(C) and |f_K(GD) − f_K(C)|/f_K(C)."""
+    fc, fp, fg = (float(runs[k].f[-1, 0]) for k in ("const", "pow", "gd"))
+    return {"sam_const": fc, "sam_power": fp, "gd": fg, "relative_difference": abs(fp - fc) / fc,
+            "gd_relative_difference": abs(fg - fc) / fc}
+
+
 def almost_constant_bound(steps: int, p: float) -> float:
     """1 − K^{−2p}: the first-order bound on |f_K(C/k^p) − f_K(C)|/f_K(C) [derived]. Near x* with
     t·a = 1, constant-step SAM ends on its 2-cycle at the level f ≈ F + Gρ² (F, G ≥ 0), so replacing
     ρ by ρ_K = C·K^{−p} changes f_K by at most the factor 1 − K^{−2p}."""
     return 1.0 - steps ** (-2.0 * p)
+
+
+# ----------------------------------------------------------------------------- worst cases of the per-step bounds
+
+WORST_L = 1.0
+"""Smoothness constant of the searched classes (every bound here is homogeneous in L: L = 1 loses nothing)."""
+
+WORST_CASE = {
+    "quick": {"dim": 4, "steps": 8, "budget": 150, "random": 100, "pep_grid": [0.1, 0.5, 0.9], "save": False},
+    "full": {"dim": 4, "steps": 30, "budget": 1500, "random": 400, "pep_grid": [0.1, 0.3, 0.5, 0.7, 0.9],
+             "save": True},
+}
+"""Settings of the worst-case claims (``s["budget"]``: instance evaluations per method and family)."""
+
+WORST_FIGURE_T = {"quick": [1, 4, 8], "full": [1, 2, 4, 8, 16, 30]}
+"""Horizons T of the worst-case figure (the worst over t ≤ T, for each T; the last is the claims' ``steps``)."""
+
+GUARD = 1e8
+"""A per-step ratio is recorded only where its denominator exceeds GUARD·u·L·(‖x‖ + 1), u = 2⁻⁵³
+(NaN otherwise: not resolvable in float64). A gradient evaluation errs by ≲ d·u·L(‖x‖ + 1) per
+coordinate, so a recorded ratio errs by ≲ 4d/GUARD = 1.6e-7 at d = 4: the worst-case claims'
+tolerance 1e-6 sits above every rounding an adversary can exploit, and below any real violation."""
+
+_U = float(np.finfo(float).eps) / 2
+
+
+def igd_ratio_metric(L: float, relative: bool):
+    """The adversary's metric for the IGD bound Lρ at step t (a callable of a StepView, (B,) values).
+
+    Absolute error (normalized variants): ‖∇f(y_t) − ∇f(x_{t−1})‖; relative error (USAM):
+    ‖∇f(y_t) − ∇f(x_{t−1})‖/‖∇f(x_{t−1})‖. NaN where the bound on the difference, L‖y_t − x_{t−1}‖
+    (= Lρ, or Lρ‖∇f‖ for USAM), is below the rounding scale (:data:`GUARD`).
+    """
+
+    def metric(view):
+        g = view.problem.grad(view.x_prev)
+        num = row_norms(view.problem.grad(view.y) - g)
+        ok = L * row_norms(view.y - view.x_prev) > GUARD * _U * L * (row_norms(view.x_prev) + 1.0)
+        den = row_norms(g) if relative else np.ones_like(num)
+        return np.divide(num, den, out=np.full_like(num, np.nan), where=ok & (den > 0))
+
+    metric.__name__ = "igd_relative_error" if relative else "igd_absolute_error"
+    return metric
+
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+
+
+def segment_difference(problem, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """f(x1) − f(x0) (B,) as ∫₀¹⟨∇f(x0 + s(x1 − x0)), x1 − x0⟩ds by 16-point Gauss–Legendre quadrature.
+
+    Differencing two values of f loses everything below the rounding of f itself (for a cosine sum
+    (L/ω²)(1 − cos ωx) that is u·L/ω² however small the step); the quadrature's rounding is relative to
+    ‖∇f‖‖x1 − x0‖, the scale of the descent terms it is compared with. Exact for polynomials of degree
+    ≤ 31 (quadratics, saddles); for the cosine sums, whose phase changes by ω‖x1 − x0‖ ≤ 2√d per step,
+    the quadrature error is far below rounding (checked against direct differences in the tests).
+    """
+    delta = x1 - x0
+    out = np.zeros(x0.shape[0])
+    for node, weight in zip(_GL_NODES, _GL_WEIGHTS):
+        g = problem.grad(x0 + (0.5 * (node + 1.0)) * delta)
+        out += 0.5 * weight * np.einsum("ij,ij->i", g, delta)
+    return out
+
+
+def usam_descent_metric(view):
+    """(f(x_t) − f(x_{t−1}) + t‖∇f(x_{t−1})‖²)/‖∇f(x_{t−1})‖²: what the USAM descent bound caps by
+    t(1 − c). t is recovered exactly from the step (x_t = x_{t−1} − t∇f(y_t)) and the difference of f
+    by :func:`segment_difference`; NaN where ‖∇f(x_{t−1})‖ is below the rounding scale of a gradient
+    (:data:`GUARD`·u·L(‖x‖ + 1), L = :data:`WORST_L`)."""
+    g = view.problem.grad(view.x_prev)
+    g2 = np.einsum("ij,ij->i", g, g)
+    gd = view.g_descent
+    lr = np.einsum("ij,ij->i", view.x_prev - view.x, gd) / np.maximum(np.einsum("ij,ij->i", gd, gd), 1e-300)
+    df = segment_difference(view.problem, view.x_prev, view.x)
+    ok = np.sqrt(g2) > GUARD * _U * WORST_L * (row_norms(view.x_prev) + 1.0)
+    out = np.full_like(g2, np.nan)
+    np.divide(df + lr * g2, g2, out=out, where=ok)
+    return out
+
+
+def igd_factory(method: str):
+    """(factory, hyperparameter box) of a method for the adversary: lr·L ∈ (0.05, 1.9), ρ ∈ (0.01, 1)
+    (ρL for USAM ∈ (0.01, 0.95)), and each variant's own parameters free: VaSSO θ ∈ (0.05, 1),
+    RSAM σ ∈ (0, 1), F-SAM σ ∈ (0, 1.5), β ∈ (0, 0.99)."""
+    L = WORST_L
+    box = {"lr": (0.05 / L, 1.9 / L), "rho": (0.01, 1.0 if method != "usam" else 0.95 / L)}
+    if method == "sam":
+        return (lambda lr, rho: algorithms.sam(lr, rho)), box
+    if method == "usam":
+        return (lambda lr, rho: algorithms.usam(lr, rho)), box
+    if method == "vasso":
+        return (lambda lr, rho, theta: algorithms.vasso(lr, rho, theta)), {**box, "theta": (0.05, 1.0)}
+    if method == "rsam":
+        return (lambda lr, rho, sigma: algorithms.rsam(lr, rho, sigma)), {**box, "sigma": (0.0, 1.0)}
+    if method == "fsam":
+        return (lambda lr, rho, sigma, beta: algorithms.fsam(lr, rho, sigma, beta)), \
+            {**box, "sigma": (0.0, 1.5), "beta": (0.0, 0.99)}
+    raise ValueError(f"unknown method {method!r}")
+
+
+def igd_bound(t, lr, rho, **_):
+    """Lρ: the bound of ‖∇f(y) − ∇f(x)‖ (absolute) and of ‖∇f(y) − ∇f(x)‖/‖∇f(x)‖ (USAM, relative)."""
+    return WORST_L * np.broadcast_to(rho, np.broadcast_shapes(np.shape(t), np.shape(rho)))
+
+
+def igd_families(dim: int) -> dict:
+    """The searched L-smooth classes: convex quadratics, Huber sums (convex, not quadratic), cosine sums (nonconvex)."""
+    from .. import adversary
+
+    L = WORST_L
+    return {"quadratics": adversary.Quadratics(dim, L, 0.0), "huber": adversary.Huber(dim, L, 0.0),
+            "cosines": adversary.Cosines(dim, L)}
+
+
+def usam_factory():
+    """(factory, box) for USAM over the derived region: ρ = u/L, t = v·t̄(ρ), u, v ∈ (0.02, 0.98)."""
+    L = WORST_L
+
+    def make(u, v):
+        rho = np.asarray(u, float) / L
+        return algorithms.usam(np.asarray(v, float) * np.asarray(usam_descent_step_limit(L, rho)), rho)
+
+    return make, {"u": (0.02, 0.98), "v": (0.02, 0.98)}
+
+
+def usam_bound(t, u, v):
+    """t(1 − c) = t(Lρ + (Lt/2)(1 + Lρ)²): the cap of f(x⁺) − f(x) + t‖∇f‖² per ‖∇f‖² (ρ = u/L, t = v·t̄)."""
+    L = WORST_L
+    rho = np.asarray(u, float) / L
+    lr = np.asarray(v, float) * np.asarray(usam_descent_step_limit(L, rho))
+    val = lr * (1.0 - np.asarray(usam_descent_constant(lr, rho, L)))
+    return np.broadcast_to(val, np.broadcast_shapes(np.shape(t), np.shape(val)))
+
+
+def usam_families(dim: int) -> dict:
+    """L-smooth classes for the USAM descent bound: convex quadratics, saddles (indefinite), cosine sums."""
+    from .. import adversary
+
+    L = WORST_L
+    return {"quadratics": adversary.Quadratics(dim, L, 0.0),
+            "saddles": adversary.Saddles(dim, positive=(0.02, L), negative=(0.02, L)),
+            "cosines": adversary.Cosines(dim, L)}
+
+
+def igd_step_pep(rho: float, relative: bool) -> dict:
+    """Per-step PEP of the IGD relation over L-smooth (nonconvex) f, PEPit's exact interpolation.
+
+    Absolute: max ‖∇f(y) − ∇f(x)‖² over ‖y − x‖ ≤ ρ (the ascent point anywhere in the ball: a
+    relaxation containing SAM, VaSSO, RSAM and F-SAM); relative (USAM, exact: y = x + ρ∇f(x) is linear
+    in the oracle): max ‖∇f(y) − ∇f(x)‖² given ‖∇f(x)‖² ≤ 1. Returns the value and value/(Lρ)² (the
+    bound squared), which the solver gives to ~1e-7 relative (:data:`samlab.pep.GAP_TOLERANCE`).
+    """
+    from PEPit import PEP, Point
+    from PEPit.functions import SmoothFunction
+
+    from ..pep import solve
+
+    L = WORST_L
+    pb = PEP()
+    f = pb.declare_function(SmoothFunction, L=L)
+    x0 = pb.set_initial_point()
+    g0, _ = f.oracle(x0)
+    if relative:
+        pb.set_initial_condition(g0 ** 2 <= 1)
+        y = x0 + rho * g0
+    else:
+        delta = Point()
+        pb.add_constraint(delta ** 2 <= rho ** 2)
+        pb.set_initial_condition(delta ** 2 <= rho ** 2)
+        y = x0 + delta
+    pb.set_performance_metric((f.gradient(y) - g0) ** 2)
+    value = solve(pb)[0]
+    return {"value": value, "ratio": float(np.sqrt(value) / (L * rho)), "exact": bool(relative)}
+
+
+def usam_step_pep(u: float, v: float) -> dict:
+    """Exact one-step PEP of USAM's descent over L-smooth f: max f(x₁) − f(x₀) + t‖∇f(x₀)‖² given
+    ‖∇f(x₀)‖² ≤ 1, with ρ = u/L, t = v·t̄(ρ); ratio = value/(t(1 − c)) (the derived bound's tightness)."""
+    from PEPit import PEP
+    from PEPit.functions import SmoothFunction
+
+    from ..pep import solve
+
+    L = WORST_L
+    rho = u / L
+    lr = v * float(usam_descent_step_limit(L, rho))
+    pb = PEP()
+    f = pb.declare_function(SmoothFunction, L=L)
+    x0 = pb.set_initial_point()
+    g0, f0 = f.oracle(x0)
+    pb.set_initial_condition(g0 ** 2 <= 1)
+    x1 = x0 - lr * f.gradient(x0 + rho * g0)
+    pb.set_performance_metric(f(x1) - f0 + lr * g0 ** 2)
+    value = solve(pb)[0]
+    return {"value": value, "ratio": float(value / float(usam_bound(1.0, u, v))), "exact": True, "u": u, "v": v}
+
+
+def worst_rows(methods, families, factory_of, metric_of, bound, s, seed):
+    """One adversarial search (``s["budget"]`` instances, t ≤ ``s["steps"]``) and ``s["random"]`` uniform
+    draws per (method, family): rows (worst ratio, its step and hyperparameters, median of the draws),
+    and (the overall worst Search, its method, its family). Shared by the worst-case claims and figure."""
+    from .. import adversary
+
+    rows, best = [], None
+    for m in methods:
+        factory, box = factory_of(m)
+        for fname, fam in families.items():
+            sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at="all",
+                                  budget=int(s["budget"]), seed=seed, hypers=box)
+            rand = adversary.sample_ratios(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m),
+                                           at="all", n=int(s["random"]), seed=seed, hypers=box)
+            rand = rand[np.isfinite(rand)]
+            rows.append({"method": m, "family": fname, "worst_ratio": sr.worst_ratio, "at_step": sr.t,
+                         "median_random": float(np.median(rand)) if rand.size else float("nan"),
+                         **{f"worst_{k}": v for k, v in sr.hypers.items()}})
+            if best is None or sr.worst_ratio > best[0].worst_ratio:
+                best = (sr, m, fname)
+    return rows, best
+
+
+def save_worst_instance(name: str, search, extra: dict | None = None, out=None) -> str:
+    """Save a worst instance (family parameters, x0, hyperparameters, ratio) to
+    ``figures/khanh_2024/data/<name>.npz``; returns the path relative to the figures folder."""
+    import io
+    import json
+
+    from ..experiment import data_dir
+    from ..result import atomic_write_bytes
+
+    arrays = {"params": np.asarray(search.params, float), "x0": np.asarray(search.x0, float),
+              "worst_ratio": np.array(search.worst_ratio), "t": np.array(search.t),
+              "hyper_names": np.array(sorted(search.hypers)),
+              "hyper_values": np.array([search.hypers[k] for k in sorted(search.hypers)], float),
+              "family": np.array(json.dumps(search.family, sort_keys=True)),
+              "algorithm": np.array(repr(search.algorithm)),
+              "extra": np.array(json.dumps(extra or {}, sort_keys=True))}
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)
+    atomic_write_bytes(data_dir("khanh-2024", out) / f"{name}.npz", buf.getvalue())
+    return f"khanh_2024/data/{name}.npz"

@@ -17,26 +17,35 @@ Protocols (one batched ``samlab.run`` each, used by a claim and by a figure)
 * :func:`interpolation_sweep` — stochastic Unified SAM under interpolation (C = 0).
 * :func:`decreasing_vs_constant` — experiment (b): constant vs Thm 3.5 steps on the same samples.
 * :func:`importance_run` — experiment (c): uniform vs importance sampling (reweighted and unweighted).
+* :func:`importance_stationary_run`, :func:`importance_draw_means` — importance sampling through its draws and
+  run until it settles.
 * :func:`er_check` — exact E‖∇f_v‖² against the ER bound for every sampling.
+* :func:`thm32_search`, :func:`thm32_pep` — the worst case of the Thm 3.2 bound (adversarial search over
+  :func:`worst_case_families` and the step-size conditions; performance estimation).
+
+ER constants (A, B, C) always come from the samplings (:func:`er_constants`, i.e. ``sampling.<S>().er_constants``;
+:data:`FULL_GRADIENT_ER` for the exact gradient), never typed by hand. Settings keys read by the protocols for the
+claims' controls and rounding checks: ``x0_ulp`` (:func:`nudge`), ``lam_reversed``, ``consistent``, ``reweight``,
+``schedule``.
 
 Statistics read from those runs by claims and figures alike: :func:`tail_mean`, :func:`mean_gap`,
-:func:`speedup_median`.
+:func:`speedup_median`, :func:`importance_statistics`, :func:`decreasing_statistics`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .. import algorithms, problems, sampling, schedules
+from .. import adversary, algorithms, problems, sampling, schedules
 from ..engine import run
 from ..linalg import row_norms
 from ..seeding import rng
 from ..theory import oikonomou_loizou_2025 as th
 
 __all__ = [
-    "PAPER_SEED", "LAMBDA_GRID", "IMPORTANCE_LABELS",
+    "PAPER_SEED", "LAMBDA_GRID", "IMPORTANCE_LABELS", "FULL_GRADIENT_ER", "er_constants", "nudged", "nudge",
     "DETERMINISTIC_USAM_EXACT", "PLATEAU_RHO_LAMBDA", "DECREASING_STEPS", "IMPORTANCE_SPEEDUP", "settings",
     "linear_checkpoints", "mixed_checkpoints",
     "Instance", "authors_matrix", "instance_a", "instance_b", "instance_c", "ridge_instance",
@@ -44,7 +53,10 @@ __all__ = [
     "importance_instance", "er_instances",
     "lambda_sweep", "plateau_grid", "interpolation_sweep", "decreasing_vs_constant", "importance_comparison",
     "importance_run", "er_samplings", "er_points", "er_check",
-    "mean_gap", "tail_mean", "crossing_time", "speedup", "speedup_median",
+    "mean_gap", "tail_mean", "crossing_time", "speedup", "speedup_median", "importance_statistics",
+    "decreasing_statistics", "INTERPOLATION_EXACT",
+    "WORST_CASE", "thm32_fraction_steps", "thm32_factory", "thm32_bound_fn", "worst_case_families", "thm32_search",
+    "thm32_pep", "IMPORTANCE_DRAWS", "importance_draw_means", "importance_stationary_run",
 ]
 
 PAPER_SEED = 3107
@@ -69,6 +81,14 @@ PLATEAU_RHO_LAMBDA = {
 }
 """Claim ``plateau-rho-lambda-squared``; in full mode also the left panel of plateau_scaling.png."""
 
+INTERPOLATION_EXACT = {
+    "quick": {"n": 50, "d": 5, "instance_seed": 0, "lams": [0.25, 0.5, 1.0], "rho_mult": [1.0, 2.0], "runs": 8,
+              "steps": 6000},
+    "full": {"n": 200, "d": 20, "instance_seed": 0, "lams": [0.25, 0.5, 1.0], "rho_mult": [1.0, 2.0], "runs": 16,
+             "steps": 20000},
+}
+"""Claim ``interpolation-exact``; also the right panel of plateau_scaling.png (the same run)."""
+
 DECREASING_STEPS = {
     "quick": {"instance": "small", "n": 20, "d": 3, "reg": 0.1, "instance_seed": 0, "lams": [0.0, 0.5, 1.0],
               "runs": 240, "horizon_in_switches": 30},
@@ -77,10 +97,9 @@ DECREASING_STEPS = {
 """Claim ``decreasing-steps``; in full mode also the figure constant_vs_decreasing.png (experiment (b))."""
 
 IMPORTANCE_SPEEDUP = {
-    "quick": {"instance": "small", "n": 20, "d": 5, "reg": 0.01, "instance_seed": 1, "heavy": 2, "start_scale": 10.0,
-              "lams": [0.5, 1.0], "runs": 32, "steps": 6000, "window": [1000, 4000], "stationary": None},
-    "full": {"instance": "c", "lams": [0.5, 1.0], "runs": 5, "steps": 300000, "window": [25000, 75000],
-             "stationary": {"d": 4, "reg": 0.02, "steps": 24000, "runs": 128}},
+    "quick": {"instance": "small", "n": 20, "d": 5, "reg": 0.01, "instance_seed": 3, "heavy": 4, "start_scale": 10.0,
+              "consistent": False, "lams": [0.5, 1.0], "runs": 32, "steps": 6000, "window": [1000, 4000]},
+    "full": {"instance": "c", "lams": [0.5, 1.0], "runs": 5, "steps": 300000, "window": [25000, 75000]},
 }
 """Claim ``importance-speedup``; in full mode also the figure importance_sampling.png (experiment (c))."""
 
@@ -88,6 +107,34 @@ IMPORTANCE_SPEEDUP = {
 def settings(table: dict, quick: bool) -> dict:
     """A copy of ``table["quick"]`` or ``table["full"]``."""
     return dict(table["quick" if quick else "full"])
+
+
+FULL_GRADIENT_ER = (0.0, 1.0, 0.0)
+"""(A, B, C) of the exact gradient, E‖∇f‖² = ‖∇f‖²: what ``sampling.FullBatch().er_constants`` returns for
+every finite sum, used for the deterministic runs on quadratics (which are not finite sums)."""
+
+
+def er_constants(samp, problem, a_scale: float = 1.0) -> tuple[float, float, float]:
+    """(A, B, C) of sampling ``samp`` on ``problem`` from ``samp.er_constants(problem)`` (never typed by hand);
+    ``a_scale`` ≠ 1 multiplies A and C: the "wrong ER constant" control of the claims."""
+    A, B, C = samp.er_constants(problem)
+    return float(A) * a_scale, float(B), float(C) * a_scale
+
+
+def nudged(x, s: dict) -> np.ndarray:
+    """``x`` moved by ``s.get("x0_ulp", 0)`` units in the last place (np.nextafter towards +inf): the rounding
+    perturbation under which no claim's verdict may change."""
+    x = np.array(x, dtype=float)
+    for _ in range(int(s.get("x0_ulp", 0))):
+        x = np.nextafter(x, np.inf)
+    return x
+
+
+def nudge(inst: "Instance", s: dict) -> "Instance":
+    """The instance with x⁰ :func:`nudged` by ``s.get("x0_ulp", 0)`` ulps (the same instance when 0)."""
+    if int(s.get("x0_ulp", 0)) == 0:
+        return inst
+    return replace(inst, x0=nudged(inst.x0, s))
 
 
 # ----------------------------------------------------------------------------- records
@@ -196,9 +243,10 @@ def ridge_instance(n, d, reg, seed, *, consistent=False, row_norms2=None, start_
     return Instance(problems.LeastSquares(A, b, reg=reg, name="ridge"), x0, "ridge")
 
 
-def interpolation_instance(n=200, d=20, seed=0) -> Instance:
-    """Consistent least squares (reg = 0, b = A x_true): every f_i is minimized at x*, so C = 0."""
-    return ridge_instance(n, d, 0.0, seed, consistent=True)
+def interpolation_instance(n=200, d=20, seed=0, consistent=True) -> Instance:
+    """Consistent least squares (reg = 0, b = A x_true): every f_i is minimized at x*, so C = 0.
+    ``consistent=False`` adds N(0, 1) noise to b (the same A and x⁰ draws): C > 0, no interpolation."""
+    return ridge_instance(n, d, 0.0, seed, consistent=consistent)
 
 
 def rotated_quadratic(spectrum, dim, seed) -> Instance:
@@ -240,13 +288,14 @@ def decreasing_instance(s: dict) -> tuple[Instance, int]:
 
 
 def importance_instance(s: dict) -> Instance:
-    """Experiment (c) when ``s["instance"] == "c"``; otherwise a consistent ridge sum whose first ``s["heavy"]``
-    rows have squared norm 4 (the others 1), which spreads the L_i."""
+    """Experiment (c) when ``s["instance"] == "c"``; otherwise a ridge sum whose first ``s["heavy"]`` rows have
+    squared norm 4 (the others 1), which spreads the L_i; b = A x_true, plus N(0, 1) noise unless
+    ``s.get("consistent", True)`` (noise moves the minimizer x_p of Σ p_i f_i away from x*, as in (c))."""
     if s["instance"] == "c":
         return instance_c()
     r2 = np.where(np.arange(s["n"]) < s["heavy"], 4.0, 1.0)
-    return ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"], consistent=True, row_norms2=r2,
-                          start_scale=s.get("start_scale", 1.0))
+    return ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"], consistent=s.get("consistent", True),
+                          row_norms2=r2, start_scale=s.get("start_scale", 1.0))
 
 
 def er_instances(quick: bool) -> list:
@@ -263,34 +312,39 @@ def er_instances(quick: bool) -> list:
 
 # ----------------------------------------------------------------------------- run protocols
 
-def lambda_sweep(inst: Instance, steps: int, *, seed: int = 0, name: str = "lambda-sweep"):
-    """Experiment (a) protocol: deterministic Unified SAM for every λ of LAMBDA_GRID in one batch, simplified
-    Thm 3.2 steps with (A, B) = (0, 1), recorded at 100 evenly spaced steps (the paper's epochs)."""
+def lambda_sweep(inst: Instance, steps: int, *, seed: int = 0, name: str = "lambda-sweep", lams=None):
+    """Experiment (a) protocol: deterministic Unified SAM for every λ of LAMBDA_GRID (or ``lams``) in one batch,
+    simplified Thm 3.2 steps with the full-gradient constants (A, B) = (0, 1), recorded at 100 evenly spaced
+    steps (the paper's epochs)."""
     p = inst.problem
-    lams = np.array(LAMBDA_GRID)
-    rho, gam = th.simplified_steps(p.L, p.mu, 0.0, 1.0, lams)
+    lams = np.array(LAMBDA_GRID if lams is None else lams, dtype=float)
+    A, B, _ = FULL_GRADIENT_ER
+    rho, gam = th.simplified_steps(p.L, p.mu, A, B, lams)
     return run(p, algorithms.unified_sam(gam, rho, lams), inst.x0, steps,
                checkpoints=linear_checkpoints(steps, 100), name=name, seed=seed)
 
 
 def plateau_grid(s: dict, *, seed: int = 0, name: str = "plateau-grid"):
     """Deterministic Unified SAM on the experiment (a) generator at dimension ``s["dim"]``, constant γ = ``s["lr"]``,
-    every (ρ, λ) of ``s["rhos"]`` × ``s["lams"]`` in one batch (ρ-major), 50 records.
+    every (ρ, λ) of ``s["rhos"]`` × ``s["lams"]`` in one batch (ρ-major), 50 records. ``s["lam_reversed"]``
+    (a control) runs 1 − λ where λ is reported: Unified SAM's mixing reversed.
 
     Returns (Result, problem, ρ per run, λ per run).
     """
-    inst = instance_a(n=s["dim"])
+    inst = nudge(instance_a(n=s["dim"]), s)
     rr, ll = np.meshgrid(np.asarray(s["rhos"], float), np.asarray(s["lams"], float), indexing="ij")
     rho, lam = rr.ravel(), ll.ravel()
-    res = run(inst.problem, algorithms.unified_sam(s["lr"], rho, lam), inst.x0, s["steps"],
+    lam_run = 1.0 - lam if s.get("lam_reversed") else lam
+    res = run(inst.problem, algorithms.unified_sam(s["lr"], rho, lam_run), inst.x0, s["steps"],
               checkpoints=50, name=name, seed=seed)
     return res, inst.problem, rho, lam
 
 
 def interpolation_sweep(s: dict, seed: int):
     """Batched run on consistent least squares: λ × ρ multiples × runs, single uniform sampling,
-    γ = 1/(4L_max), ρ₀ = 1/(8L_max); the first block is λ = 0. Returns (Result, configs, ρ₀, γ, problem)."""
-    inst = interpolation_instance(s["n"], s["d"], s["instance_seed"])
+    γ = 1/(4L_max), ρ₀ = 1/(8L_max); the first block is λ = 0. ``s.get("consistent", True)``: False adds label
+    noise (a control: C > 0). Returns (Result, configs, ρ₀, γ, problem)."""
+    inst = nudge(interpolation_instance(s["n"], s["d"], s["instance_seed"], consistent=s.get("consistent", True)), s)
     p = inst.problem
     rho0, lr = 1.0 / (8.0 * p.L_max), 1.0 / (4.0 * p.L_max)
     cfg = [(0.0, 1.0)] + [(lam, m) for lam in s["lams"] for m in s["rho_mult"]]
@@ -304,47 +358,61 @@ def interpolation_sweep(s: dict, seed: int):
     return res, cfg, rho0, lr, p
 
 
-def decreasing_vs_constant(problem, x0, lams, runs, steps, *, seed=0, checkpoints=None, name="dec-vs-const"):
+def decreasing_vs_constant(problem, x0, lams, runs, steps, *, seed=0, checkpoints=None, name="dec-vs-const",
+                           schedule="thm35"):
     """One batched run: for each λ, ``runs`` constant-step runs then (same samples, via PairedSampling)
-    ``runs`` Thm 3.5 runs; simplified Thm 3.2 steps with uniform single sampling (A = L = L_max, B = 0).
+    ``runs`` Thm 3.5 runs; simplified Thm 3.2 steps with uniform single sampling, L = L_max and (A, B) from
+    ``sampling.Uniform().er_constants`` (A = L_max, B = 0).
 
+    ``schedule`` (the controls of the claim): "thm35" (γ_k and ρ_k of Thm 3.5), "constant" (the second copy keeps
+    the constant steps) or "constant_rho" (γ_k of Thm 3.5 but a constant ρ).
     Column order: copy (constant, decreasing) × λ × run. Returns (Result, info dict).
     """
+    if schedule not in ("thm35", "constant", "constant_rho"):
+        raise ValueError(f"schedule must be 'thm35', 'constant' or 'constant_rho', got {schedule!r}")
     lams = np.asarray(lams, dtype=float)
     lam_col = np.tile(np.repeat(lams, runs), 2)
     dec = np.repeat([False, True], lams.size * runs)
-    rho, gam = th.simplified_steps(problem.L_max, problem.mu, problem.L_max, 0.0, lam_col)
+    A, B, _ = er_constants(sampling.Uniform(), problem)
+    rho, gam = th.simplified_steps(problem.L_max, problem.mu, A, B, lam_col)
     rho, gam = np.asarray(rho, dtype=float), np.asarray(gam, dtype=float)
     mu = problem.mu
-    lr = schedules.from_callable(lambda k: np.where(dec, th.thm35_lr(k, gam, mu), gam), "Thm 3.5 γ_k | constant γ")
-    rh = schedules.from_callable(lambda k: np.where(dec, th.thm35_rho(k, rho), rho), "Thm 3.5 ρ_k | constant ρ")
+    dec_lr = dec if schedule != "constant" else np.zeros_like(dec)
+    dec_rho = dec if schedule == "thm35" else np.zeros_like(dec)
+    lr = schedules.from_callable(lambda k: np.where(dec_lr, th.thm35_lr(k, gam, mu), gam), "Thm 3.5 γ_k | constant γ")
+    rh = schedules.from_callable(lambda k: np.where(dec_rho, th.thm35_rho(k, rho), rho), "Thm 3.5 ρ_k | constant ρ")
     samp = sampling.PairedSampling(sampling.Uniform(), lams.size * runs, 2)
     res = run(problem, algorithms.unified_sam(lr, rh, lam_col), x0, steps, sampling=samp, seed=seed,
               checkpoints=checkpoints if checkpoints is not None else mixed_checkpoints(steps), name=name)
     res.meta["configs"] = {"lam": lam_col.tolist(), "decreasing": dec.tolist(), "rho": rho.tolist(),
                            "lr": gam.tolist(), "rule": "simplified Thm 3.2 steps; Thm 3.5 schedule (official 0-based t = k−1)",
+                           "schedule": schedule,
                            "switch_step": float(th.thm35_switch(gam[0], mu)), "runs_per_config": int(runs)}
     return res, res.meta["configs"]
 
 
 def importance_comparison(problem, x0, lams, runs, steps, *, rule="older", seed=0, checkpoints=None,
-                          name="importance"):
+                          name="importance", reweight=True):
     """One batched run: uniform, reweighted importance and unweighted importance (official code)
     single-element sampling, each for every λ with ``runs`` runs, Thm 3.2 steps with L = L_max and
-    A = L_max (uniform) or A = L̄ (importance, both variants, as the official driver), B = 0.
+    (A, B) from ``er_constants`` of ``sampling.Uniform()`` (A = L_max, B = 0) or ``sampling.Importance()``
+    (A = L̄, B = 0; the unweighted variant too, as the official driver plugs L̄ in). ``reweight=False`` (a
+    control) draws the "reweighted" block with the unweighted sampler as well.
 
     Column order: sampling × λ × run. Returns (Result, info dict).
     """
     lams = np.asarray(lams, dtype=float)
     blocks, lam_col, rho_col, gam_col, kind = [], [], [], [], []
-    for label, samp, A in ((IMPORTANCE_LABELS[0], sampling.Uniform(), problem.L_max),
-                           (IMPORTANCE_LABELS[1], sampling.Importance(), problem.L_mean),
-                           (IMPORTANCE_LABELS[2], sampling.Importance(reweight=False), problem.L_mean)):
+    uniform_er = er_constants(sampling.Uniform(), problem)
+    importance_er = er_constants(sampling.Importance(), problem)
+    for label, samp, (A, B, _) in ((IMPORTANCE_LABELS[0], sampling.Uniform(), uniform_er),
+                                   (IMPORTANCE_LABELS[1], sampling.Importance(reweight=reweight), importance_er),
+                                   (IMPORTANCE_LABELS[2], sampling.Importance(reweight=False), importance_er)):
         for lam in lams:
             if rule == "older":
-                rho, gam = th.thm32_steps(problem.L_max, problem.mu, A, 0.0, lam)
+                rho, gam = th.thm32_steps(problem.L_max, problem.mu, A, B, lam)
             else:
-                rho, gam = th.simplified_steps(problem.L_max, problem.mu, A, 0.0, lam)
+                rho, gam = th.simplified_steps(problem.L_max, problem.mu, A, B, lam)
             lam_col += [lam] * runs
             rho_col += [rho] * runs
             gam_col += [gam] * runs
@@ -363,10 +431,10 @@ def importance_run(s: dict, *, seed: int = 0):
     """Experiment (c) protocol from settings ``s``: :func:`importance_comparison` with the older Thm 3.2
     formula on :func:`importance_instance`, recorded at mixed checkpoints plus the ends of ``s["window"]``.
     Returns (Result, info dict, instance)."""
-    inst = importance_instance(s)
+    inst = nudge(importance_instance(s), s)
     ck = np.unique(np.concatenate([mixed_checkpoints(s["steps"], 300), np.asarray(s.get("window") or [], int)]))
     res, info = importance_comparison(inst.problem, inst.x0, list(s["lams"]), s["runs"], s["steps"], seed=seed,
-                                      checkpoints=ck)
+                                      checkpoints=ck, reweight=s.get("reweight", True))
     return res, info, inst
 
 
@@ -388,11 +456,12 @@ def er_points(problem, radii, directions: int, gen: np.random.Generator) -> np.n
     return (problem.x_star + np.asarray(radii, float)[:, None, None] * u[None]).reshape(-1, problem.dim)
 
 
-def er_check(problem, points):
-    """Exact E‖∇f_v‖² against the ER bound for every sampling of :func:`er_samplings`; returns rows of results."""
+def er_check(problem, points, a_scale=1.0):
+    """Exact E‖∇f_v‖² against the ER bound for every sampling of :func:`er_samplings`, with (A, B, C) from
+    :func:`er_constants` (``a_scale`` ≠ 1: the wrong-constant control); returns rows of results."""
     rows = []
     for label, samp, kind, tau in er_samplings(problem.n):
-        A, B, C = samp.er_constants(problem)
+        A, B, C = er_constants(samp, problem, a_scale)
         Acf, Bcf, Ccf = th.er_constants_closed_form(problem, kind, tau)
         lhs, mean = th.exact_second_moment(problem, samp, points)
         rhs = th.er_bound(problem, points, A, B, C)
@@ -446,3 +515,210 @@ def speedup_median(t, slow, fast):
     levels = np.geomspace(0.3, 1.5 * float(np.min(slow)), 6)
     ratios = speedup(t, slow, fast, levels)
     return float(np.nanmedian(ratios)), levels, ratios
+
+
+def decreasing_statistics(res, info, lams, runs):
+    """What the decreasing-steps claim judges and its figure prints, per λ, from one :func:`decreasing_vs_constant`
+    run: the mean gaps of the constant (``gc``) and decreasing (``gd``) copies, the constant plateau (tail mean)
+    and its SE, k·ḡ_k over [2k*, T] and its growth max/first, its relative standard error, the log-log slope of ḡ
+    over [2k*, T], and the largest relative difference of the two curves before k* while the constant one is ≥ 3×
+    above its plateau. k* = the Thm 3.5 switch (official 0-based t*) + 1. Returns (k*, list of dicts)."""
+    from ..analysis import loglog_fit
+
+    ks = float(info["switch_step"]) + 1.0
+    t = res.t
+    after = t >= 2 * ks
+    out = []
+    for i, lam in enumerate(lams):
+        c_cols = slice(i * runs, (i + 1) * runs)
+        d_cols = slice((len(lams) + i) * runs, (len(lams) + i + 1) * runs)
+        level, sem = tail_mean(res, c_cols)
+        gd, gc = mean_gap(res, d_cols), mean_gap(res, c_cols)
+        kg = t[after] * gd[after]
+        kg_se = t[after] * res.f_gap[after][:, d_cols].std(axis=1, ddof=1) / np.sqrt(runs)
+        before = (t <= ks) & (gc >= 3 * level) & (t > 0)
+        out.append({"lam": float(lam), "gc": gc, "gd": gd, "level": level, "sem": sem, "final": float(gd[-1]),
+                    "kg": kg, "growth": float(kg.max() / kg[0]), "kg_rel_se_median": float(np.median(kg_se / kg)),
+                    "coincide": float(np.max(np.abs(gd[before] / gc[before] - 1.0))) if before.any() else 0.0,
+                    "slope": loglog_fit(t[after], gd[after], n_boot=0).slope,
+                    "rho_switch_step": float((1.0 / info["rho"][(len(lams) + i) * runs] + 1.0) / 2.0)})
+    return ks, out
+
+
+def importance_statistics(res, info, problem, lams, runs):
+    """What the importance claim judges and its figure prints, per λ, from one :func:`importance_comparison` run.
+
+    Mean relative gaps (f − f*)/(f(x⁰) − f*) of the three samplers; the median speed-up of the reweighted sampler
+    over uniform (:func:`speedup_median`, the claim's statistic, printed as is in the figure); the final mean
+    gaps; and the level where each sampler settles for small γ, f(x̄) − f* at the zero x̄ of its mean field
+    (``theory.sampled_stationary_point``: SAM's own bias included, and the sampling bias of the unweighted
+    variant). Returns a list of dicts (one per λ).
+    """
+    f0 = float(res.f_gap[0, 0])
+    weights = (None, "importance", "unweighted")
+    out = []
+    for i, lam in enumerate(lams):
+        cols = [slice((k * len(lams) + i) * runs, (k * len(lams) + i + 1) * runs) for k in range(3)]
+        means = [mean_gap(res, c) / f0 for c in cols]
+        med, levels, ratios = speedup_median(res.t, means[0], means[1])
+        rhos = [float(info["rho"][c.start]) for c in cols]
+        floors = [th.sampled_stationary_point(problem, r, lam, weights=w)[1] / f0 for r, w in zip(rhos, weights)]
+        out.append({"lam": float(lam), "means": means, "speedup": med, "levels": levels, "ratios": ratios,
+                    "finals": [float(m[-1]) for m in means], "floors": floors, "rho": rhos,
+                    "lr": [float(info["lr"][c.start]) for c in cols], "cols": cols})
+    return out
+
+
+# ----------------------------------------------------------------------------- Thm 3.2 worst case
+
+WORST_CASE = {
+    "quick": {"L": 1.0, "mu": 0.1, "gap0": 1.0, "dim": 3, "huber_dim": 2, "steps": 400, "budget": 210,
+              "n": 3, "ls_dim": 2, "delta_inf": 0.05, "stoch_steps": 100, "replicas": 8, "final_replicas": 64,
+              "lam": [0.0, 1.0], "rho_frac": [0.0, 0.999], "lr_frac": [0.05, 1.0], "neighbourhood": True,
+              "pep_steps": 3, "pep_cases": [[0.0, 0.9, 0.5, "smooth_strongly_convex"], [1.0, 0.5, 1.0, "smooth_strongly_convex"]],
+              "save_instance": False},
+    "full": {"L": 1.0, "mu": 0.1, "gap0": 1.0, "dim": 4, "huber_dim": 3, "steps": 1000, "budget": 2100,
+             "n": 4, "ls_dim": 3, "delta_inf": 0.05, "stoch_steps": 300, "replicas": 16, "final_replicas": 400,
+             "lam": [0.0, 1.0], "rho_frac": [0.0, 0.999], "lr_frac": [0.05, 1.0], "neighbourhood": True,
+             "pep_steps": 6,
+             "pep_cases": [[0.0, 0.9, 0.9, "smooth_strongly_convex"], [0.0, 0.5, 1.0, "smooth_strongly_convex"],
+                           [0.0, 0.9, 0.5, "smooth_pl"], [0.5, 0.9, 0.5, "smooth_strongly_convex"],
+                           [1.0, 0.5, 1.0, "smooth_strongly_convex"], [1.0, 0.1, 1.0, "smooth_strongly_convex"]],
+             "save_instance": True},
+}
+"""Settings of the claim ``thm32-linear-rate-worst-case`` (and of the figure worst_case.py): L = 1, μ = 0.1,
+f(x⁰) − f* = gap0; the box of hyperparameters: λ, ρ = rho_frac·ρ_max(λ), γ = lr_frac·γ_max(ρ, λ)."""
+
+
+def thm32_fraction_steps(L, mu, A, B, lam, rho_frac, lr_frac):
+    """(ρ, γ) = (rho_frac·ρ_max(λ), lr_frac·γ_max(ρ, λ)): a point of the Thm 3.2 step-size conditions for
+    rho_frac ∈ [0, 1) and lr_frac ∈ (0, 1] (beyond them: the conditions violated, for controls)."""
+    rho = np.asarray(rho_frac, float) * np.asarray(th.rho_max(L, mu, A, B, lam))
+    lr = np.asarray(lr_frac, float) * np.asarray(th.gamma_max(rho, L, mu, A, B, lam))
+    return rho, lr
+
+
+def thm32_factory(L, mu, A, B):
+    """Unified SAM as a function of (λ, rho_frac, lr_frac) arrays (one value per candidate), for adversary.search."""
+    def make(lam, rho_frac, lr_frac):
+        rho, lr = thm32_fraction_steps(L, mu, A, B, lam, rho_frac, lr_frac)
+        return algorithms.unified_sam(lr, rho, np.asarray(lam, float))
+    return make
+
+
+def thm32_bound_fn(L, mu, A, B, C, gap0, neighbourhood=True):
+    """bound(t, lam, rho_frac, lr_frac) = theory.thm32_bound (or, ``neighbourhood=False`` (a control), the
+    linear term (1 − γN)^t·gap0 alone), shapes (K, 1) × (S,) → (K, S)."""
+    def thm32_bound(t, lam, rho_frac, lr_frac):
+        rho, lr = thm32_fraction_steps(L, mu, A, B, lam, rho_frac, lr_frac)
+        if neighbourhood:
+            return th.thm32_bound(t, gap0, lr, rho, L, mu, A, B, C, lam)
+        return np.asarray(th.guaranteed_factor(lr, rho, L, mu, A, B, lam)) ** t * gap0
+    return thm32_bound
+
+
+def worst_case_families(s):
+    """The theorem's class as searchable families, each with its ER constants (A, B, C) and the L of the step sizes:
+    deterministic rotated quadratics and Huber-type convex functions (μ-strongly convex, hence μ-PL; full gradient,
+    (A, B, C) = FULL_GRADIENT_ER) and ridge least-squares finite sums with single uniform sampling (each f_i
+    L_max-smooth, (A, B, C) from the family's ``er_constants``, i.e. ``sampling.Uniform().er_constants``)."""
+    L, mu, g0 = s["L"], s["mu"], s["gap0"]
+    quad = adversary.Quadratics(s["dim"], L, mu, start="f_gap", start_value=g0)
+    hub = adversary.Huber(s["huber_dim"], L, mu, start="f_gap", start_value=g0)
+    ls = adversary.LeastSquaresFamily(s["n"], s["ls_dim"], L, mu, s["delta_inf"], sampling=sampling.Uniform(),
+                                      start="f_gap", start_value=g0)
+    return [("quadratics", quad, FULL_GRADIENT_ER, s["steps"]), ("huber", hub, FULL_GRADIENT_ER, s["steps"]),
+            ("least squares", ls, ls.er_constants, s["stoch_steps"])]
+
+
+def thm32_search(family, constants, steps, s, *, seed=0, budget=None):
+    """adversary.search of the Thm 3.2 bound over ``family`` and the hyperparameter box of ``s`` (λ ∈ s["lam"],
+    rho_frac, lr_frac), every recorded t ≤ steps (at="all"). The budget is at least two populations."""
+    A, B, C = constants
+    L, mu = s["L"], s["mu"]
+    box = {"lam": tuple(s["lam"]), "rho_frac": tuple(s["rho_frac"]), "lr_frac": tuple(s["lr_frac"])}
+    n_par = len(family.box) + len(box)
+    population = min(max(5 * n_par, 20), 100)
+    size = -(-population // n_par) * n_par
+    budget = max(int(s["budget"] if budget is None else budget), 2 * size)
+    return adversary.search(thm32_factory(L, mu, A, B), family, steps=int(steps),
+                            bound=thm32_bound_fn(L, mu, A, B, C, s["gap0"], s.get("neighbourhood", True)),
+                            metric="f_gap", at="all", budget=budget, seed=seed, hypers=box,
+                            replicas=s["replicas"], final_replicas=s["final_replicas"])
+
+
+def thm32_pep(lam, rho_frac, lr_frac, cls, steps, s):
+    """PEP of ``steps`` steps of deterministic Unified SAM at (λ, rho_frac, lr_frac) on the class ``cls`` (f_gap
+    from f(x⁰) − f* ≤ gap0): exact for λ = 0 on smooth strongly convex functions (a subclass of the theorem's PL
+    class), a sound relaxation otherwise (the ball relaxation of the normalized part; PEPit's necessary PL
+    conditions). Returns a flat dict with the value, the bound at ``steps`` and their ratio."""
+    from .. import pep
+
+    L, mu, g0 = s["L"], s["mu"], s["gap0"]
+    A, B, C = FULL_GRADIENT_ER
+    rho, lr = thm32_fraction_steps(L, mu, A, B, lam, rho_frac, lr_frac)
+    bound = float(th.thm32_bound(steps, g0, lr, rho, L, mu, A, B, C, lam))
+    wc = pep.worst_case(algorithms.unified_sam(float(lr), float(rho), float(lam)), L=L, mu=mu, steps=int(steps),
+                        metric="f_gap", initial="f_gap", initial_value=g0, function_class=cls)
+    return {"lam": float(lam), "rho": float(rho), "lr": float(lr), "class": cls, "steps": int(steps),
+            "pep_value": float(wc.value), "bound": bound, "ratio": float(wc.value) / bound, "exact": bool(wc.exact),
+            "relaxation": wc.relaxation}
+
+
+# ----------------------------------------------------------------------------- importance sampling through the draws
+
+IMPORTANCE_DRAWS = {
+    "quick": {"n": 20, "d": 3, "reg": 0.05, "instance_seed": 2, "heavy": 4, "start_scale": 3.0, "draws": 20000,
+              "lams": [0.5, 1.0], "runs": 16, "steps": 6000, "lr_frac": 0.25, "uniform": False, "reweight": True},
+    "full": {"n": 20, "d": 3, "reg": 0.05, "instance_seed": 2, "heavy": 4, "start_scale": 3.0, "draws": 200000,
+             "lams": [0.0, 0.5, 1.0], "runs": 128, "steps": 12000, "lr_frac": 0.25, "uniform": True, "reweight": True},
+}
+"""Claim ``importance-through-the-draws``: a small noisy ridge sum whose first ``heavy`` rows have ‖a_i‖² = 4
+(L_max/L̄ = 2.45), so that the minimizer x_p of Σ p_i f_i (p_i ∝ L_i) is not x*."""
+
+
+def importance_draw_means(problem, points, draws, gen, *, reweight=True):
+    """Monte Carlo mean and standard error of ``draws`` gradients ∇f_v(x) sampled through
+    ``sampling.Importance(reweight).draw`` at each point (rows of ``points``). Returns (means, ses), (P, d) each."""
+    samp = sampling.Importance(reweight=reweight)
+    means, ses = [], []
+    for x in np.atleast_2d(points):
+        idx, coef = samp.draw(gen, int(draws), problem)
+        g = problem.component_grad(np.broadcast_to(x, (int(draws), problem.dim)), idx, coef)
+        means.append(g.mean(axis=0))
+        ses.append(g.std(axis=0, ddof=1) / np.sqrt(int(draws)))
+    return np.array(means), np.array(ses)
+
+
+def importance_stationary_run(s, *, seed=0):
+    """Reweighted and unweighted importance sampling (and uniform sampling when ``s["uniform"]``) run until they
+    settle: older Thm 3.2 steps ρ = ρ_max/2, γ = ``s["lr_frac"]``·γ_max (γ ≤ γ_max: a small γ keeps the O(γ) noise
+    term well under the floors), L = L_max, (A, B) from ``er_constants`` of ``sampling.Importance()`` (A = L̄, both
+    importance variants, as the official driver) or ``sampling.Uniform()`` (A = L_max); ``runs`` runs per λ, one
+    batched run from the instance of ``s``. ``s["reweight"] = False`` (a control) draws the reweighted block
+    unweighted. Column order: sampler (reweighted, unweighted[, uniform]) × λ × run. Returns (Result, info, instance).
+    """
+    inst = nudge(ridge_instance(s["n"], s["d"], s["reg"], s["instance_seed"],
+                                row_norms2=np.where(np.arange(s["n"]) < s["heavy"], 4.0, 1.0),
+                                start_scale=s["start_scale"]), s)
+    p = inst.problem
+    lams = np.asarray(s["lams"], float)
+    R = int(s["runs"])
+    blocks = [("reweighted", sampling.Importance(reweight=bool(s.get("reweight", True))), sampling.Importance()),
+              ("unweighted", sampling.Importance(reweight=False), sampling.Importance())]
+    if s.get("uniform"):
+        blocks.append(("uniform", sampling.Uniform(), sampling.Uniform()))
+    rho_col, lr_col, lam_col, runwise, labels = [], [], [], [], []
+    for label, samp, constants in blocks:
+        A, B, _ = er_constants(constants, p)
+        rho, gam = th.thm32_steps(p.L_max, p.mu, A, B, lams)
+        rho_col.append(np.repeat(np.atleast_1d(rho), R))
+        lr_col.append(np.repeat(float(s["lr_frac"]) * np.atleast_1d(gam), R))
+        lam_col.append(np.repeat(lams, R))
+        runwise.append((samp, lams.size * R))
+        labels.append(label)
+    rho, gam, lam_col = np.concatenate(rho_col), np.concatenate(lr_col), np.concatenate(lam_col)
+    res = run(p, algorithms.unified_sam(gam, rho, lam_col), inst.x0, int(s["steps"]),
+              sampling=sampling.RunwiseSampling(runwise), seed=seed,
+              checkpoints=linear_checkpoints(int(s["steps"]), 100), name="importance-draws")
+    return res, {"lam": lam_col, "rho": rho, "lr": gam, "runs": R, "blocks": labels}, inst

@@ -10,7 +10,10 @@ error Lρ_k, and USAM as IGD with relative error. This module holds what samlab 
   Diminish schedules and for inverse powers t_k = c/k^a, ρ_k = C/k^p;
 * the residual SAM oscillation ("envelope") with diminishing steps on a curvature-a direction;
 * the USAM sufficient-descent region ρ < 1/L, t < 2(1 − Lρ)/(L(1 + Lρ)²) [derived, sympy];
-* the hallucinated SAM fixed point of f = −cos x, x̂ = 2π − ρ [derived, sympy].
+* the hallucinated SAM fixed point of f = −cos x, x̂ = 2π − ρ [derived, sympy];
+* the stationary laws of the normalized variants' directions under Gaussian gradient noise on a
+  constant gradient: VaSSO's orthogonal energy (d − 1)θσ²/(2 − θ) and F-SAM's direction
+  g − σm ~ N((1 − σ)∇f, s²I) [derived, sympy].
 
 The paper's exact step-size hypotheses are not available to this project: the summability
 conditions below (Set A: Σt = ∞, t → 0, Σtρ < ∞; Set B: Σtρ² < ∞ instead of Σtρ < ∞; Theorem
@@ -52,6 +55,10 @@ __all__ = [
     "neg_cos_fixed_point_exprs",
     "neg_cos_hallucinated_point",
     "neg_cos_hallucination_multiplier",
+    "ema_variance_exprs",
+    "vasso_ema_variance",
+    "vasso_orthogonal_energy",
+    "fsam_direction_law",
 ]
 
 
@@ -334,3 +341,67 @@ def neg_cos_hallucination_multiplier(lr):
     if np.any(lr <= 0):
         raise ValueError("lr must be > 0")
     return _out(1.0 - lr)
+
+
+# ----------------------------------------------------------------------------- noisy directions
+
+@functools.cache
+def ema_variance_exprs() -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Sympy stationary variances (per coordinate, unit noise variance) of the two moving averages [derived].
+
+    VaSSO: d_k = (1 − θ)d_{k−1} + θ g_k. With g_k = c + ξ_k, ξ_k i.i.d. N(0, σ²I), e_k = d_k − c obeys
+    e_k = (1 − θ)e_{k−1} + θξ_k, whose stationary variance v solves v = (1 − θ)²v + θ²:
+        v_VaSSO = θ/(2 − θ).
+    F-SAM: m_k = βm_{k−1} + (1 − β)g_k, d_k = g_k − σm_k. With η_k = m_k − c (stationary variance
+    (1 − β)/(1 + β)) and d_k = (1 − σ)c + (1 − σ(1 − β))ξ_k − σβη_{k−1} (η_{k−1} independent of ξ_k):
+        v_F-SAM = (1 − σ(1 − β))² + σ²β²(1 − β)/(1 + β).
+    Returns (v_VaSSO, v_EMA(β), v_F-SAM) in the symbols θ, β, σ.
+    """
+    theta, beta, sigma, v = sp.symbols("theta beta sigma v", positive=True)
+    (v_vasso,) = sp.solve(sp.Eq(v, (1 - theta) ** 2 * v + theta**2), v)
+    (v_ema,) = sp.solve(sp.Eq(v, beta**2 * v + (1 - beta) ** 2), v)
+    v_fsam = (1 - sigma * (1 - beta)) ** 2 + sigma**2 * beta**2 * v_ema
+    return sp.simplify(v_vasso), sp.simplify(v_ema), sp.simplify(v_fsam)
+
+
+def vasso_ema_variance(theta):
+    """θ/(2 − θ): the stationary variance of VaSSO's moving average per unit noise variance (θ → ``theta``)."""
+    theta = _arr(theta, "theta")
+    if np.any((theta <= 0) | (theta > 1)):
+        raise ValueError("theta must lie in (0, 1]")
+    return _out(theta / (2.0 - theta))
+
+
+def vasso_orthogonal_energy(theta, sigma, dim, grad_norm=None):
+    """E‖P⊥(y − x)/ρ‖²·‖∇f‖² of VaSSO with x fixed, Gaussian gradient noise N(0, σ²I) in ``dim`` dimensions.
+
+    [derived] With a constant gradient c = ∇f and the stationary moving average d = c + e,
+    e ~ N(0, s²I), s² = θσ²/(2 − θ) (:func:`ema_variance_exprs`; Gaussian because it is a linear
+    combination of Gaussians), y − x = ρd/‖d‖ and P⊥ the projection orthogonal to c:
+
+        E‖P⊥ e‖²‖c‖²/‖c + e‖² = (d − 1)s²·[1 − (d − 2)s²/‖c‖² + O(d²s⁴/‖c‖⁴)]
+
+    (expand 1/‖c + e‖² in e: E‖e⊥‖⁴ = (d² − 1)s⁴, E e∥² = s²). The leading term (d − 1)θσ²/(2 − θ)
+    is exact in the limit σ/‖∇f‖ → 0 (the normalization is the only nonlinearity); with
+    ``grad_norm`` = ‖∇f‖ the first correction is included. θ → ``theta``, σ → ``sigma``, d → ``dim``.
+    """
+    s2 = np.asarray(vasso_ema_variance(theta), float) * _arr(sigma, "sigma") ** 2
+    dim = _arr(dim, "dim")
+    out = (dim - 1.0) * s2
+    if grad_norm is not None:
+        out = out * (1.0 - (dim - 2.0) * s2 / _arr(grad_norm, "grad_norm") ** 2)
+    return _out(out)
+
+
+def fsam_direction_law(sigma, beta, noise):
+    """(a, s): F-SAM's stationary direction d = g − σm on a constant gradient c is N(a·c, s²I) [derived].
+
+    a = 1 − σ and s² = noise²·[(1 − σ(1 − β))² + σ²β²(1 − β)/(1 + β)] (:func:`ema_variance_exprs`),
+    for m_k = βm_{k−1} + (1 − β)g_k, d_k = g_k − σm_k (Li et al. 2024), g_k = c + ξ_k with
+    ξ_k ~ N(0, noise²I) i.i.d.; exact once β^k is negligible (m_0 = 0). σ → ``sigma``, β → ``beta``.
+    """
+    sigma, beta, noise = _arr(sigma, "sigma"), _arr(beta, "beta"), _arr(noise, "noise")
+    if np.any((beta < 0) | (beta >= 1)):
+        raise ValueError("beta must lie in [0, 1)")
+    v = (1.0 - sigma * (1.0 - beta)) ** 2 + sigma**2 * beta**2 * (1.0 - beta) / (1.0 + beta)
+    return _out(1.0 - sigma), _out(np.abs(noise) * np.sqrt(v))

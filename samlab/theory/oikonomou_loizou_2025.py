@@ -16,8 +16,11 @@ the Thm 3.5 schedule are [official code] (dimitris-oik/unifiedsam, ``numpy_exps`
 formula is confirmed by the same authors' dimitris-oik/sam_sps); the (A, B, C) constants are
 [official code] for A, B and Khaled & Richtárik (2020) for C. The exact statements of Thm 3.2, 3.5
 and 3.7 are not available to samlab: everything marked [derived] was derived for samlab and is
-checked by tests/test_claims_oikonomou_loizou_2025.py. The authors' instances are built in
-:mod:`samlab.setups.oikonomou_loizou_2025`.
+checked by tests/test_claims_oikonomou_loizou_2025.py. In particular the conclusion of Thm 3.2 with explicit
+constants (:func:`thm32_one_step`, :func:`thm32_neighbourhood`, :func:`thm32_bound`) is derived from the one-step
+analysis whose conditions are exactly the authors' ρ_max and γ_max, and :func:`sampled_stationary_point` gives
+where a constant-step stochastic run settles (SAM's bias and the unweighted sampler's bias). The authors'
+instances are built in :mod:`samlab.setups.oikonomou_loizou_2025`.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ __all__ = [
     "thm32_steps",
     "simplified_steps",
     "guaranteed_factor",
+    "thm32_conditions",
+    "thm32_one_step",
+    "thm32_neighbourhood",
+    "thm32_bound",
     "thm35_lr",
     "thm35_rho",
     "thm35_schedules",
@@ -52,6 +59,7 @@ __all__ = [
     "er_bound",
     "unified_divergence_threshold",
     "biased_minimizer_gap",
+    "sampled_stationary_point",
 ]
 
 
@@ -140,6 +148,77 @@ def guaranteed_factor(lr, rho, L, mu, A, B, lam):
     """
     lr = _positive(lr, "lr")
     return _out(1.0 - lr * np.asarray(descent_margin(rho, L, mu, A, B, lam)))
+
+
+def thm32_conditions(lr, rho, L, mu, A, B, lam):
+    """True where (γ, ρ) satisfy the Thm 3.2 step-size conditions ρ < ρ_max(λ) and γ ≤ γ_max(ρ, λ)
+    [official code] (elementwise; needs Bμ + A > 0)."""
+    lr, rho = _positive(lr, "lr"), _nonnegative(rho, "rho")
+    ok = (rho < np.asarray(rho_max(L, mu, A, B, lam))) & (lr <= np.asarray(gamma_max(rho, L, mu, A, B, lam)))
+    return _out(ok)
+
+
+def thm32_one_step(lr, rho, L, mu, A, B, C, lam):
+    r"""(q, R₁) of the one-step inequality E[δ_{t+1}] ≤ q δ_t + R₁, δ = f − f*, of Unified SAM under the
+    Thm 3.2 assumptions [derived]:
+
+        q  = 1 − γ(μ + N − 2L(Bμ + A)γK),    K = 1 + 2L²ρ²(1−λ)²,    N = descent_margin,
+        R₁ = [γLρ(1−λ)² + Lγ²K]·C + γLρλ² + 2L³γ²ρ²λ².
+
+    Derivation (f L-smooth and μ-PL, every f_v L-smooth, ER with (A, B, C); L is the smoothness used in
+    the step sizes, L_max for sampled gradients): with g = ∇f_v(x) and d = ∇f_v(e) − g, ‖d‖ ≤
+    Lρ((1−λ)‖g‖ + λ), so ‖d‖² ≤ 2L²ρ²(1−λ)²‖g‖² + 2L²ρ²λ². The descent lemma, Young's inequality
+    −⟨∇f, d⟩ ≤ (Lρ/2)‖∇f‖² + ‖d‖²/(2Lρ), ‖∇f_v(e)‖² ≤ 2‖g‖² + 2‖d‖², the ER bound on E‖g‖² and PL
+    (‖∇f‖² ≥ 2μδ, its coefficient being negative under the conditions) give the inequality. The
+    conditions of Thm 3.2 are exactly what makes it contract: N > 0 ⇔ ρ < ρ_max and γ ≤ γ_max ⇔
+    2L(Bμ + A)γK ≤ N, hence q ≤ 1 − γμ ≤ 1 − γN = :func:`guaranteed_factor`. The Young weight Lρ/2 is
+    the one that produces the Lρμ term of ρ_max, so these are the constants of the authors' analysis
+    as far as the step-size formulas reveal it; the paper's own neighbourhood term is not available to
+    samlab.
+    """
+    lr = _positive(lr, "lr")
+    rho = _nonnegative(rho, "rho")
+    C = _nonnegative(C, "C")
+    L, mu, A, B, lam = _common(L, mu, A, B, lam)
+    K = 1.0 + 2.0 * L**2 * rho**2 * (1.0 - lam) ** 2
+    N = np.asarray(descent_margin(rho, L, mu, A, B, lam))
+    q = 1.0 - lr * (mu + N - 2.0 * L * (B * mu + A) * lr * K)
+    R1 = (lr * L * rho * (1.0 - lam) ** 2 + L * lr**2 * K) * C + lr * L * rho * lam**2 \
+        + 2.0 * L**3 * lr**2 * rho**2 * lam**2
+    return _out(q), _out(R1)
+
+
+def thm32_neighbourhood(lr, rho, L, mu, A, B, C, lam):
+    r"""R = R₁/(γN): the neighbourhood term of Thm 3.2 as reconstructed for samlab [derived].
+
+    With the factor 1 − γN of :func:`guaranteed_factor` (q ≤ 1 − γN, see :func:`thm32_one_step`),
+    unrolling E[δ_{t+1}] ≤ q δ_t + R₁ gives E[δ_t] ≤ (1 − γN)^t δ_0 + R(1 − (1 − γN)^t) ≤ (1 − γN)^t δ_0 + R.
+    R = 0 exactly when C = 0 and λ = 0 (deterministic or interpolating USAM converges exactly).
+    Valid under the step-size conditions (:func:`thm32_conditions`); N ≤ 0 is a ValueError.
+    """
+    N = np.asarray(descent_margin(rho, L, mu, A, B, lam))
+    if np.any(N <= 0):
+        raise ValueError("rho must satisfy rho < rho_max(lam) (descent margin N > 0)")
+    _, R1 = thm32_one_step(lr, rho, L, mu, A, B, C, lam)
+    return _out(np.asarray(R1) / (np.asarray(lr) * N))
+
+
+def thm32_bound(t, gap0, lr, rho, L, mu, A, B, C, lam):
+    r"""E[f(x^t) − f*] ≤ (1 − γN)^t (f(x⁰) − f*) + R(1 − (1 − γN)^t): Thm 3.2 with samlab's
+    reconstructed constants [derived] (linear convergence to a neighbourhood [paper; official code]).
+
+    t → ``t`` (steps, any shape broadcasting with the hyperparameters), f(x⁰) − f* → ``gap0``; the factor
+    is :func:`guaranteed_factor`, R is :func:`thm32_neighbourhood`. Valid under the conditions of
+    :func:`thm32_conditions` for every L-smooth μ-PL f whose sampled gradients satisfy ER with (A, B, C).
+    """
+    t = _nonnegative(t, "t")
+    gap0 = _nonnegative(gap0, "gap0")
+    q = np.asarray(guaranteed_factor(lr, rho, L, mu, A, B, lam))
+    if np.any(q < 0):
+        raise ValueError("lr is too large for the guaranteed factor 1 − γN to be a contraction (1 − γN < 0)")
+    R = np.asarray(thm32_neighbourhood(lr, rho, L, mu, A, B, C, lam))
+    decay = q**t
+    return _out(decay * gap0 + R * (1.0 - decay))
 
 
 def sam_sps_deterministic_usam(L):
@@ -329,3 +408,54 @@ def biased_minimizer_gap(problem) -> float:
     H = (A * p[:, None]).T @ A + problem.reg * np.eye(problem.dim)
     x_p = np.linalg.solve(H, A.T @ (p * b))
     return float(problem.value(x_p[None, :])[0] - problem.f_star)
+
+
+def sampled_stationary_point(problem, rho, lam, *, weights=None, x_init=None):
+    r"""Zero x̄ of the mean field F(x) = Σ_i p_i c_i ∇f_i(e_i(x)) of stochastic Unified SAM with one shared
+    single-element sample [derived]: e_i = x + ρ(1 − λ + λ/‖c_i∇f_i(x)‖) c_i∇f_i(x).
+
+    ``weights``: None for uniform sampling (p_i = 1/n, c_i = 1); "importance" for p_i ∝ L_i reweighted
+    (c_i = 1/(np_i)); "unweighted" for p_i ∝ L_i without reweighting (c_i = 1, the official code). The
+    expected step from x is −γF(x), so for small γ a constant-step run settles around x̄ and f(x̄) − f*
+    is where it settles up to an O(γ) noise term: SAM's own bias (the zero of F is not x* once ρλ > 0
+    and the samples disagree at x*) and, unweighted, the bias of sampling Σ p_i f_i, whose minimizer is
+    x_p (:func:`biased_minimizer_gap`). Solved with scipy.optimize.root (hybr) from ``x_init`` (default:
+    x* when reweighted or uniform, x_p when unweighted). Returns (x̄, f(x̄) − f*).
+    """
+    from scipy import optimize
+
+    if not getattr(problem, "is_finite_sum", False):
+        raise ValueError("problem must be a finite sum")
+    rho = float(_nonnegative(rho, "rho"))
+    lam = float(_unit_interval(lam, "lam"))
+    n, d = problem.n, problem.dim
+    if weights is None:
+        p, c = np.full(n, 1.0 / n), np.ones(n)
+    elif weights in ("importance", "unweighted"):
+        p = np.asarray(problem.L_i, dtype=float) / np.sum(problem.L_i)
+        c = 1.0 / (n * p) if weights == "importance" else np.ones(n)
+    else:
+        raise ValueError(f"weights must be None, 'importance' or 'unweighted', got {weights!r}")
+    idx = np.arange(n)[:, None]
+    coef = c[:, None]
+
+    def field(x):
+        X = np.broadcast_to(x, (n, d))
+        G = problem.component_grad(X, idx, coef)
+        norm = np.sqrt(np.einsum("ij,ij->i", G, G))
+        scale = np.where(norm > 0, 1.0 - lam + lam / np.where(norm > 0, norm, 1.0), 0.0)
+        E = X + rho * scale[:, None] * G
+        return p @ problem.component_grad(E, idx, coef)
+
+    if x_init is None:
+        if weights == "unweighted" and hasattr(problem, "A"):  # least squares: start at x_p
+            H = (problem.A * p[:, None]).T @ problem.A + problem.reg * np.eye(d)
+            x_init = np.linalg.solve(H, problem.A.T @ (p * problem.b))
+        else:
+            x_init = problem.x_star
+    sol = optimize.root(field, np.asarray(x_init, dtype=float), method="hybr", options={"xtol": 1e-14})
+    resid = float(np.linalg.norm(field(sol.x)))
+    scale = float(np.linalg.norm(p @ np.abs(problem.component_grad(np.broadcast_to(problem.x_star, (n, d)), idx, coef))))
+    if not resid <= 1e-9 * max(scale, 1.0):
+        raise ValueError(f"the mean field has no zero near x_init (residual {resid:.3g}): {sol.message}")
+    return sol.x, float(problem.value(sol.x[None, :])[0] - problem.f_star)
