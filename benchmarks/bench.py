@@ -1,7 +1,7 @@
 """samlab's speed against a minimal batched NumPy loop, the arithmetic floor and a per-run loop.
 
-    python benchmarks/bench.py            # both workloads, ratios measured in this one process
-    python benchmarks/bench.py --e2e      # also time `samlab verify --quick` and `samlab reproduce`
+    python3.11 benchmarks/bench.py            # both workloads, ratios measured in this one process
+    python3.11 benchmarks/bench.py --e2e      # then the end-to-end measurement (benchmarks/reproduction.py)
 
 Every contender produces the same numbers (checked before timing). Times are the best of
 ``--repeat`` runs, so a busy machine inflates them less than a mean would.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -165,24 +164,17 @@ def memory_check() -> dict:
     return {f"peak MiB ({s} steps)": v / 2**20 for s, v in peaks.items()}
 
 
-def end_to_end() -> dict:
-    out = {}
-    for label, cmd in (("samlab verify --quick", ["samlab", "verify", "--quick"]),
-                       ("samlab reproduce", ["samlab", "reproduce"])):
-        started = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out[label] = {"seconds": time.perf_counter() - started, "exit": proc.returncode,
-                      "max RSS MiB": max(peak, before) / 1024}
-    return out
+def end_to_end() -> None:
+    """The end-to-end measurement lives in reproduction.py (a clean clone, an empty cache, the goals)."""
+    subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "reproduction.py")],
+                   check=True)
 
 
 def main() -> None:
     np.seterr(all="ignore")  # the per-run loop carries escaped (overflowing) runs of workload 2
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--e2e", action="store_true", help="also time verify --quick and reproduce")
+    parser.add_argument("--e2e", action="store_true", help="then run benchmarks/reproduction.py (end to end)")
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}, {os.cpu_count()} cores")
     for name, fn in (("workload 1: dense sweep", workload_dense), ("workload 2: many small runs", workload_small)):
@@ -196,8 +188,7 @@ def main() -> None:
             print(f"  cost of ~100 checkpoints = {times['samlab_100_checkpoints'] / times['samlab'] - 1:+.1%}")
     print("\nmemory:", {k: round(v, 2) for k, v in memory_check().items()})
     if args.e2e:
-        for k, v in end_to_end().items():
-            print(f"{k}: {v}")
+        end_to_end()
 
 
 if __name__ == "__main__":

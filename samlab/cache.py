@@ -12,28 +12,40 @@ checks the archive (CRC-32 of every member, shapes, header): a corrupt or foreig
 recomputed, never trusted. Workers that write the same entry at once write whole files through atomic
 renames, so the entry stays whole.
 
-Switch and location (environment, so that worker processes inherit them):
+Switch and location (environment, read by each process):
 
 * ``SAMLAB_CACHE=1`` turns the cache on for every ``samlab.run`` call that does not say
-  ``cache=``; ``samlab verify``/``reproduce`` and figure scripts turn it on unless ``--no-cache``.
-  Library calls are not cached unless asked (``sl.run(..., cache=True)``).
+  ``cache=``. ``samlab verify``/``reproduce``/``run`` and the figure scripts turn it on for their
+  tasks (set inside each task, so that forked, spawned and dask workers follow it) unless
+  ``--no-cache`` or an explicit ``SAMLAB_CACHE=0`` in the environment. Library calls are not cached
+  unless asked (``sl.run(..., cache=True)``).
 * ``SAMLAB_CACHE_DIR`` overrides the location, by default the platform's user cache folder
   (``~/.cache/samlab`` on Linux, ``~/Library/Caches/samlab`` on macOS, ``%LOCALAPPDATA%\\samlab\\Cache``
   on Windows), found with platformdirs.
+
+Tasks. ``samlab reproduce`` also keeps whole task outcomes (a claim's record, a figure script's
+record) under ``<cache>/tasks/``, keyed by the task, its mode and seed and the content of the code
+that matters (see :func:`samlab.execution.task_key`): :func:`store_task` saves the record with the
+SHA-256 of every file the task wrote, and :func:`load_task` gives it back only if the entry's own
+checksum holds and those files are still there with the same bytes (else None: the task runs
+again). ``<cache>/timings/`` holds the seconds each task took last time (for the time-left
+estimate; never part of any result).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .fingerprint import Unfingerprintable, digest, source_version
 
 __all__ = ["enabled", "location", "run_key", "load_run", "store_run", "info", "clear", "RUN_SOURCES",
-           "MIN_SECONDS"]
+           "MIN_SECONDS", "load_task", "store_task", "file_digest", "load_timings", "store_timings"]
 
 MIN_SECONDS = 0.05
 """Runs faster than this are not stored: reading an entry back costs about as much (~10 ms)."""
@@ -47,7 +59,7 @@ ENV_DIR = "SAMLAB_CACHE_DIR"
 
 
 def enabled() -> bool:
-    """True when ``SAMLAB_CACHE`` is "1" (set by the command line unless ``--no-cache``)."""
+    """True when ``SAMLAB_CACHE`` is "1" (the command line sets it in its tasks unless ``--no-cache``)."""
     return os.environ.get(ENV_SWITCH, "0") == "1"
 
 
@@ -115,16 +127,126 @@ def _remove(path: Path) -> None:
     path.with_name(path.name + ".npz").unlink(missing_ok=True)
 
 
+def _files(folder: Path, suffix: str) -> list[Path]:
+    return [p for p in folder.rglob("*" + suffix) if p.is_file()] if folder.is_dir() else []
+
+
 def info() -> dict[str, Any]:
-    """Location, number of cached runs and their size in bytes."""
+    """Location, number of cached runs and tasks, and their size in bytes."""
     root = location()
-    files = [p for p in (root / "runs").rglob("*") if p.is_file()] if (root / "runs").is_dir() else []
-    return {"location": str(root), "runs": sum(p.suffix == ".npz" for p in files),
-            "bytes": sum(p.stat().st_size for p in files)}
+    runs = _files(root / "runs", ".npz")
+    tasks = _files(root / "tasks", ".json")
+    return {"location": str(root), "runs": len(runs), "tasks": len(tasks),
+            "bytes": sum(p.stat().st_size for p in runs + tasks)}
 
 
 def clear() -> int:
-    """Delete every cached run; returns how many there were."""
+    """Delete every cached run and task outcome; returns how many runs there were.
+
+    The recorded task timings (a few kilobytes, used only to estimate the time left) are kept.
+    """
     n = info()["runs"]
     shutil.rmtree(location() / "runs", ignore_errors=True)
+    shutil.rmtree(location() / "tasks", ignore_errors=True)
     return n
+
+
+# ----------------------------------------------------------------------------- task outcomes
+_TASK_FORMAT = "samlab.task/1"
+
+
+def file_digest(path: str | os.PathLike) -> str | None:
+    """SHA-256 of a file's bytes, or None when it cannot be read."""
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _task_entry(key: str) -> Path:
+    return location() / "tasks" / key[:2] / f"{key}.json"
+
+
+def _entry_checksum(key: str, record: Any, files: dict[str, str]) -> str:
+    text = json.dumps([key, record, files], sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def store_task(key: str, record: dict[str, Any], files: Iterable[str | os.PathLike] = ()) -> bool:
+    """Keep ``record`` (JSON-ready) as the outcome of task ``key``, with the digests of the ``files``
+    it wrote; False (nothing stored) when a file cannot be read or the record is not JSON."""
+    from .result import atomic_write_text
+
+    digests: dict[str, str] = {}
+    for path in files:
+        digest_ = file_digest(path)
+        if digest_ is None:
+            return False
+        digests[str(Path(path).resolve())] = digest_
+    try:
+        entry = {"format": _TASK_FORMAT, "key": key, "record": record, "files": digests,
+                 "checksum": _entry_checksum(key, record, digests)}
+        text = json.dumps(entry, ensure_ascii=True, allow_nan=True)  # key order kept: same record, same bytes
+    except (TypeError, ValueError):
+        return False
+    try:
+        atomic_write_text(_task_entry(key), text)
+    except OSError:
+        return False
+    return True
+
+
+def load_task(key: str) -> dict[str, Any] | None:
+    """The record stored for task ``key``, or None: no entry, a corrupt or foreign one (deleted), or
+    a file the task wrote that is gone or changed since."""
+    path = _task_entry(key)
+    try:
+        entry = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        path.unlink(missing_ok=True)
+        return None
+    if (not isinstance(entry, dict) or entry.get("format") != _TASK_FORMAT or entry.get("key") != key
+            or not isinstance(entry.get("files"), dict)
+            or entry.get("checksum") != _entry_checksum(key, entry.get("record"), entry["files"])):
+        path.unlink(missing_ok=True)
+        return None
+    for file, digest_ in entry["files"].items():
+        if file_digest(file) != digest_:
+            return None  # the outputs changed: the entry is right, the files are not
+    return entry["record"]
+
+
+# ----------------------------------------------------------------------------- timings
+def _timings_path(mode: str) -> Path:
+    return location() / "timings" / f"{mode}.json"
+
+
+def load_timings(mode: str) -> dict[str, float]:
+    """Seconds each task took the last time it ran in ``mode`` ("quick" or "full"); {} if unknown."""
+    try:
+        data = json.loads(_timings_path(mode).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): float(v) for k, v in data.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0}
+
+
+def store_timings(mode: str, seconds: dict[str, float]) -> None:
+    """Merge ``seconds`` into the recorded timings of ``mode`` (best effort: a failure is ignored)."""
+    from .result import atomic_write_text
+
+    if not seconds:
+        return
+    merged = {**load_timings(mode), **{k: round(float(v), 3) for k, v in seconds.items()}}
+    try:
+        atomic_write_text(_timings_path(mode), json.dumps(merged, sort_keys=True, indent=0) + "\n")
+    except OSError:
+        pass

@@ -1,10 +1,20 @@
-"""The ``samlab`` command line: list, verify, reproduce, run.
+"""The ``samlab`` command line: list, verify, reproduce, run, cache, card, worst-case (and mutants).
 
     samlab list                                   claims and figure scripts, by paper
     samlab verify --quick --jobs 4                check every claim (exit 1 if one fails)
-    samlab verify --claim general/gd-linear-rate --json verdicts.json
-    samlab reproduce --quick general              figure scripts + claims → figures/REPORT.md
+    samlab verify --claim general/gd-linear-rate --controls --json verdicts.json
+    samlab reproduce --jobs 2                     figure scripts + claims → figures/REPORT.md
+    samlab reproduce --quick general              the same in quick mode → figures/quick/
     samlab run experiments/configs/constant_vs_decaying_rho.toml
+    samlab cache info                             where the run cache is, how big
+    samlab worst-case CLAIM_ID --budget 20000     a deeper search for a bound's worst case
+
+``verify``, ``reproduce``, ``run`` (and the figure scripts) use the run cache (samlab.cache) unless
+``--no-cache`` (or ``SAMLAB_CACHE=0`` in the environment); ``reproduce`` also reuses the outcome of every task (claim or figure script) whose
+code, script and outputs are unchanged since the last run, so a second ``reproduce`` takes seconds.
+Quick-mode outputs go to ``figures/quick/`` by default, never over the committed full-mode ones.
+Progress goes to stderr: what runs, what is done and the time left, estimated from the previous
+run's timings; results go to stdout. Every command computes with one BLAS thread.
 
 Exit status: 0 success, 1 a claim or a figure script failed, 2 a usage error (one line on stderr,
 before any work: arguments, names and output locations are checked first), 130 interrupted (Ctrl-C).
@@ -13,6 +23,7 @@ before any work: arguments, names and output locations are checked first), 130 i
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 import tempfile
@@ -151,43 +162,116 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _with_unit(value: Any, unit: str) -> str:
+    text = _fmt(value)
+    return f"{text} {unit}" if unit and isinstance(value, (int, float)) and not isinstance(value, bool) else text
+
+
+def _discriminates(record: dict[str, Any]) -> str | None:
+    """"yes"/"no" when controls were run ("no control" when the claim declares none), else None."""
+    controls = record.get("controls")
+    if controls is None:
+        return None
+    if not controls:
+        return "no control"
+    return "yes" if any(c.get("discriminates") for c in controls) else "no"
+
+
+def verdict_block(record: dict[str, Any]) -> list[str]:
+    """Lines for one claim: PASS/FAIL and id; the headline's name with measured vs predicted and the
+    tolerance; the controls' outcomes when they were run."""
+    mark = "PASS" if record.get("passed") else "FAIL"
+    lines = [f"{mark}  {record['id']}"]
+    details = record.get("details") or {}
+    if details.get("error"):
+        lines.append(f"      error: {_clip(str(details['error']), 200)}")
+    else:
+        unit = record.get("unit") or ""
+        quantity = record.get("quantity") or "measured"
+        lines.append(f"      {quantity}: {_with_unit(record.get('measured'), unit)} vs "
+                     f"{_with_unit(record.get('predicted'), unit)} predicted")
+        if record.get("tolerance"):
+            lines.append(f"      tolerance: {_clip(str(record['tolerance']), 200)}")
+    verdict = _discriminates(record)
+    if verdict is not None:
+        lines.append(f"      discriminates: {verdict}")
+        for c in record.get("controls") or []:
+            if c.get("error"):
+                outcome = f"error: {_clip(str(c['error']), 120)}"
+            else:
+                outcome = f"{_fmt(c.get('measured'))} → {'PASS' if c.get('passed') else 'FAIL'}"
+            lines.append(f"        control {c.get('name')!r}: {outcome}"
+                         f" ({'discriminates' if c.get('discriminates') else 'does not discriminate'})")
+    return lines
+
+
 def claims_table(records: Sequence[dict[str, Any]]) -> str:
-    """Plain-text table: claim, measured, predicted, verdict (floats with 4 significant digits)."""
-    rows = [("claim", "measured", "predicted", "verdict")]
-    for r in records:
-        err = (r.get("details") or {}).get("error")
-        measured = f"error: {err}" if err else _fmt(r.get("measured"))
-        rows.append((r["id"], _clip(measured, 48), _clip(_fmt(r.get("predicted")), 36),
-                     "PASS" if r.get("passed") else "FAIL"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    """The verdicts as text, one block per claim (see :func:`verdict_block`)."""
+    return "\n".join(line for r in records for line in verdict_block(r))
 
 
-def _progress(total: int, label):
-    """on_done callback printing ``[i/n] name STATUS seconds`` on stderr as tasks finish."""
-    done = [0]
-
-    def on_done(index: int, item: Any, record: dict[str, Any]) -> None:
-        done[0] += 1
-        name, ok, seconds = label(item, record)
-        print(f"[{done[0]}/{total}] {name} {'PASS' if ok is True else ('FAIL' if ok is False else ok)}"
-              f" {seconds:.1f}s", file=sys.stderr, flush=True)
-
-    return on_done
+def _status(kind: str, record: dict[str, Any]) -> str:
+    if kind == "claim":
+        return "PASS" if record.get("passed") else "FAIL"
+    return "OK" if record.get("ok") else f"FAIL ({record.get('error')})"
 
 
-def _claim_label(item, record):
-    seconds = (record.get("details") or {}).get("seconds", 0.0)
-    return record["id"], bool(record.get("passed")), float(seconds or 0.0)
+def _run_with_progress(fn, tasks: list[tuple[str, str]], names: list[str], args, mode: str,
+                       reused: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Run ``fn`` over the tasks not in ``reused`` with a progress display; return every record in
+    task order. The seconds of the tasks that ran are recorded for the next run's estimate."""
+    from .cache import load_timings, store_timings
+    from .progress import Progress, format_seconds
+
+    reused = reused or {}
+    todo = [i for i in range(len(tasks)) if i not in reused]
+    timings = load_timings(mode)
+    workers = 1 if args.scheduler is None and args.jobs <= 1 else (args.jobs if args.scheduler is None else len(todo))
+    expected = [0.0 if i in reused else timings.get(names[i]) for i in range(len(tasks))]
+    progress = Progress(names, expected, workers=min(max(workers, 1), max(len(todo), 1)))
+    total = progress.total_expected()
+    head = f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}"
+    if reused:
+        head += f", {len(reused)} unchanged since the last run (reused)"
+    if todo:
+        head += f"; running {len(todo)} ({_executor(args)})"
+        head += f", about {format_seconds(total)} by the last run's times" if total is not None else \
+            " (no timings of a previous run: no estimate yet)"
+    progress.header(head)
+    for i, record in reused.items():
+        progress.done(i, _status(tasks[i][0], record), note=" (unchanged, reused)")
+    records: list[dict[str, Any]] = [reused.get(i) for i in range(len(tasks))]  # type: ignore[misc]
+    seconds: dict[str, float] = {}
+
+    def on_done(j, item, record):
+        i = todo[j]
+        seconds[names[i]] = float(record.get("seconds") or 0.0)
+        progress.done(i, _status(item[0], record), float(record.get("seconds") or 0.0))
+
+    try:
+        fresh = _map(fn, [tasks[i] for i in todo], args, on_done,
+                     on_start=lambda j, item: progress.start(todo[j]),
+                     priority=[progress.expected[i] for i in todo])  # longest first; unknown: the mean
+    finally:
+        progress.close()
+        store_timings(mode, seconds)
+    for i, record in zip(todo, fresh):
+        records[i] = record
+    return records
 
 
-def _map(fn, items, args, on_done):
+def _executor(args) -> str:
+    from .execution import executor_name
+
+    return executor_name(args.jobs, args.scheduler)
+
+
+def _map(fn, items, args, on_done, on_start=None, priority=None):
     from .execution import SchedulerUnavailable, map_tasks
 
     try:
-        return map_tasks(fn, items, jobs=args.jobs, scheduler=args.scheduler, on_done=on_done)
+        return map_tasks(fn, items, jobs=args.jobs, scheduler=args.scheduler, on_done=on_done, on_start=on_start,
+                         priority=priority)
     except SchedulerUnavailable as exc:
         raise UsageError(str(exc)) from None
     except (OSError, TimeoutError) as exc:
@@ -249,6 +333,19 @@ def _load_modules(args) -> tuple[str, ...]:
     return tuple(paths)
 
 
+def _cache_on(args) -> bool:
+    """The run cache is on unless ``--no-cache``, or ``SAMLAB_CACHE=0`` set explicitly in the environment."""
+    from .cache import ENV_SWITCH
+
+    return not getattr(args, "no_cache", False) and os.environ.get(ENV_SWITCH) != "0"
+
+
+def _drop_private(record: dict[str, Any]) -> dict[str, Any]:
+    """A claim record as the report and verdicts.json see it (without the files it wrote)."""
+    record.pop("written", None)
+    return record
+
+
 def cmd_verify(args) -> int:
     from .execution import check_claim
     from .report import write_verdicts
@@ -258,16 +355,34 @@ def cmd_verify(args) -> int:
     if args.json:
         _writable_file(args.json, "--json")
     started = time.perf_counter()
-    records = _map(partial(check_claim, quick=args.quick, seed=args.seed, modules=modules), ids, args,
-                   _progress(len(ids), _claim_label))
+    fn = partial(check_claim, quick=args.quick, seed=args.seed, modules=modules, controls=args.controls,
+                 cache=_cache_on(args))
+    records = _run_with_progress(_ClaimTask(fn), [("claim", i) for i in ids], ids, args,
+                                 "quick" if args.quick else "full")
+    records = [_drop_private(r) for r in records]
     print(claims_table(records))
     n_pass = sum(bool(r["passed"]) for r in records)
-    print(f"\n{n_pass}/{len(records)} claims passed ({'quick' if args.quick else 'full'} mode, seed {args.seed},"
-          f" {time.perf_counter() - started:.1f} s)")
+    summary = (f"\n{n_pass}/{len(records)} claims passed ({'quick' if args.quick else 'full'} mode, seed {args.seed},"
+               f" {time.perf_counter() - started:.1f} s)")
+    if args.controls:
+        with_control = [r for r in records if r.get("controls")]
+        summary += (f"; {sum(_discriminates(r) == 'yes' for r in records)}/{len(records)} discriminate"
+                    f" ({len(records) - len(with_control)} without a control)")
+    print(summary)
     if args.json:
         write_verdicts(args.json, records)
         print(f"verdicts written to {args.json}")
     return 0 if n_pass == len(records) else 1
+
+
+class _ClaimTask:
+    """``("claim", id)`` → check_claim(id, …) (picklable, for pool workers)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, task):
+        return self.fn(task[1])
 
 
 def _all_script_names(scripts) -> list[str]:
@@ -277,17 +392,36 @@ def _all_script_names(scripts) -> list[str]:
     return sorted(names)
 
 
+def _task_files(kind: str, record: dict[str, Any]) -> list[str]:
+    """The files whose bytes a reused outcome vouches for: a script's outputs and every file it wrote;
+    what a claim wrote (e.g. a worst-case instance)."""
+    files = list(record.get("written") or [])
+    if kind == "script":
+        files += list(record.get("outputs") or [])
+    return sorted(set(files))
+
+
+def _reusable(kind: str, record: dict[str, Any]) -> bool:
+    """Outcomes worth keeping: a script that ran, a claim that reached a verdict (passed or failed);
+    not an exception (it may be the machine's, not the code's)."""
+    if kind == "script":
+        return bool(record.get("ok"))
+    return "error" not in (record.get("details") or {}) and not any(
+        c.get("error") for c in record.get("controls") or [])
+
+
 def cmd_reproduce(args) -> int:
     import samlab
 
-    from . import claims
-    from .execution import executor_name, run_task
+    from . import cache, claims
+    from .execution import executor_name, run_task, task_key, task_name
+    from .experiment import default_out
     from .report import ReportInput, discover_scripts, select_scripts, write_report
 
     modules = _load_modules(args)
     root = _checkout()
     exp_dir = Path(args.experiments) if args.experiments else root / "experiments"
-    out = Path(args.out) if args.out else root / "figures"
+    out = Path(args.out) if args.out else default_out(args.quick, root)
     scripts = discover_scripts(exp_dir)
     chosen, unmatched = select_scripts(scripts, args.names)
     named_papers = {_normalize_paper(n) for n in args.names if _normalize_paper(n) in claims.PAPERS}
@@ -305,19 +439,31 @@ def cmd_reproduce(args) -> int:
     tasks = [("script", str(s.path)) for s in chosen] + [("claim", c) for c in claim_ids]
     if not tasks:
         raise UsageError(f"nothing to reproduce: no figure scripts under {exp_dir} and no claims")
-
-    def label(item, record):
-        if item[0] == "claim":
-            return _claim_label(item, record)
-        ok = record.get("ok")
-        return (_rel(item[1]), "OK" if ok else f"FAIL ({record.get('error')})", float(record.get("seconds", 0.0)))
-
     _writable_dir(out, "--out")
+    names = [task_name(t, exp_dir) for t in tasks]
+    mode = "quick" if args.quick else "full"
+
+    # incremental: a task whose key (code, script, mode, seed …) and written files are unchanged is reused
+    keys: list[str | None] = [None] * len(tasks)
+    reused: dict[int, dict[str, Any]] = {}
+    if _cache_on(args):
+        illustrated = {c: [s.path for s in scripts if c in s.claims] for c in claim_ids}
+        for i, (kind, target) in enumerate(tasks):
+            keys[i] = task_key((kind, target), quick=args.quick, seed=args.seed, out=out, modules=modules,
+                               controls=args.controls, illustrated_by=illustrated.get(target, ()))
+            hit = cache.load_task(keys[i])
+            if hit is not None:
+                reused[i] = hit
+
     started = time.perf_counter()
-    records = _map(partial(run_task, quick=args.quick, seed=args.seed, out=str(out), modules=modules), tasks, args,
-                   _progress(len(tasks), label))
+    fn = partial(run_task, quick=args.quick, seed=args.seed, out=str(out), modules=modules, controls=args.controls,
+                 cache=_cache_on(args))
+    records = _run_with_progress(fn, tasks, names, args, mode, reused)
+    for i, (kind, _) in enumerate(tasks):
+        if keys[i] is not None and i not in reused and _reusable(kind, records[i]):
+            cache.store_task(keys[i], records[i], _task_files(kind, records[i]))
     script_records = list(zip(chosen, records[:len(chosen)]))  # scripts come first in ``tasks``
-    claim_records = records[len(chosen):]
+    claim_records = [_drop_private(dict(r)) for r in records[len(chosen):]]
     seconds = time.perf_counter() - started
     inp = ReportInput(
         claims=claim_records, scripts=script_records, out_dir=out, command=args.command_line, quick=args.quick,
@@ -330,7 +476,8 @@ def cmd_reproduce(args) -> int:
     failed_scripts = [r for _, r in script_records if not r.get("ok")]
     n_pass = sum(bool(r["passed"]) for r in claim_records)
     print(f"\n{n_pass}/{len(claim_records)} claims passed; {len(script_records) - len(failed_scripts)}/"
-          f"{len(script_records)} figure scripts ran ({seconds:.1f} s)")
+          f"{len(script_records)} figure scripts ran ({seconds:.1f} s; {len(reused)} of {len(tasks)} tasks"
+          " unchanged and reused)")
     for r in failed_scripts:
         print(f"figure script {_rel(r['path'])} failed: {r.get('error')}")
     print(f"report: {path}")
@@ -352,14 +499,19 @@ def cmd_run(args) -> int:
         config = load_config(args.config, quick=args.quick)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    out = Path(args.out) if args.out else _checkout() / "figures" / "runs" / config.path.stem
+    from .execution import task_environment
+    from .experiment import default_out
+
+    out = Path(args.out) if args.out else default_out(args.quick, _checkout()) / "runs" / config.path.stem
     _writable_dir(out, "--out")
 
     def progress(exp, alg, res):
-        print(f"[{exp.name}] {alg.name}: {alg.batch} runs × {exp.steps} steps, {res.meta.get('seconds', 0):.1f}s",
-              file=sys.stderr, flush=True)
+        took = res.meta.get("seconds")
+        print(f"[{exp.name}] {alg.name}: {alg.batch} runs × {exp.steps} steps, "
+              + (f"{took:.1f}s" if took is not None else "from the run cache"), file=sys.stderr, flush=True)
 
-    manifest = run_config(config, out, progress=progress)
+    with task_environment(quick=args.quick, out=out, cache=_cache_on(args)):
+        manifest = run_config(config, out, progress=progress)
     rows = [("experiment", "curve", "final " + "/".join(sorted({e["plot"]["metric"] for e in manifest["experiments"]})),
              "diverged")]
     for exp in manifest["experiments"]:
@@ -378,11 +530,149 @@ def cmd_run(args) -> int:
     return 0
 
 
+def cmd_cache(args) -> int:
+    from . import cache
+
+    if args.action == "clear":
+        before = cache.info()
+        cache.clear()
+        print(f"removed {before['runs']} cached runs and {before['tasks']} task outcomes"
+              f" ({before['bytes'] / 1e6:.1f} MB) from {before['location']}")
+        return 0
+    info = cache.info()
+    state = "on" if cache.enabled() else "off here (samlab verify, reproduce, run and figure scripts turn it on)"
+    print(f"location: {info['location']}\n"
+          f"runs: {info['runs']}\ntask outcomes: {info['tasks']}\nsize: {info['bytes'] / 1e6:.1f} MB\n"
+          f"SAMLAB_CACHE: {state}")
+    return 0
+
+
+class _SearchProgress:
+    """``progress(generation, best_ratio)`` for a worst-case claim's search: a redrawn line on a
+    terminal; elsewhere a plain line when the best ratio grows (at most every half second) or every 10 s."""
+
+    def __init__(self, claim_id: str, stream=None):
+        self.claim_id = claim_id
+        self.stream = stream if stream is not None else sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.started = time.perf_counter()
+        self.last_line = -1e9
+        self.best = None
+        self.calls = 0
+        self.unshown = ""
+
+    def __call__(self, generation: int, best_ratio: float) -> None:
+        from .progress import format_seconds
+
+        self.calls += 1
+        now = time.perf_counter()
+        improved = self.best is None or best_ratio > self.best
+        self.best = best_ratio if self.best is None else max(self.best, best_ratio)
+        text = (f"{self.claim_id}: search step {int(generation)}, worst ratio so far {self.best:.6g}"
+                f" ({format_seconds(now - self.started)})")
+        if self.tty:
+            self.stream.write("\r\033[K" + text)
+            self.stream.flush()
+        elif (improved and now - self.last_line >= 0.5) or now - self.last_line >= 10.0:
+            print(text, file=self.stream, flush=True)
+            self.last_line, self.unshown = now, ""
+        else:
+            self.unshown = text
+
+    def close(self) -> None:
+        """End the display (the last generation is always shown)."""
+        if self.tty and self.calls:
+            self.stream.write("\n")
+        elif self.unshown:
+            print(self.unshown, file=self.stream)
+        self.stream.flush()
+
+
+def cmd_worst_case(args) -> int:
+    """Run a worst-case claim in full mode with a deeper search (``--budget``) and a progress display.
+
+    Files the claim writes through samlab.experiment.data_dir(paper) go under ``--out`` (default
+    figures/worst-case/), never over the committed figures.
+
+    Contract with worst-case claims: the settings passed to the measuring function carry
+    ``budget`` (an int, the search's number of instance evaluations; the claim's default unless
+    ``--budget``) and ``progress`` (a callable ``progress(step: int, best_ratio: float)``: the claim
+    hands it to ``samlab.adversary.search(..., progress=...)``, which calls it after each
+    generation, or calls it itself after each of its searches, with the worst ratio so far; a claim
+    must treat it as optional: ``s.get("progress")``).
+    """
+    from . import claims
+    from .execution import task_environment
+    from .result import atomic_write_text, json_text
+
+    _load_modules(args)
+    (claim_id,) = _resolve_claims([args.claim])
+    c = claims.get(claim_id)
+    if c.kind != "worst-case":
+        worst = [k.id for k in claims.all() if k.kind == "worst-case"]
+        raise UsageError(f"{claim_id} is a {c.kind!r} claim, not a worst-case claim"
+                         + (f" (worst-case claims: {', '.join(worst)})" if worst else " (no worst-case claim is registered)"))
+    if args.json:
+        _writable_file(args.json, "--json")
+    out = Path(args.out) if args.out else _checkout() / "figures" / "worst-case"
+    _writable_dir(out, "--out")
+    settings = c.settings(quick=False)
+    if args.budget is not None:
+        settings["budget"] = int(args.budget)
+    budget = settings.get("budget")
+    progress = _SearchProgress(claim_id)
+    settings["progress"] = progress
+    print(f"{claim_id}: full mode, budget {budget if budget is not None else '(the claim has none)'}, seed {args.seed}",
+          file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    record = c.describe()
+    try:
+        with task_environment(quick=False, out=out, cache=_cache_on(args)):
+            verdict = c.measure(settings, int(args.seed))
+        if not isinstance(verdict, claims.Verdict):
+            raise TypeError(f"claim {claim_id} returned {type(verdict).__name__}, not a Verdict")
+        verdict.details.setdefault("mode", "full")
+        verdict.details.setdefault("seed", int(args.seed))
+        verdict.details.pop("seconds", None)
+        record.update(verdict.to_dict())
+    except Exception as exc:  # the claim's own failure: a failed verdict, not a crash
+        record.update({"passed": False, "measured": None, "predicted": None, "tolerance": "",
+                       "details": {"error": f"{type(exc).__name__}: {exc}", "mode": "full", "seed": int(args.seed)}})
+    finally:
+        progress.close()
+    seconds = time.perf_counter() - started
+    record["budget"] = budget
+    print("\n".join(verdict_block(record)))
+    details = record.get("details") or {}
+    for key, label in (("worst_ratio", "worst ratio found (measured/bound)"), ("pep_ratio", "PEP ratio"),
+                       ("pep_exact", "PEP exact"), ("relaxation", "relaxation"), ("family", "family"),
+                       ("instance", "instance"), ("broken", "bound broken")):
+        if key in details and details[key] not in (None, ""):
+            print(f"      {label}: {_fmt(details[key])}")
+    print(f"\n{'PASS' if record.get('passed') else 'FAIL'} ({seconds:.1f} s, budget {budget})")
+    if args.json:
+        atomic_write_text(args.json, json_text(record, sort_keys=False))
+        print(f"verdict written to {args.json}")
+    return 0 if record.get("passed") else 1
+
+
 # ----------------------------------------------------------------------------- parser
 def _add_module(p: argparse.ArgumentParser) -> None:
     p.add_argument("--module", action="append", metavar="FILE.py",
                    help="a file of your own claims (samlab.claims.declare_paper + @claim) to load and check too; "
                         "repeatable")
+
+
+def _add_no_cache(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute everything: neither read nor fill the run cache (nor, for reproduce, the "
+                        "cache of unchanged tasks); see `samlab cache info`")
+
+
+def _add_controls(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--controls", action="store_true",
+                   help="also run each claim on its negative controls (where it must fail) and say whether it "
+                        "discriminates")
 
 
 def _add_executor(p: argparse.ArgumentParser) -> None:
@@ -422,7 +712,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="these claims (e.g. general/gd-linear-rate); combined with --paper as a union")
     p.add_argument("--seed", type=_seed, default=0, help="seed passed to every claim (default 0)")
     p.add_argument("--json", metavar="FILE", type=Path, help="also write the verdicts as a JSON list to FILE")
+    _add_controls(p)
     _add_module(p)
+    _add_no_cache(p)
     _add_executor(p)
     p.set_defaults(func=cmd_verify)
 
@@ -436,9 +728,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("names", nargs="*", metavar="NAME", help="paper id (general, si-yun-2023), script or figure name")
     p.add_argument("--quick", action="store_true", help="small settings (seconds), as in CI")
     p.add_argument("--seed", type=_seed, default=0, help="seed passed to every claim (default 0)")
-    p.add_argument("--out", metavar="DIR", help="figures folder (default: ./figures)")
+    p.add_argument("--out", metavar="DIR",
+                   help="figures folder (default: ./figures; with --quick ./figures/quick, so that quick outputs "
+                        "never replace the full-mode ones)")
     p.add_argument("--experiments", metavar="DIR", help="folder of figure scripts (default: ./experiments)")
+    _add_controls(p)
     _add_module(p)
+    _add_no_cache(p)
     _add_executor(p)
     p.set_defaults(func=cmd_reproduce)
 
@@ -448,14 +744,59 @@ def build_parser() -> argparse.ArgumentParser:
                     "see samlab.config), save the results and draw a comparison figure.",
         epilog="Exit status: 0 success, 2 a malformed file (the message names the key).")
     p.add_argument("config", metavar="CONFIG.toml", help="experiment file")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: figures/runs/<config stem>/)")
+    p.add_argument("--out", metavar="DIR",
+                   help="output folder (default: figures/runs/<config stem>/; with --quick figures/quick/runs/…)")
     p.add_argument("--quick", action="store_true", help="fewer steps and runs (the file's [experiment.quick])")
+    _add_no_cache(p)
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "cache", help="show or clear the run cache",
+        description="The run cache keeps every samlab.run result that verify, reproduce, run and the figure "
+                    "scripts computed (keyed by the run's content and the code that computes it), and reproduce's "
+                    "outcomes of unchanged tasks. Location: SAMLAB_CACHE_DIR, else the platform's user cache "
+                    "folder.", epilog="Exit status: 0 success, 2 a usage error.")
+    p.add_argument("action", choices=("info", "clear"), help="info: location, entries, size; clear: delete them")
+    p.set_defaults(func=cmd_cache)
+
+    p = sub.add_parser(
+        "worst-case", help="run a worst-case claim with a deeper search",
+        description="Run a worst-case claim (kind \"worst-case\") in full mode with settings[\"budget\"] = N "
+                    "(a deeper adversarial search than the claim's default), show the search's progress, print "
+                    "the verdict and the tightness (worst ratio, PEP ratio, instance).",
+        epilog="Exit status: 0 the bound held, 1 it was broken (or the claim failed), 2 a usage error.")
+    p.add_argument("claim", metavar="CLAIM_ID", help="a worst-case claim (`samlab list` shows them, kind [worst-case])")
+    p.add_argument("--budget", type=_positive_int, metavar="N", help="instance evaluations of the search")
+    p.add_argument("--json", metavar="FILE", type=Path, help="also write the verdict as JSON to FILE")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the search (default 0)")
+    p.add_argument("--out", metavar="DIR",
+                   help="figures folder for the files the claim writes, e.g. its worst instance (default: "
+                        "figures/worst-case/, git-ignored: a deeper search never replaces the committed data)")
+    _add_module(p)
+    _add_no_cache(p)
+    p.set_defaults(func=cmd_worst_case)
 
     from .card_cli import add_card_parser
 
     add_card_parser(sub)
+    _add_mutants(sub)
     return parser
+
+
+def _add_mutants(sub) -> None:
+    """``samlab mutants``: samlab.mutants provides ``add_mutants_parser(subparsers)`` and
+    ``run_mutants(args) -> int``; the command appears once that module exists."""
+    import importlib.util
+
+    if importlib.util.find_spec("samlab.mutants") is None:
+        return
+    from .mutants import add_mutants_parser, run_mutants
+
+    p = add_mutants_parser(sub)
+    if p is None:
+        p = sub.choices.get("mutants")
+    if p is not None and p.get_default("func") is None:
+        p.set_defaults(func=run_mutants)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -470,8 +811,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     args.command_line = "samlab " + " ".join(shlex.quote(a) for a in argv)
+    from .execution import single_blas_thread
+
     try:
-        return args.func(args)
+        with single_blas_thread():  # every command computes as the workers do (samlab.execution)
+            return args.func(args)
     except UsageError as exc:
         print(f"samlab {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -771,7 +771,7 @@ def run_config(config: Config, out: str | Path, *, progress=None) -> dict[str, A
             entry["algorithms"].append({"name": alg.name, "algorithm": alg.kind, "data": data.as_posix(),
                                         "labels": alg.labels, "configs": alg.configs, "runs": alg.runs,
                                         "final": finals, "diverged": diverged, "color": alg.color,
-                                        "linestyle": alg.linestyle, "seconds": res.meta.get("seconds"),
+                                        "linestyle": alg.linestyle,  # no timings: same run, same bytes
                                         "not_drawn": not_drawn, "points": points})
             if progress is not None:
                 progress(exp, alg, res)

@@ -17,6 +17,21 @@ split over several threads sums in another order, so a claim checked here with m
 and in a worker with one thread would differ around 1e-10 and verdicts would depend on ``--jobs``.
 With one thread everywhere, records are bit-identical whichever executor ran them.
 
+A task runs in :func:`task_environment`: one BLAS thread, the run cache switched on or off as the
+command line says (``SAMLAB_CACHE``, set in the task itself so that spawned and dask workers follow
+it too) and the output mode of :mod:`samlab.experiment` (quick outputs marked and kept apart).
+A claim record carries its wall-clock ``seconds`` at the top level, never in ``details``, so that
+the verdict itself is the same bytes on every run.
+
+Scheduling: the local pool keeps exactly ``jobs`` tasks in flight and starts them in the order of
+``priority`` (longest expected first, from the previous run's timings), so ``on_start`` knows what
+runs and a long task does not start last.
+
+Incremental runs: :func:`task_key` names a task's outcome by everything it depends on (the task,
+mode, seed, the samlab sources, the script's source, ...); ``samlab reproduce`` keeps outcomes in
+the task cache (:func:`samlab.cache.store_task`) and skips a task whose key and written files are
+unchanged.
+
 Ctrl-C: pool workers ignore SIGINT; the parent, on KeyboardInterrupt, cancels what is pending,
 terminates the workers (their running tasks are abandoned) and re-raises, so the caller prints one
 line instead of one traceback per worker.
@@ -24,19 +39,24 @@ line instead of one traceback per worker.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib.util
 import multiprocessing
+import os
+import platform
 import signal
 import sys
 import threading
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 __all__ = ["map_tasks", "check_claim", "run_script", "run_task", "load_script", "executor_name", "SchedulerUnavailable",
-           "single_blas_thread"]
+           "single_blas_thread", "task_environment", "task_key", "task_name"]
 
 
 class SchedulerUnavailable(RuntimeError):
@@ -51,7 +71,9 @@ def executor_name(jobs: int = 1, scheduler: Any = None) -> str:
 
 
 def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, scheduler: Any = None,
-              on_done: Callable[[int, Any, Any], None] | None = None, *, mp_context: str | None = None) -> list[Any]:
+              on_done: Callable[[int, Any, Any], None] | None = None, *, mp_context: str | None = None,
+              on_start: Callable[[int, Any], None] | None = None,
+              priority: Sequence[float] | None = None) -> list[Any]:
     """``[fn(item) for item in items]``, possibly in parallel, in the order of ``items``.
 
     jobs : number of local worker processes (1 = run here, one after the other).
@@ -59,6 +81,11 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
         or cluster object; takes precedence over ``jobs``. Needs the ``samlab[dask]`` extra.
     on_done : called as ``on_done(index, item, result)`` in this process as each task finishes
         (completion order), e.g. to print progress.
+    on_start : called as ``on_start(index, item)`` in this process when a task starts (serial and
+        local pool: exactly; dask: when it is submitted).
+    priority : one number per item; the local pool starts higher ones first (e.g. the seconds a
+        task took last time: longest first, so the pool does not end waiting for one long task).
+        The results keep the order of ``items`` whatever the schedule.
     mp_context : start method of the local pool. Default: ``"fork"`` when this process runs a
         single thread (workers start at once, with samlab already imported), else ``"spawn"``
         (forking a multi-threaded process can deadlock). Tasks are seeded, so the results do not
@@ -71,28 +98,52 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
     if isinstance(jobs, bool) or int(jobs) != jobs or jobs < 1:
         raise ValueError(f"jobs must be a positive integer, got {jobs!r}")
     jobs = int(jobs)
+    if priority is not None and len(priority) != len(items):
+        raise ValueError(f"priority must give one number per item ({len(items)}), got {len(priority)}")
     results: list[Any] = [None] * len(items)
     if not items:
         return results
     if scheduler is not None:
+        if on_start is not None:
+            for i, item in enumerate(items):
+                on_start(i, item)
         return _map_dask(_WithSingleBlasThread(fn), items, scheduler, on_done, results)
     if jobs == 1 or len(items) == 1:
         with single_blas_thread():
             for i, item in enumerate(items):
+                if on_start is not None:
+                    on_start(i, item)
                 results[i] = fn(item)
                 if on_done is not None:
                     on_done(i, item, results[i])
         return results
+    order = list(range(len(items)))
+    if priority is not None:
+        order.sort(key=lambda i: -float(priority[i]))  # stable: ties keep the items' order
+    pending = iter(order)
     context = multiprocessing.get_context(mp_context or _default_start_method())
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=context, initializer=_init_worker)
+    workers = min(jobs, len(items))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
     futures: dict[Any, int] = {}
+
+    def submit_next() -> None:
+        i = next(pending, None)
+        if i is not None:
+            futures[pool.submit(fn, items[i])] = i
+            if on_start is not None:
+                on_start(i, items[i])
+
     try:
-        futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
-        for future in as_completed(futures):
-            i = futures[future]
-            results[i] = future.result()
-            if on_done is not None:
-                on_done(i, items[i], results[i])
+        for _ in range(workers):  # exactly `workers` in flight: what runs is what was submitted
+            submit_next()
+        while futures:
+            done, _ = wait(list(futures), return_when=FIRST_COMPLETED)
+            for future in sorted(done, key=futures.get):
+                i = futures.pop(future)
+                results[i] = future.result()
+                submit_next()
+                if on_done is not None:
+                    on_done(i, items[i], results[i])
     except BaseException:
         _stop(pool, futures)
         raise
@@ -192,30 +243,89 @@ def _error_line(exc: BaseException) -> str:
     return lines[-1].strip() if lines else type(exc).__name__
 
 
-def check_claim(claim_id: str, quick: bool = False, seed: int = 0, modules: tuple[str, ...] = ()) -> dict[str, Any]:
+@contextmanager
+def _cache_switch(cache: bool | None) -> Iterator[None]:
+    """``SAMLAB_CACHE`` set to "1"/"0" inside the block (None: left as it is), restored after."""
+    if cache is None:
+        yield
+        return
+    from .cache import ENV_SWITCH
+
+    previous = os.environ.get(ENV_SWITCH)
+    os.environ[ENV_SWITCH] = "1" if cache else "0"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(ENV_SWITCH, None)
+        else:
+            os.environ[ENV_SWITCH] = previous
+
+
+@contextmanager
+def task_environment(quick: bool = False, out: str | Path | None = None, cache: bool | None = None) -> Iterator[None]:
+    """Where every task runs: one BLAS thread, the run cache on/off (None: as ``SAMLAB_CACHE`` says),
+    and samlab.experiment's output mode (quick outputs marked, under ``out`` or the mode's default)."""
+    from .experiment import output_mode
+
+    with ExitStack() as stack:
+        stack.enter_context(single_blas_thread())
+        stack.enter_context(_cache_switch(cache))
+        stack.enter_context(output_mode(bool(quick), out))
+        yield
+
+
+def check_claim(claim_id: str, quick: bool = False, seed: int = 0, modules: tuple[str, ...] = (),
+                controls: bool = False, cache: bool | None = None, out: str | None = None) -> dict[str, Any]:
     """Check one registered claim and return its record (a JSON-ready dict).
 
-    Keys: id, paper, statement, provenance, kind, passed, measured, predicted, tolerance, details.
-    An exception inside the claim gives ``passed=False`` with the traceback's last line in
-    ``details["error"]`` (and the whole traceback in ``details["traceback"]``). ``modules``: users'
-    claims files to load first (a worker process has not loaded them).
+    Keys: id, paper, statement, provenance, kind, passed, measured, predicted, tolerance, quantity,
+    unit, criteria, findings, details, seconds (wall clock: outside ``details``, so that the verdict
+    is the same bytes on every run); with ``controls``, also controls (one
+    :meth:`ControlOutcome.to_dict` per control: the claim measured where it must fail). An exception
+    inside the claim gives ``passed=False`` with the traceback's last line in ``details["error"]``
+    (and the whole traceback in ``details["traceback"]``). ``modules``: users' claims files to load
+    first (a worker process has not loaded them). ``cache``: the run cache on/off (None: unchanged);
+    ``out``: the figures folder for files the claim writes (default: by mode, samlab.experiment).
     """
     from . import claims
+    from .result import recording_writes
 
     for path in modules:
         claims.load_module(path)
     c = claims.get(claim_id)
     record = c.describe()
     started = time.perf_counter()
-    try:
-        verdict = c.check(quick=quick, seed=seed)
-        record.update(verdict.to_dict())
-    except Exception as exc:  # a broken claim is a failed verdict, never a crash of the caller
-        record.update({"passed": False, "measured": None, "predicted": None, "tolerance": "",
-                       "details": {"error": _error_line(exc), "traceback": traceback.format_exc(),
-                                   "mode": "quick" if quick else "full", "seed": int(seed),
-                                   "seconds": round(time.perf_counter() - started, 3)}})
+    with task_environment(quick, out, cache), recording_writes() as written:
+        try:
+            verdict = c.check(quick=quick, seed=seed)
+            record.update(verdict.to_dict())
+        except Exception as exc:  # a broken claim is a failed verdict, never a crash of the caller
+            record.update({"passed": False, "measured": None, "predicted": None, "tolerance": "",
+                           "details": {"error": _error_line(exc), "traceback": traceback.format_exc(),
+                                       "mode": "quick" if quick else "full", "seed": int(seed)}})
+        if controls:
+            try:
+                record["controls"] = [o.to_dict() for o in c.check_controls(quick=quick, seed=seed)]
+            except Exception as exc:
+                record["controls"] = [{"name": "(controls)", "overrides": {}, "discriminates": False, "passed": None,
+                                       "measured": None, "predicted": None, "error": _error_line(exc)}]
+    details = record.get("details")
+    if isinstance(details, dict):
+        details.pop("seconds", None)
+    record["seconds"] = round(time.perf_counter() - started, 3)
+    files = _own_files(written)
+    if files:  # e.g. a worst-case claim's instance; the caller drops the key once it has used it
+        record["written"] = files
     return record
+
+
+def _own_files(written: Iterable[str]) -> list[str]:
+    """The files a task wrote, sorted, without the run cache's entries (they belong to the cache)."""
+    from .cache import location
+
+    cache_dir = location().resolve()
+    return sorted({str(p) for p in written if cache_dir not in Path(p).resolve().parents})
 
 
 def load_script(path: str | Path):
@@ -234,39 +344,111 @@ def load_script(path: str | Path):
     return module
 
 
-def run_script(path: str, quick: bool = False, out: str | None = None) -> dict[str, Any]:
+def run_script(path: str, quick: bool = False, out: str | None = None, cache: bool | None = None) -> dict[str, Any]:
     """Run a figure script's ``main(quick=..., out=...)`` and return a record.
 
-    Keys: path, ok, outputs (paths the script returned, as strings), seconds, error (last
-    traceback line or None), traceback.
+    Keys: path, ok, outputs (paths the script returned, as strings), written (every file it wrote
+    through samlab's atomic writers, sorted; the run cache's own files excepted), seconds, error
+    (last traceback line or None), traceback. ``out=None``: the mode's default folder
+    (``figures/`` or ``figures/quick/``).
     """
+    from .experiment import default_out
+    from .result import recording_writes
+
     started = time.perf_counter()
-    record: dict[str, Any] = {"path": str(path), "ok": False, "outputs": [], "error": None, "traceback": None}
-    try:
-        module = load_script(path)
-        main = getattr(module, "main", None)
-        if not callable(main):
-            raise AttributeError(f"{path} defines no main(quick, out) function")
-        outputs = main(quick=quick, out=None if out is None else Path(out))
-        record["outputs"] = [str(p) for p in (outputs or [])]
-        record["ok"] = True
-    except Exception as exc:
-        record["error"] = _error_line(exc)
-        record["traceback"] = traceback.format_exc()
+    record: dict[str, Any] = {"path": str(path), "ok": False, "outputs": [], "written": [], "error": None,
+                              "traceback": None}
+    folder = Path(out) if out is not None else default_out(quick)
+    with task_environment(quick, folder, cache), recording_writes() as written:
+        try:
+            module = load_script(path)
+            main = getattr(module, "main", None)
+            if not callable(main):
+                raise AttributeError(f"{path} defines no main(quick, out) function")
+            outputs = main(quick=quick, out=folder)
+            record["outputs"] = [str(p) for p in (outputs or [])]
+            record["ok"] = True
+        except Exception as exc:
+            record["error"] = _error_line(exc)
+            record["traceback"] = traceback.format_exc()
+    record["written"] = _own_files(written)
     record["seconds"] = round(time.perf_counter() - started, 3)
     return record
 
 
-
 def run_task(task: tuple[str, str], quick: bool = False, seed: int = 0, out: str | None = None,
-             modules: tuple[str, ...] = ()) -> dict[str, Any]:
+             modules: tuple[str, ...] = (), controls: bool = False, cache: bool | None = None) -> dict[str, Any]:
     """Dispatch ``("claim", claim_id)`` to :func:`check_claim` and ``("script", path)`` to :func:`run_script`.
 
     Lets one pool (or one cluster submission) run figure scripts and claims side by side.
     """
     kind, target = task
     if kind == "claim":
-        return check_claim(target, quick=quick, seed=seed, modules=modules)
+        return check_claim(target, quick=quick, seed=seed, modules=modules, controls=controls, cache=cache, out=out)
     if kind == "script":
-        return run_script(target, quick=quick, out=out)
+        return run_script(target, quick=quick, out=out, cache=cache)
     raise ValueError(f"task kind must be 'claim' or 'script', got {kind!r}")
+
+
+# ----------------------------------------------------------------------------- task identity
+def task_name(task: tuple[str, str], root: str | Path | None = None) -> str:
+    """A stable, readable name: the claim id, or the script's path relative to ``root`` (its
+    experiments folder), e.g. ``general/gd_linear_rate.py``; used for timings and progress."""
+    kind, target = task
+    if kind == "claim":
+        return target
+    path = Path(target)
+    if root is not None:
+        try:
+            return path.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            pass
+    return "/".join(path.parts[-2:])
+
+
+def _source_digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def task_key(task: tuple[str, str], *, quick: bool, seed: int = 0, out: str | Path | None = None,
+             modules: Sequence[str] = (), controls: bool = False,
+             illustrated_by: Sequence[str | Path] = ()) -> str:
+    """The content key of a task's outcome (hex SHA-256): equal keys, equal records and files.
+
+    It covers the task (claim id or script), the mode, and what the outcome depends on: the sources
+    of the whole samlab package, the library versions that compute and draw (Python, NumPy, SciPy,
+    matplotlib); for a claim the seed, ``controls``, the users' claims files (``modules``) and the
+    sources of the figure scripts that illustrate it (``illustrated_by``: those listing it in
+    CLAIMS, so that changing a script re-checks its claims); for a script its own source. Both
+    include the output folder ``out`` (the files a task writes, e.g. a worst-case claim's instance,
+    must be there). The samlab version of the code is its content, not a version number.
+    """
+    import matplotlib
+    import numpy
+    import scipy
+
+    from .fingerprint import digest
+
+    kind, target = task
+    content: dict[str, Any] = {
+        "format": "samlab.task-key/1", "kind": kind, "quick": bool(quick), "samlab": _package_sources(),
+        "versions": [platform.python_version(), numpy.__version__, scipy.__version__, matplotlib.__version__],
+        "out": str(Path(out).resolve()) if out is not None else None,
+    }
+    if kind == "claim":
+        content.update(claim=target, seed=int(seed), controls=bool(controls),
+                       modules=sorted(_source_digest(m) for m in modules),
+                       illustrated_by=sorted(_source_digest(p) for p in illustrated_by))
+    elif kind == "script":
+        content.update(script=_source_digest(target), name=Path(target).name)
+    else:
+        raise ValueError(f"task kind must be 'claim' or 'script', got {kind!r}")
+    return digest(content)
+
+
+@functools.cache
+def _package_sources() -> str:
+    """SHA-256 of every samlab source file (read once per process: the code does not change mid-run)."""
+    from .fingerprint import source_version
+
+    return source_version()

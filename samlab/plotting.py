@@ -758,12 +758,14 @@ def plot_phase_portrait(
 
 # ----------------------------------------------------------------------------- saving
 def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI, add_legends: bool = True,
-                quick: bool = False) -> Path:
+                quick: bool | None = None) -> Path:
     """Write ``fig`` as PNG atomically, close it and return the path.
 
     A figure wider than ``MAX_WIDTH`` inches is a ValueError. With ``add_legends`` every axes that
     has labelled artists but no legend gets one. ``quick=True`` marks the figure "quick mode (small
-    settings)" in its top corner, so it is never mistaken for the full-mode figure. A path without
+    settings)" in its top corner, so it is never mistaken for the full-mode figure; ``None`` (default)
+    marks it when samlab.experiment's output mode is quick (``samlab reproduce --quick``, a figure
+    script's ``--quick``), so scripts need not pass the mode on. A path without
     suffix gets ``.png``. The PNG carries no software version or date: same figure, same bytes.
     """
     path = Path(path)
@@ -780,6 +782,10 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = DPI, add_leg
         for ax in fig.axes:
             if ax.get_legend() is None:
                 legend(ax)
+    if quick is None:
+        from .experiment import quick_mode
+
+        quick = quick_mode()
     if quick:
         fig.text(0.995, 0.995, "quick mode (small settings)", ha="right", va="top", fontsize=FONT_LEGEND,
                  color="#b00000", alpha=0.8)

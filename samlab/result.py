@@ -10,6 +10,11 @@ files renamed one after the other cannot promise that; a shared checksum could o
 losing the old result too). ``load`` checks what it reads (members, dtypes, shapes against each
 other and against the header) and raises ValueError naming the file and the problem, so a truncated,
 foreign or inconsistent file never becomes a Result. Results load back bit for bit.
+
+Same inputs, same bytes: the archive's members carry a fixed date (1980-01-01, the zip format's
+earliest; ``np.savez`` stamps the current time), the header is JSON with sorted keys and ``repr``
+floats, and wall-clock timings (``meta["seconds"]``) are left out of the file. :func:`save_npz` and
+:func:`json_text` give other data files the same property.
 """
 
 from __future__ import annotations
@@ -18,13 +23,34 @@ import io
 import json
 import os
 import secrets
+import zipfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Result", "atomic_write_bytes", "atomic_write_text"]
+__all__ = ["Result", "atomic_write_bytes", "atomic_write_text", "save_npz", "npz_bytes", "canonical_npz",
+           "json_text", "recording_writes"]
+
+_WRITES: ContextVar[list[str] | None] = ContextVar("samlab_recorded_writes", default=None)
+
+
+@contextmanager
+def recording_writes():
+    """Collect the paths that :func:`atomic_write_bytes` writes inside the block (a list, filled in place).
+
+    Every samlab output goes through it (results, figures, tables), so ``samlab reproduce`` learns
+    which files a figure script wrote, and can tell later whether they are still there unchanged.
+    """
+    written: list[str] = []
+    token = _WRITES.set(written)
+    try:
+        yield written
+    finally:
+        _WRITES.reset(token)
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
@@ -32,9 +58,12 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
 
     Readers see the old file or the new one, never a part. The file is created with mode 0666
     masked by the process umask (0644 under umask 022), like ``open(path, "wb")`` would, not with
-    the 0600 of ``tempfile.mkstemp``.
+    the 0600 of ``tempfile.mkstemp``. An ``.npz`` archive (e.g. from ``np.savez`` into a buffer) is
+    written with fixed member dates (:func:`canonical_npz`), so the same arrays give the same bytes.
     """
     path = Path(path)
+    if path.suffix == ".npz":
+        data = canonical_npz(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     while True:
@@ -51,6 +80,9 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    written = _WRITES.get()
+    if written is not None:
+        written.append(str(path))
 
 
 def atomic_write_text(path: str | os.PathLike, text: str) -> None:
@@ -58,11 +90,78 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def npz_bytes(arrays: dict[str, np.ndarray], compress: bool = True) -> bytes:
+    """The bytes of ``np.savez_compressed`` (``np.savez`` when not ``compress``), with a fixed member date.
+
+    ``np.load`` reads them as usual; the same arrays give the same bytes at any time, on any run.
+    """
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, mode="w", compression=method) as archive:
+        for name, value in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+            info.compress_type = method
+            info.create_system = 3  # "Unix" everywhere: the byte would otherwise follow the OS
+            info.external_attr = 0o644 << 16
+            with archive.open(info, "w", force_zip64=True) as member:  # force_zip64: as numpy does
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def canonical_npz(data: bytes) -> bytes:
+    """A zip archive (an ``.npz``) re-encoded with the fixed date and attributes of :func:`npz_bytes`,
+    member order and compression kept; bytes that are not a zip archive are returned unchanged."""
+    try:
+        source = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return data
+    members = source.infolist()
+    if all(m.date_time == _ZIP_DATE and m.create_system == 3 and m.external_attr == 0o644 << 16 for m in members):
+        source.close()
+        return data  # already canonical (npz_bytes, Result.save): no second compression
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, mode="w") as archive:
+        for member in members:
+            info = zipfile.ZipInfo(member.filename, date_time=_ZIP_DATE)
+            info.compress_type = member.compress_type
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            with source.open(member) as src, archive.open(info, "w", force_zip64=True) as dst:
+                while block := src.read(1 << 20):
+                    dst.write(block)
+    return buffer.getvalue()
+
+
+def save_npz(path: str | os.PathLike, compress: bool = True, **arrays: np.ndarray) -> Path:
+    """``np.savez_compressed(path, **arrays)``, atomically and with the same bytes every time; returns the path.
+
+    A path without the ``.npz`` suffix gets it (as numpy does).
+    """
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    atomic_write_bytes(path, npz_bytes(arrays, compress))
+    return path
+
+
+def json_text(obj: Any, *, indent: int | None = 2, sort_keys: bool = True) -> str:
+    """JSON with a stable key order (sorted), ``repr`` floats and a final newline, for data files.
+
+    NumPy scalars and arrays become numbers and lists; NaN and ±inf are written as JSON's
+    NaN/Infinity extensions (Python reads them back).
+    """
+    return json.dumps(obj, indent=indent, sort_keys=sort_keys, ensure_ascii=False, default=_json_default) + "\n"
+
+
 _ARRAYS = ("t", "f", "f_gap", "grad_norm", "dist", "perturbation", "x", "status", "n_zero_grad")
 STATUSES = ("ok", "diverged", "nonfinite", "stopped")
 _FORMAT = "samlab.result"
 _VERSION = 2
 _HEADER = "header"  # the archive member holding the JSON header
+_TIMINGS = ("seconds",)  # meta keys that vary from run to run: never saved (same inputs, same bytes)
 
 
 @dataclass
@@ -151,6 +250,7 @@ class Result:
     def save(self, path: str | os.PathLike) -> Path:
         """Write ``<path>.npz`` (arrays and header) atomically; returns its path.
 
+        The same result gives the same bytes (module docstring): ``meta["seconds"]`` is not saved.
         A ``<path>.json`` left by samlab's former two-file format is removed once the new file
         is in place (``load`` never reads it).
         """
@@ -165,8 +265,9 @@ class Result:
             arrays["iterates"] = self.iterates
         for name, value in self.observed.items():
             arrays[f"observed:{name}"] = value
-        header = {"format": _FORMAT, "version": _VERSION, "n_grad": int(self.n_grad), "meta": self.meta}
-        arrays[_HEADER] = np.array(json.dumps(header, default=_json_default))
+        meta = {k: v for k, v in self.meta.items() if k not in _TIMINGS}
+        header = {"format": _FORMAT, "version": _VERSION, "n_grad": int(self.n_grad), "meta": meta}
+        arrays[_HEADER] = np.array(json.dumps(header, default=_json_default, sort_keys=True))
         atomic_write_bytes(npz, _npz_bytes(arrays))
         if _is_old_sidecar(js):
             js.unlink(missing_ok=True)
@@ -328,9 +429,7 @@ def _show(value: Any) -> str:
 
 
 def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)
-    return buffer.getvalue()
+    return npz_bytes(arrays, compress=True)  # canonical already: atomic_write_bytes passes it through
 
 
 def _json_default(value: Any) -> Any:

@@ -180,6 +180,17 @@ def test_search_is_deterministic_and_one_run_per_generation(monkeypatch):
     assert np.array_equal(a.history, b.history)
 
 
+def test_search_reports_progress_per_generation():
+    """``progress(generation, best_ratio)`` after each generation: what ``samlab worst-case`` displays."""
+    seen = []
+    s = adv.search(sl.algorithms.sam(0.5, 0.1), adv.Huber(2, L, MU), steps=10, bound=1.0, budget=200, seed=7,
+                   progress=lambda generation, best: seen.append((generation, best)))
+    assert [g for g, _ in seen] == list(range(s.generations))
+    assert [b for _, b in seen] == s.history.tolist()
+    with pytest.raises(ValueError, match="progress"):
+        adv.search(sl.algorithms.sam(0.5, 0.1), adv.Huber(2, L, MU), steps=10, bound=1.0, budget=200, progress=3)
+
+
 def test_saddles_grad_norm_metrics_and_callable_metric():
     alg = sl.algorithms.sam(0.05, 0.05)
     fam = adv.Saddles(3, start_value=1e-4)

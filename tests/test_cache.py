@@ -180,6 +180,93 @@ def test_cache_argument_is_checked():
         sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache="yes")
 
 
+# ----------------------------------------------------------------------------- workers share one cache
+def _run_in_worker(x):
+    """A worker's run: True when it came from the cache (a hit carries no wall-clock seconds)."""
+    res = sl.run(sl.problems.Quadratic(np.diag([1.0, 2.0, 3.0])), sl.algorithms.sam(0.05, 0.1), np.full(3, x),
+                 3000)
+    return "seconds" not in res.meta, float(res.f[-1, 0])
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_pool_workers_share_the_cache_the_command_line_turned_on(_cache_dir, monkeypatch, start_method):
+    """SAMLAB_CACHE and SAMLAB_CACHE_DIR reach forked and spawned workers; what one stores, all read."""
+    from samlab.execution import map_tasks
+
+    monkeypatch.setenv("SAMLAB_CACHE", "1")
+    first = map_tasks(_run_in_worker, [1.0], jobs=1)  # computed here, stored
+    assert first == [(False, first[0][1])] and cache.info()["runs"] == 1
+    again = map_tasks(_run_in_worker, [1.0, 1.0, 1.0], jobs=2, mp_context=start_method)
+    assert again == [(True, first[0][1])] * 3 and cache.info()["runs"] == 1
+
+
+# ----------------------------------------------------------------------------- task outcomes
+def test_task_outcomes_are_reused_only_while_their_files_are_unchanged(_cache_dir, tmp_path):
+    out = tmp_path / "fig.png"
+    out.write_bytes(b"png")
+    record = {"id": "x", "passed": True, "details": {"a": 1.5}}
+    assert cache.store_task("k" * 64, record, [out])
+    assert cache.load_task("k" * 64) == record and cache.info()["tasks"] == 1
+    out.write_bytes(b"another png")
+    assert cache.load_task("k" * 64) is None  # the output changed: run the task again
+    out.unlink()
+    assert cache.load_task("k" * 64) is None
+    assert not cache.store_task("m" * 64, record, [out])  # a missing file cannot be vouched for
+    assert cache.load_task("0" * 64) is None
+
+
+@pytest.mark.parametrize("damage", ["truncate", "edit-the-record", "foreign-key"])
+def test_corrupt_or_foreign_task_entries_are_dropped(_cache_dir, damage):
+    key = "ab" * 32
+    assert cache.store_task(key, {"passed": True, "measured": 1.0})
+    (path,) = (_cache_dir / "tasks").rglob("*.json")
+    text = path.read_text()
+    if damage == "truncate":
+        path.write_text(text[: len(text) // 2])
+    elif damage == "edit-the-record":
+        path.write_text(text.replace('"passed": true', '"passed": false'))
+    else:
+        entry = json.loads(text)
+        entry["key"] = "cd" * 32
+        path.write_text(json.dumps(entry))
+    assert cache.load_task(key) is None and not path.exists()
+
+
+def test_clear_removes_runs_and_tasks_and_keeps_timings(_cache_dir):
+    sl.run(_problem(), sl.algorithms.gd(0.1), np.ones(2), 10, cache=True)
+    cache.store_task("ef" * 32, {"passed": True})
+    cache.store_timings("quick", {"general/x": 1.25})
+    cache.store_timings("quick", {"general/y": 2.0})
+    assert cache.load_timings("quick") == {"general/x": 1.25, "general/y": 2.0} and cache.load_timings("full") == {}
+    assert cache.clear() == 1
+    assert cache.info()["runs"] == 0 and cache.info()["tasks"] == 0
+    assert cache.load_timings("quick")["general/y"] == 2.0
+
+
+def test_task_keys_follow_the_code_the_script_and_the_illustrating_scripts(tmp_path):
+    from samlab.execution import task_key
+
+    script = tmp_path / "one.py"
+    script.write_text("x = 1\n")
+    other = tmp_path / "two.py"
+    other.write_text("y = 2\n")
+    claim = ("claim", "general/gd-linear-rate")
+    base = task_key(claim, quick=True, seed=0, illustrated_by=[script])
+    assert base == task_key(claim, quick=True, seed=0, illustrated_by=[script])
+    assert base != task_key(claim, quick=False, seed=0, illustrated_by=[script])
+    assert base != task_key(claim, quick=True, seed=1, illustrated_by=[script])
+    assert base != task_key(claim, quick=True, seed=0, illustrated_by=[script], controls=True)
+    assert base != task_key(claim, quick=True, seed=0, illustrated_by=[])
+    assert base != task_key(claim, quick=True, seed=0, illustrated_by=[script], out=tmp_path)
+    s1 = task_key(("script", str(script)), quick=True, out=tmp_path)
+    s2 = task_key(("script", str(other)), quick=True, out=tmp_path)
+    assert s1 != s2 and s1 != task_key(("script", str(script)), quick=True, out=tmp_path / "elsewhere")
+    script.write_text("x = 2\n")
+    assert task_key(("script", str(script)), quick=True, out=tmp_path) != s1
+    assert task_key(claim, quick=True, seed=0, illustrated_by=[script]) != base
+    assert task_key(("script", str(other)), quick=True, out=tmp_path) == s2  # other scripts keep their keys
+
+
 def test_runs_with_observers_are_found_again():
     """The observer's name must not replace the run's key (a run with observe= was stored and never hit)."""
     p, alg = _problem(), sl.algorithms.sam(0.1, 0.05)

@@ -338,7 +338,8 @@ def _check_common(algorithm, family, steps, bound, metric, at, seed, hypers):
 
 def search(algorithm, family: Family, *, steps: int, bound, metric="f_gap", at: str = "final",
            budget: int = 2000, seed: int = 0, population: int | None = None, replicas: int = 16,
-           final_replicas: int = 400, confidence: float = 0.95, noise=None, hypers=None) -> Search:
+           final_replicas: int = 400, confidence: float = 0.95, noise=None, hypers=None,
+           progress: Callable[[int, float], None] | None = None) -> Search:
     """The member of ``family`` with the largest measured/bound ratio for ``algorithm``.
 
     ``bound``: a float or a callable of the step array t (K,) → (K,); NaN or ≤ 0 anywhere raises
@@ -349,8 +350,12 @@ def search(algorithm, family: Family, *, steps: int, bound, metric="f_gap", at: 
     ``population``: candidates per generation (default 5 per parameter, clipped to [20, 100]).
     Stochastic runs (family with a sampling, or ``noise``): ``replicas`` runs per candidate during
     the search, ``final_replicas`` for the reported mean and its ``confidence`` interval.
+    ``progress``: called as ``progress(generation, best_ratio)`` after each generation (0 is the
+    initial population; best_ratio is the largest ratio seen so far), e.g. by ``samlab worst-case``.
     """
     hyper_box = _check_common(algorithm, family, steps, bound, metric, at, seed, hypers)
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress must be a callable progress(generation, best_ratio), got {progress!r}")
     budget = integer(budget, "budget", minimum=1)
     replicas = integer(replicas, "replicas", minimum=1)
     final_replicas = integer(final_replicas, "final_replicas", minimum=2)
@@ -373,6 +378,8 @@ def search(algorithm, family: Family, *, steps: int, bound, metric="f_gap", at: 
         ratios = evaluator(X.T)
         best = float(np.max(ratios))
         history.append(best if not history else max(history[-1], best))
+        if progress is not None:
+            progress(len(history) - 1, history[-1])
         return -ratios
 
     started = time.perf_counter()
