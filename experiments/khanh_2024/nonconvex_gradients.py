@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from samlab import Result, schedules
+from samlab.result import save_npz
 from samlab.experiment import data_dir, figure_dir, script_main
 from samlab.plotting import (FONT_LEGEND, FONT_TICK, add_bound, display_name, label_axes, new_figure,
                              plot_metric, save_figure, style)
@@ -69,7 +70,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     pair_idx = np.flatnonzero((rp.t[1:-1] >= K2 // 2) & (np.diff(rp.t[1:]) == 1))[::64]
     pair_k, pair_s = rp.t[1:][pair_idx], rp.observed["step"][pair_idx] + rp.observed["step"][pair_idx + 1]
     paths["paths"] = _reduce_paths(rp, int(K2)).save(data / "nonconvex_n2_paths")
-    np.savez_compressed(data / "nonconvex_n2_step_pairs.npz", k=pair_k, pair_sum=pair_s)
+    save_npz(data / "nonconvex_n2_step_pairs.npz", k=pair_k, pair_sum=pair_s)
 
     res = {k: Result.load(v) for k, v in paths.items()}
     nrows = len(cases) + 1

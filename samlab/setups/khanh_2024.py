@@ -656,7 +656,7 @@ def worst_rows(methods, families, factory_of, metric_of, bound, s, seed):
         factory, box = factory_of(m)
         for fname, fam in families.items():
             sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at="all",
-                                  budget=int(s["budget"]), seed=seed, hypers=box)
+                                  budget=int(s["budget"]), seed=seed, hypers=box, progress=s.get("progress"))
             rand = adversary.sample_ratios(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m),
                                            at="all", n=int(s["random"]), seed=seed, hypers=box)
             rand = rand[np.isfinite(rand)]
