@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import samlab as sl
 import pytest
 
 from samlab.config import ConfigError, load_config, run_config
@@ -141,7 +142,7 @@ BAD = [
     ('lr = 0.01\nrho = 0.05\n', 'rho = [0.1, 0.2]\nlr = [0.1, 0.2, 0.3]\n', "lists must have the same length"),
     ('rho = 0.05\n', 'rho = 0.05\ngrid = {rho = [0.1]}\n', "experiment[0].algorithms[1].grid.rho: rho is given both"),
     ('rho = 0.05\n', 'rho = 0.05\nlam = 0.5\n', "experiment[0].algorithms[1].lam: unknown key in a sam algorithm"),
-    ('algorithm = "sam"', 'algorithm = "sma"', "experiment[0].algorithms[1].algorithm: expected one of"),
+    ('algorithm = "sam"', 'algorithm = "sma"', "experiment[0].algorithms[1].algorithm: unknown algorithm 'sma'; did you mean sam"),
     ('name = "SAM"\n', 'name = "SGD"\n', "share the label 'SGD'"),
     ('steps = 40\n', 'steps = 0\n', "experiment[0].steps: expected an integer >= 1, got 0"),
     ('steps = 40\n', 'steps = 4.5\n', "experiment[0].steps: expected an integer, got 4.5"),
@@ -203,3 +204,47 @@ def test_shipped_config_is_valid():
     for e in cfg.experiments:
         rhos = [a.hypers.get("rho") for a in e.algorithms if a.kind == "sam"]
         assert any(isinstance(r, float) for r in rhos) and sum(isinstance(r, Schedule) for r in rhos) == 2
+
+
+# ----------------------------------------------------------------------------- user variants and problems by name
+def test_config_names_a_variant_from_a_file_beside_it(tmp_path):
+    (tmp_path / "variants.py").write_text(
+        "import numpy as np\n"
+        "from samlab.algorithms import NONNEGATIVE, Algorithm, Perturbation, heavy_ball\n\n"
+        "def sign_sam(lr, rho, *, momentum=0.0):\n"
+        "    rule = Perturbation('sign_sam', lambda g, x, s, h, ctx: (h.rho * np.sign(g), s), rho=(rho, NONNEGATIVE))\n"
+        "    return Algorithm('sign_sam', rule, lr=lr, descent=heavy_ball(momentum))\n")
+    path = tmp_path / "exp.toml"
+    path.write_text(
+        'title = "sign-SAM"\n[[experiment]]\nname = "q"\nproblem = {kind = "quadratic", eigenvalues = [1.0, 4.0]}\n'
+        "steps = 200\nx0 = [1.0, 1.0]\n"
+        '[[experiment.algorithms]]\nalgorithm = "variants.py:sign_sam"\nlr = 0.05\nrho = [0.01, 0.1]\n'
+        '[[experiment.algorithms]]\nalgorithm = "sam"\nlr = 0.05\nrho = 0.01\n')
+    config = load_config(path)
+    alg = config.experiments[0].algorithms[0]
+    assert alg.name == "sign_sam" and alg.labels == ["sign_sam, γ = 0.05, ρ = 0.01", "sign_sam, γ = 0.05, ρ = 0.1"]
+    manifest = run_config(config, tmp_path / "out")
+    finals = manifest["experiments"][0]["algorithms"][0]["final"]
+    assert 0 < finals[0] < finals[1]  # sign-SAM's plateau grows with ρ
+    with pytest.raises(ConfigError, match="unknown key in a .*sign_sam algorithm"):
+        path.write_text(path.read_text().replace("rho = [0.01, 0.1]", "rho = 0.1\ntheta = 0.5"))
+        load_config(path)
+
+
+def test_problems_come_from_the_problem_catalog():
+    from samlab.problems import catalog
+
+    def ring(n=3, scale=1.0):
+        return sl.problems.Quadratic(scale * np.eye(n))
+
+    catalog.register_problem("ring", ring, {"n": "int", "scale": "float"})
+    assert catalog.build_problem("ring", n=2).dim == 2
+    with pytest.raises(ValueError, match="takes no 'm'"):
+        catalog.build_problem("ring", m=2)
+    with pytest.raises(ValueError, match="already registered"):
+        catalog.register_problem("ring", lambda: None, {})
+    with pytest.raises(ValueError, match="params must map"):
+        catalog.register_problem("ring2", ring, {"n": "integer"})
+    from samlab.config import PROBLEMS
+
+    assert PROBLEMS is catalog.PROBLEMS and "ring" in PROBLEMS

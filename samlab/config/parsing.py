@@ -1,43 +1,8 @@
-r"""Experiments declared in TOML: a problem, algorithms, an oracle and what to plot.
+"""Reading an experiment file: every key checked, with errors that name the file and the key.
 
-``samlab run CONFIG.toml`` reads a file of one or more ``[[experiment]]`` blocks, runs each
-algorithm as one batched :func:`samlab.run` (its hyperparameter values, grid points and repetitions
-are the rows), saves the results and draws one comparison figure with a panel per experiment::
-
-    title = "SAM: constant vs decaying ρ"
-
-    [[experiment]]
-    name = "least_squares"
-    problem = {kind = "least_squares", n = 100, d = 20, seed = 0, reg = 0.01}
-    sampling = {kind = "uniform", batch_size = 1}
-    steps = 20000
-    runs = 8                                  # repetitions of every configuration
-    seed = 0
-    x0 = {random = "normal", scale = 1.0}     # or a list of d floats
-    plot = {metric = "f_gap", logx = true, logy = true}
-
-    [[experiment.algorithms]]
-    name = "SAM, ρ = 0.1"
-    algorithm = "sam"                         # gd, sam, usam, unified_sam, vasso, rsam, fsam
-    lr = 0.01                                 # γ
-    rho = 0.1                                 # a float, a list (one per configuration) or a schedule:
-    # rho = {schedule = "inverse_power", c = 0.1, power = 0.5, t0 = 0}   (ρ_k = c/(k + t0)^power)
-    # grid = {rho = [0.01, 0.1], lr = [0.01, 0.05]}                       (cartesian product)
-
-Problems (``kind``): ``least_squares`` (n, d, seed, reg, label_noise: A, x_true ~ N(0, 1),
-b = A x_true + label_noise·ε), ``logistic_regression`` (n, d, seed, reg), ``quadratic``
-(``eigenvalues`` or ``L``, ``mu``, ``d``; seed, rotate), ``quadratic_saddle`` (eigenvalues, seed),
-``expression`` (``expression = "x**2 + 3*sin(x)**2"``; optional x_star, f_star, L), ``beale``,
-``log_loss`` (m, d, seed: A, b ~ N(0, 1)), ``scaled_cosine`` (rho, beta), ``neg_cos``, ``pl_sine``,
-``rosenbrock`` (a, b). Random data comes from ``numpy.random.default_rng(seed)``.
-
-Oracles: ``sampling = {kind = "uniform" | "nice" | "importance" | "full_batch", batch_size, replace,
-tau, reweight}`` (finite sums) and/or ``noise = {kind = "gaussian", sigma}`` /
-``{kind = "discrete", values, probs}``. Schedules: ``constant`` (value), ``inverse_power``
-(c, power, t0), ``lam_inverse`` (λ_k = 1/k), ``lam_one_minus_inverse`` (λ_k = 1 − 1/k).
-``[experiment.quick]`` overrides steps/runs/checkpoints under ``--quick`` (default: steps/10, ≤ 2 runs).
-
-Every malformed key raises :class:`ConfigError` naming the file, the key and what was expected.
+:func:`load_config` turns a TOML file (see :mod:`samlab.config`) into a :class:`Config` of
+:class:`Experiment` objects whose problems, oracles and algorithms are built and validated (schedules
+included, at every step of the run): nothing is run here.
 """
 
 from __future__ import annotations
@@ -45,26 +10,24 @@ from __future__ import annotations
 import difflib
 import inspect
 import itertools
-import json
 import math
 import re
 import tomllib
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import algorithms as _algorithms
-from . import noise as _noise
-from . import problems as _problems
-from . import sampling as _sampling
-from . import schedules as _schedules
-from .result import Result, atomic_write_text
+from .. import algorithms as _algorithms
+from .. import noise as _noise
+from .. import sampling as _sampling
+from .. import schedules as _schedules
+from ..problems.catalog import PROBLEMS
+from ..seeding import rng
 
-__all__ = ["ConfigError", "Config", "Experiment", "AlgorithmSpec", "load_config", "run_config",
-           "plot_saved", "not_drawn_note", "PROBLEMS", "METRICS"]
+__all__ = ["ConfigError", "Config", "Experiment", "AlgorithmSpec", "Plot", "load_config", "algorithm_params",
+           "METRICS", "SYMBOLS"]
 
 METRICS = ("f_gap", "grad_norm", "dist", "f")
 SYMBOLS = {"lr": "γ", "rho": "ρ", "lam": "λ", "theta": "θ", "sigma": "σ", "beta": "β", "momentum": "momentum"}
@@ -171,73 +134,6 @@ def _call(ctx: _Ctx, fn, *args, _keys: tuple[str, ...] = (), **kwargs):
             if re.match(rf"{re.escape(key)}\b", text):
                 raise ctx.at(key).error(text) from None
         raise ctx.error(text) from None
-
-
-# ----------------------------------------------------------------------------- problems
-def _data_rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
-
-
-def _least_squares(n=100, d=20, seed=0, reg=0.0, label_noise=0.1):
-    rng = _data_rng(seed)
-    A = rng.standard_normal((n, d))
-    x_true = rng.standard_normal(d)
-    b = A @ x_true + label_noise * rng.standard_normal(n)
-    return _problems.LeastSquares(A, b, reg=reg)
-
-
-def _logistic(n=100, d=20, seed=0, reg=0.01):
-    rng = _data_rng(seed)
-    A = rng.standard_normal((n, d))
-    x_true = rng.standard_normal(d)
-    y = np.where(A @ x_true + 0.5 * rng.standard_normal(n) >= 0, 1.0, -1.0)
-    return _problems.logistic_regression(A, y, reg)
-
-
-def _quadratic(eigenvalues=None, L=None, mu=None, d=None, seed=0, rotate=True):
-    if eigenvalues is None:
-        if L is None or mu is None or d is None:
-            raise ValueError("give eigenvalues, or L, mu and d (log-spaced spectrum in [mu, L])")
-        if not 0 < mu <= L:
-            raise ValueError(f"need 0 < mu <= L, got mu={mu!r}, L={L!r}")
-        eigenvalues = np.geomspace(mu, L, d)
-    return _problems.Quadratic.from_spectrum(eigenvalues, seed=seed, rotate=rotate)
-
-
-def _saddle(eigenvalues=(2.0, -2.0), seed=None):
-    return _problems.quadratic_saddle(eigenvalues, seed=seed)
-
-
-def _expression(expression, x_star=None, f_star=None, L=None):
-    """The text goes through samlab's whitelist parser (never evaluated), like any ``from_expression`` string."""
-    known = {k: v for k, v in (("x_star", x_star), ("f_star", f_star), ("L", L)) if v is not None}
-    try:
-        return _problems.from_expression(expression, name=expression, **known)
-    except ValueError as exc:  # the library names its argument ``expr``; here the key is ``expression``
-        text = str(exc)
-        raise ValueError("expression" + text[4:] if re.match(r"expr\b", text) else text) from None
-
-
-def _log_loss(m=10, d=10, seed=0):
-    rng = _data_rng(seed)
-    return _problems.log_loss(rng.standard_normal((m, d)), rng.standard_normal(m))
-
-
-# kind -> (builder, {param: type}); types: int, float, floats, str, bool, "int?" (int or absent)
-PROBLEMS: dict[str, tuple[Any, dict[str, str]]] = {
-    "least_squares": (_least_squares, {"n": "int", "d": "int", "seed": "int", "reg": "float", "label_noise": "float"}),
-    "logistic_regression": (_logistic, {"n": "int", "d": "int", "seed": "int", "reg": "float"}),
-    "quadratic": (_quadratic, {"eigenvalues": "floats", "L": "float", "mu": "float", "d": "int", "seed": "int",
-                               "rotate": "bool"}),
-    "quadratic_saddle": (_saddle, {"eigenvalues": "floats", "seed": "int"}),
-    "expression": (_expression, {"expression": "str", "x_star": "floats", "f_star": "float", "L": "float"}),
-    "beale": (_problems.beale, {}),
-    "log_loss": (_log_loss, {"m": "int", "d": "int", "seed": "int"}),
-    "scaled_cosine": (_problems.scaled_cosine, {"rho": "float", "beta": "float"}),
-    "neg_cos": (_problems.neg_cos, {}),
-    "pl_sine": (_problems.pl_sine, {}),
-    "rosenbrock": (_problems.rosenbrock, {"a": "float", "b": "float"}),
-}
 
 
 def _typed(ctx: _Ctx, kind: str, v: Any):
@@ -429,18 +325,25 @@ class AlgorithmSpec:
         return self.n_configs * self.runs
 
     def build(self):
-        return _algorithms.ALGORITHMS[self.kind](**self.hypers, **self.options)
+        return _algorithms.get(self.kind)(**self.hypers, **self.options)
 
 
 _ALG_OWN_KEYS = ("name", "algorithm", "grid", "color", "linestyle")
 
 
-def _algorithm_params(kind: str) -> tuple[list[str], list[str], list[str]]:
-    """(hyperparameters, required ones, boolean/float options) of an algorithm factory."""
-    sig = inspect.signature(_algorithms.ALGORITHMS[kind])
+_OPTIONS = ("same_sample", "eps")
+_NOT_FROM_TOML = ("descent",)  # a rule object: not a number a file can give
+
+
+def algorithm_params(kind: str) -> tuple[list[str], list[str], list[str]]:
+    """(hyperparameters, required ones, boolean/float options) of the factory named ``kind`` (a
+    registered name, ``"pkg.module:factory"`` or ``"file.py:factory"``), read from its signature."""
+    sig = inspect.signature(_algorithms.get(kind))
     hypers, required, options = [], [], []
     for name, p in sig.parameters.items():
-        if name in ("same_sample", "eps"):
+        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD) or name in _NOT_FROM_TOML:
+            continue
+        if name in _OPTIONS:
             options.append(name)
             continue
         hypers.append(name)
@@ -449,12 +352,26 @@ def _algorithm_params(kind: str) -> tuple[list[str], list[str], list[str]]:
     return hypers, required, options
 
 
-def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int, steps: int) -> AlgorithmSpec:
+def _source_relative(name: str, base: Path | None) -> str:
+    """``"variants.py:f"`` names a file beside the config when one is there (else as the library reads it)."""
+    source, sep, attr = name.rpartition(":")
+    if sep and source.endswith(".py") and base is not None and not Path(source).is_absolute() \
+            and (base / source).is_file():
+        return f"{(base / source).as_posix()}:{attr}"
+    return name
+
+
+def _algorithm(ctx: _Ctx, spec: Any, exp_grid: dict[str, list[float]], runs: int, steps: int,
+               base: Path | None = None) -> AlgorithmSpec:
     spec = _table(ctx, spec, "an algorithm table such as {algorithm = \"sam\", lr = 0.01, rho = 0.05}")
     if "algorithm" not in spec:
-        raise ctx.error(f"missing 'algorithm' (one of {', '.join(_algorithms.ALGORITHMS)})")
-    kind = _str(ctx.at("algorithm"), spec["algorithm"], tuple(_algorithms.ALGORITHMS))
-    hyper_names, required, option_names = _algorithm_params(kind)
+        raise ctx.error(f"missing 'algorithm' (one of {', '.join(_algorithms.names())}, "
+                        "or 'module:factory' / 'file.py:factory')")
+    kind = _source_relative(_str(ctx.at("algorithm"), spec["algorithm"]), base)
+    try:
+        hyper_names, required, option_names = algorithm_params(kind)
+    except ValueError as exc:
+        raise ctx.at("algorithm").error(str(exc)) from None
     _check_keys(ctx, spec, (*_ALG_OWN_KEYS, *hyper_names, *option_names), f"a {kind} algorithm")
 
     options: dict[str, Any] = {}
@@ -555,9 +472,10 @@ def _conf_text(v: Any) -> str:
 
 
 def _algorithm_label(kind: str) -> str:
-    from .plotting import display_name
+    """The legend name: "SAM" for "sam", "sign_sam" for "variants.py:sign_sam"."""
+    from ..plotting import display_name
 
-    return display_name(kind)
+    return display_name(kind.rsplit(":", 1)[-1])
 
 
 # ----------------------------------------------------------------------------- experiments
@@ -602,13 +520,6 @@ class Config:
 
 _EXP_KEYS = ("name", "title", "problem", "algorithms", "grid", "steps", "runs", "seed", "x0", "sampling",
              "noise", "checkpoints", "plot", "quick")
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def _slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-") or "x"
-
-
 def _x0(ctx: _Ctx, spec: Any, problem, runs: int, seed: int) -> np.ndarray:
     d = problem.dim
     if spec is None:
@@ -636,8 +547,8 @@ def _x0(ctx: _Ctx, spec: Any, problem, runs: int, seed: int) -> np.ndarray:
                 if center.shape != (d,):
                     raise ctx.at("center").error(f"expected {d} floats, got {center.size}")
         s = _int(ctx.at("seed"), spec.get("seed", seed), 0)
-        rng = np.random.default_rng(np.random.SeedSequence([s, zlib.crc32(b"x0")]))
-        z = rng.standard_normal((runs, d)) if dist == "normal" else rng.uniform(-1.0, 1.0, (runs, d))
+        g = rng(s, "x0")
+        z = g.standard_normal((runs, d)) if dist == "normal" else g.uniform(-1.0, 1.0, (runs, d))
         return center + scale * z
     raise ctx.expected("a list of floats or a table such as {random = \"normal\", scale = 1.0}", spec)
 
@@ -663,7 +574,7 @@ def _plot(ctx: _Ctx, spec: Any, problem) -> Plot:
     return p
 
 
-def _experiment(ctx: _Ctx, spec: Any, index: int, quick: bool) -> Experiment:
+def _experiment(ctx: _Ctx, spec: Any, index: int, quick: bool, base: Path | None = None) -> Experiment:
     spec = _table(ctx, spec, "an [[experiment]] table")
     _check_keys(ctx, spec, _EXP_KEYS, "an experiment")
     for key in ("problem", "algorithms", "steps"):
@@ -696,9 +607,9 @@ def _experiment(ctx: _Ctx, spec: Any, index: int, quick: bool) -> Experiment:
     algs_raw = spec["algorithms"]
     if not isinstance(algs_raw, list) or not algs_raw:
         raise ctx.at("algorithms").expected("a non-empty list of tables ([[experiment.algorithms]])", algs_raw)
-    algs = [_algorithm(ctx.at("algorithms").at(i), a, exp_grid, runs, steps) for i, a in enumerate(algs_raw)]
+    algs = [_algorithm(ctx.at("algorithms").at(i), a, exp_grid, runs, steps, base) for i, a in enumerate(algs_raw)]
     for k in exp_grid:
-        if not any(k in _algorithm_params(a.kind)[0] for a in algs):
+        if not any(k in algorithm_params(a.kind)[0] for a in algs):
             raise ctx.at("grid").at(k).error("no algorithm of this experiment takes this hyperparameter")
     labels = [lab for a in algs for lab in a.labels]
     dup = sorted({lab for lab in labels if labels.count(lab) > 1})
@@ -731,7 +642,7 @@ def load_config(path: str | Path, quick: bool = False) -> Config:
     exps = raw["experiment"]
     if not isinstance(exps, list) or not exps:
         raise ctx.at("experiment").expected("one or more [[experiment]] blocks", exps)
-    experiments = [_experiment(_Ctx(file, f"experiment[{i}]"), e, i, quick) for i, e in enumerate(exps)]
+    experiments = [_experiment(_Ctx(file, f"experiment[{i}]"), e, i, quick, path.parent) for i, e in enumerate(exps)]
     names = [e.name for e in experiments]
     if len(set(names)) != len(names):
         raise ctx.at("experiment").error(f"experiment names must be distinct, got {names}")
@@ -739,140 +650,3 @@ def load_config(path: str | Path, quick: bool = False) -> Config:
     return Config(path=path, title=title, experiments=experiments, quick=quick)
 
 
-# ----------------------------------------------------------------------------- running and plotting
-def run_config(config: Config, out: str | Path, *, progress=None) -> dict[str, Any]:
-    """Run every experiment, save results under ``out/data/`` and the figure ``out/<stem>.png``.
-
-    Returns the manifest (also written to ``out/manifest.json``): per experiment and algorithm the
-    data path, labels, configurations and the median final value of the plotted metric.
-    """
-    from .engine import run
-
-    out = Path(out)
-    stem = config.path.stem
-    manifest: dict[str, Any] = {"config": str(config.path), "title": config.title, "quick": config.quick,
-                                "figure": f"{stem}.png", "experiments": []}
-    for exp_index, exp in enumerate(config.experiments):
-        entry: dict[str, Any] = {"name": exp.name, "title": exp.title, "problem": exp.problem_spec,
-                                 "steps": exp.steps, "runs": exp.runs, "seed": exp.seed,
-                                 "plot": exp.plot.__dict__, "algorithms": []}
-        for index, alg in enumerate(exp.algorithms):
-            x0 = np.tile(exp.x0, (alg.n_configs, 1))
-            # one run name per experiment: every algorithm sees the same samples (paired comparison)
-            res = run(exp.problem, alg.build(), x0, exp.steps, sampling=exp.sampling, noise=exp.noise,
-                      seed=exp.seed, checkpoints=exp.checkpoints, name=exp.name)
-            data = Path("data") / f"{exp_index}-{_slug(exp.name)}" / f"{index}-{_slug(alg.name)}"
-            res.save(out / data)
-            metric = res._metric(exp.plot.metric)
-            finals = [float(np.median(metric[-1, i * alg.runs:(i + 1) * alg.runs])) for i in range(alg.n_configs)]
-            diverged = [int(np.sum(res.status[i * alg.runs:(i + 1) * alg.runs] != "ok"))
-                        for i in range(alg.n_configs)]
-            not_drawn, points = _not_drawn(res.t, metric, alg.runs, alg.n_configs, exp.plot)
-            entry["algorithms"].append({"name": alg.name, "algorithm": alg.kind, "data": data.as_posix(),
-                                        "labels": alg.labels, "configs": alg.configs, "runs": alg.runs,
-                                        "final": finals, "diverged": diverged, "color": alg.color,
-                                        "linestyle": alg.linestyle,  # no timings: same run, same bytes
-                                        "not_drawn": not_drawn, "points": points})
-            if progress is not None:
-                progress(exp, alg, res)
-        manifest["experiments"].append(entry)
-    atomic_write_text(out / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    plot_saved(out)
-    atomic_write_text(out / "summary.md", summary_markdown(manifest))
-    return manifest
-
-
-def _not_drawn(t: np.ndarray, metric: np.ndarray, runs: int, n_configs: int, plot: Plot) -> tuple[list[int], int]:
-    """Per configuration, how many checkpoints of its curve cannot be drawn, and out of how many.
-
-    A checkpoint is drawn when some run of the configuration has a finite value there (and a
-    positive one on a log y axis: the curve is the median taken in log space). On a log x axis
-    t = 0 is never drawn and is not counted.
-    """
-    rows = t > 0 if plot.logx else np.ones(t.shape, dtype=bool)
-    values = metric[rows]
-    drawable = np.isfinite(values) & (values > 0) if plot.logy else np.isfinite(values)
-    counts = [int(np.sum(~drawable[:, i * runs:(i + 1) * runs].any(axis=1))) for i in range(n_configs)]
-    return counts, int(rows.sum())
-
-
-_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
-            "#7f7f7f", "#bcbd22")
-_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "<", ">")
-
-
-def plot_saved(out: str | Path) -> Path:
-    """Draw the comparison figure from ``out/manifest.json`` and the saved results only."""
-    from . import plotting
-
-    out = Path(out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    exps = manifest["experiments"]
-    ncols = min(len(exps), 2)
-    nrows = math.ceil(len(exps) / ncols)
-    fig, axes = plotting.new_figure(ncols, nrows, width=min(3.5 * ncols, plotting.MAX_WIDTH), height=2.8 * nrows,
-                                    squeeze=False)
-    for ax, exp in zip(axes.flat, exps):
-        plot = exp["plot"]
-        i = 0
-        last_t = 0
-        for alg in exp["algorithms"]:
-            res = Result.load(out / alg["data"])
-            last_t = max(last_t, int(res.t[-1]))
-            R = alg["runs"]
-            for c, label in enumerate(alg["labels"]):
-                color = alg.get("color") if len(alg["labels"]) == 1 and alg.get("color") else _PALETTE[i % len(_PALETTE)]
-                kw = {"linestyle": alg.get("linestyle") or "-"}
-                plotting.plot_metric(ax, res, plot["metric"], label=label, color=color, logx=plot["logx"],
-                                     logy=plot["logy"], x=plot["x"], runs=slice(c * R, (c + 1) * R),
-                                     marker=_MARKERS[i % len(_MARKERS)], **kw)
-                i += 1
-        if not any(len(line.get_xdata()) for line in ax.get_lines()):
-            # every value is 0 or not finite on a log axis (x0 at the minimizer, say): matplotlib
-            # cannot place log ticks without data, so the empty panel is drawn linear, with a note
-            ax.set_xscale("linear")
-            ax.set_yscale("linear")
-            if plot["x"] == "t":
-                ax.set_xlim(0, max(last_t, 1))
-            why = "0 or not finite on the log axis" if plot["logy"] or plot["logx"] else "not finite"
-            ax.text(0.5, 0.5, f"nothing to draw: every value is\n{why}", ha="center", va="center",
-                    transform=ax.transAxes, fontsize=11)
-        elif plot.get("ylim"):
-            ax.set_ylim(*plot["ylim"])
-        title = plot.get("title") or exp.get("title") or exp["name"]
-        plotting.label_axes(ax, None, None, title)
-        plotting.legend(ax, loc="best", fontsize=9)
-    for ax in list(axes.flat)[len(exps):]:
-        ax.set_visible(False)
-    fig.suptitle(manifest["title"] + (" (quick)" if manifest.get("quick") else ""), fontsize=13)
-    return plotting.save_figure(fig, out / manifest["figure"])
-
-
-def summary_markdown(manifest: dict[str, Any]) -> str:
-    """A markdown table: experiment, curve, runs, diverged runs and the median final metric."""
-    lines = [f"# {manifest['title']}", "", f"From `{manifest['config']}`" + (" (quick mode)." if manifest["quick"] else "."),
-             "", f"![{manifest['title']}]({manifest['figure']})", ""]
-    for exp in manifest["experiments"]:
-        metric = exp["plot"]["metric"]
-        lines += [f"## {exp.get('title') or exp['name']}", "",
-                  f"Problem: `{json.dumps(exp['problem'], ensure_ascii=False)}`, {exp['steps']} steps, "
-                  f"{exp['runs']} run(s) per curve, seed {exp['seed']}.", "",
-                  f"| curve | algorithm | final {metric} (median) | diverged |", "| --- | --- | --- | --- |"]
-        for alg in exp["algorithms"]:
-            for label, final, div in zip(alg["labels"], alg["final"], alg["diverged"]):
-                lines.append(f"| {label} | {alg['algorithm']} | {final:.4g} | {div}/{alg['runs']} |")
-        lines.append("")
-        note = not_drawn_note(exp)
-        if note:
-            lines += [note, ""]
-    return "\n".join(lines)
-
-
-def not_drawn_note(exp: dict[str, Any]) -> str | None:
-    """One sentence naming the curves of a manifest experiment with checkpoints the figure masks, or None."""
-    notes = [f"{label} ({n} of {alg['points']} checkpoints)"
-             for alg in exp["algorithms"] for label, n in zip(alg["labels"], alg.get("not_drawn", [])) if n]
-    if not notes:
-        return None
-    why = "0, negative or not finite on the log y axis" if exp["plot"]["logy"] else "not finite"
-    return f"Not drawn ({why}): {'; '.join(notes)}."
