@@ -35,9 +35,19 @@ def test_every_prediction_has_a_claim():
         assert c.controls, f"{c.id} declares no control"
 
 
+_QUICK: dict[str, sl.claims.Verdict] = {}
+
+
+def _quick(claim_id):
+    """The quick-mode verdict of a claim, measured once per session (two tests read it)."""
+    if claim_id not in _QUICK:
+        _QUICK[claim_id] = sl.claims.get(claim_id).check(quick=True)
+    return _QUICK[claim_id]
+
+
 @pytest.mark.parametrize("claim_id", CLAIM_IDS)
 def test_claim_quick(claim_id):
-    v = sl.claims.get(claim_id).check(quick=True)
+    v = _quick(claim_id)
     assert v.passed, (claim_id, [c.text for c in v.criteria if not c.passed], v.details)
     assert v.quantity and v.criteria and v.passed == all(c.passed for c in v.criteria)
     for key, value in v.details.items():  # flat: scalars, short lists, or lists of flat dicts (tables)
@@ -54,6 +64,29 @@ def test_every_control_makes_its_claim_fail(claim_id):
     for o in outcomes:
         assert o.error is None, (claim_id, o.name, o.error)
         assert o.discriminates, (claim_id, o.name, [c.text for c in o.verdict.criteria])
+
+
+def _nudged_run(problem, algorithm, x0, steps, **kwargs):
+    from samlab import engine
+
+    return engine.run(problem, algorithm, np.nextafter(np.asarray(x0, dtype=float), np.inf), steps, **kwargs)
+
+
+@pytest.mark.parametrize("claim_id", CLAIM_IDS)
+def test_verdict_does_not_depend_on_the_last_bit_of_x0(claim_id, monkeypatch):
+    """A verdict that flips with the last bit of a start measures rounding, not the paper's statement:
+    every run of the claim (direct or through samlab.setups.kim_2023) starts one ulp away
+    (np.nextafter(x0, +inf); a start at 0 becomes the smallest subnormal) and every criterion must
+    come out the same."""
+    from samlab.claims import kim_2023 as claims_module
+
+    base = _quick(claim_id)
+    monkeypatch.setattr(claims_module, "run", _nudged_run)
+    monkeypatch.setattr(setup, "run", _nudged_run)
+    moved = sl.claims.get(claim_id).check(quick=True)
+    assert moved.passed == base.passed
+    assert [c.passed for c in moved.criteria] == [c.passed for c in base.criteria], (
+        claim_id, [(a.text, b.text) for a, b in zip(base.criteria, moved.criteria) if a.passed != b.passed])
 
 
 # ----------------------------------------------------------------------------- problems and noise

@@ -15,7 +15,7 @@ runs (thick), Theorem 2's σ²(t) for the model SDE (dashed) and the exact varia
 (dotted). The real USAM runs lie 1.6× (ρ = 0.2) and 4× (ρ = 0.5) below Theorem 2's curve at small t
 because the model is not the update: one minibatch for both calls multiplies the noise by
 1 + ρλ (variance ×0.64 and ×0.25), and the update's drift λ(1 + ρλ) grows faster than the model's
-λ(1 + ρλ)², so the ρ = 0.2 curve crosses σ²(t) at t ≈ 2.4. Quick mode: the claims' quick settings.
+λ(1 + ρλ)², so the ρ = 0.2 curve crosses σ²(t) at t ≈ 2.0. Quick mode: the claims' quick settings.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ random (η, ρ) in each γ bin, and the settings of kim-2023/theorem3-as-transcr
 ρ = 0.2). Takeaway: the bound holds everywhere and is tight (→ 1) where the drift per step
 ηλ(1 + ρλ)² vanishes and the horizon is long; with momentum it loosens by orders of magnitude as
 γ → 1 (0.43 at γ = 0.9 at the claim's settings), which is why it matches simulations within 3 % only
-for γ ≤ 0.5. C₂ = η/t as transcribed; the t/η reading gives the same picture (the claim reports
+up to γ ≈ 0.65. C₂ = η/t as transcribed; the t/η reading gives the same picture (the claim reports
 both).
 """
 
