@@ -216,6 +216,109 @@ def test_matching_momentum():
     assert np.isnan(K.theorem3_matching_momentum(2.0, -1.0, 0.01, 0.0, 64))
 
 
+def test_accumulated_rule_matches_its_closed_forms():
+    """The official demo's update ∇f(w) + ∇f(w^p): orbit 2ηρ/(2 − 4η) and y-multiplier −0.92 on x² − y²."""
+    assert np.isclose(K.accumulated_cycle_amplitude(0.01, 0.5, 2.0), 0.01 / 1.96, rtol=1e-14)
+    assert np.isclose(K.accumulated_cycle_multiplier(0.01, 2.0, -2.0), -0.92, rtol=1e-14)
+    p = sl.problems.quadratic_saddle((2.0, -2.0))
+    res = sl.run(p, setup.accumulated_sam(0.01, 0.5, p), [-3.0, -0.01], 1501, checkpoints=[1500, 1501],
+                 keep_iterates=True)
+    y = res.iterates[1:, 0, 1]
+    assert np.isclose(y[1] / y[0], -0.92, rtol=1e-6)
+    assert np.isclose(abs(res.x[0, 0]), K.accumulated_cycle_amplitude(0.01, 0.5, 2.0), rtol=1e-6)
+    # one step by hand: w − η(∇f(w) + ∇f(w + ρ∇f/‖∇f‖))
+    w = np.array([0.3, -0.2])
+    g = p.grad(w[None])[0]
+    expected = w - 0.01 * (g + p.grad((w + 0.5 * g / np.linalg.norm(g))[None])[0])
+    one = sl.run(p, setup.accumulated_sam(0.01, 0.5, p), w, 1, checkpoints=[1])
+    assert np.allclose(one.x[0], expected, rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match="problem"):
+        setup.accumulated_sam(0.01, 0.5, "x^2")
+    with pytest.raises(ValueError, match="lr"):
+        K.accumulated_cycle_amplitude(0.6, 0.5, 2.0)
+
+
+def test_control_rules():
+    """The mutated rules the controls swap in do what their names say."""
+    p = sl.problems.quadratic_saddle((2.0, -1.0))
+    x = np.array([[0.4, 0.3]])
+    g = p.grad(x)
+    for name, y in (("usam_flipped", x - 0.5 * g), ("sam_flipped", x - 0.5 * g / np.linalg.norm(g)),
+                    ("usam", x + 0.5 * g), ("sam", x + 0.5 * g / np.linalg.norm(g))):
+        res = sl.run(p, setup.variant(name, 0.1, 0.5), x, 1, checkpoints=[1])
+        assert np.allclose(res.x, x - 0.1 * p.grad(y), atol=1e-15), name
+    damp = sl.run(p, setup.variant("gd", 0.1, momentum=0.9, dampening=True), x, 2, checkpoints=[1, 2], keep_iterates=True)
+    x1 = x - 0.1 * 0.1 * g  # v₁ = (1 − β)g
+    v1 = 0.1 * g
+    assert np.allclose(damp.iterates[1], x1) and np.allclose(damp.iterates[2], x1 - 0.1 * (0.9 * v1 + 0.1 * p.grad(x1)))
+    with pytest.raises(ValueError, match="name"):
+        setup.variant("adam", 0.1, 0.5)
+    with pytest.raises(ValueError, match="drift"):
+        setup.model_sde_problem([-1.0], 0.2, 8.0, drift="sgd")
+
+
+def test_real_usam_variance_matches_simulation():
+    res = setup.real_usam_msd_runs(3, [0.5], 20000, 150, batch_size=16.0)[0.5]
+    z2 = res.x[0] ** 2
+    exact = K.usam_same_sample_variance(-1.0, 0.01, 0.5, 16.0, 150)[-1]
+    assert abs(z2.mean() - exact) < 4 * z2.std() / np.sqrt(z2.size)
+    assert np.isclose(K.usam_same_sample_variance(-1.0, 0.01, 0.5, 16.0, 1)[0], 0.01**2 * 0.25 / 16, rtol=1e-14)
+
+
+def test_theorem3_ratio_is_a_function_of_the_drift_per_step():
+    """The worst-case claim searches λ = −1, B = 64 only: the ratio depends on (λ, ρ, η, B) only through ηλ(1+ρλ)²."""
+    from samlab.theory import momentum_diffusion_as_transcribed as F
+
+    N = 400
+    for lam, rho, lr, B, gm in ((-2.0, 0.1, 0.004, 8.0, 0.6), (-0.5, 0.9, 0.02, 128.0, 0.3)):
+        a = lam * (1 + rho * lam) ** 2
+        lr_ref = lr * a / (-1.0)  # the same drift per step with λ = −1, ρ = 0
+        mine = K.heavy_ball_model_msd_batch(lam, lr, rho, B, gm, N)[-1] / F(N * lr, lam, lr, rho, B, gm)
+        ref = setup.theorem3_exact_ratios(lr_ref, 0.0, gm, N)[-1, 0]
+        assert np.isclose(mine, ref, rtol=1e-9)
+
+
+def test_theorem3_worst_case_writes_its_instance(tmp_path):
+    c = sl.claims.get("kim-2023/theorem3-as-transcribed-worst-case")
+    v = c.measure({**c.quick, "save_instance": True, "out": tmp_path}, 0)
+    path = tmp_path / v.details["instance"]
+    import json
+
+    record = json.loads(path.read_text())
+    best = record["exact_search"][v.details["worst_reading"]]
+    again = setup.theorem3_exact_ratios(best["lr"], best["rho"], best["momentum"], best["N"],
+                                        c2_reading=v.details["worst_reading"])[-1, 0]
+    assert np.isclose(again, v.details["worst_ratio"], rtol=1e-12) and v.details["worst_ratio"] <= 1 + 1e-9
+    assert set(v.details) >= {"bound_claim", "worst_ratio", "pep_ratio", "pep_exact", "relaxation", "family", "budget",
+                              "instance", "broken"}
+    with pytest.raises(ValueError, match="lam"):
+        setup.ModelSDEDirection(1.0)
+
+
+def test_plain_beale_gradient_is_the_same_maths_rounded_differently():
+    X = np.random.default_rng(0).normal(size=(200, 2))
+    a, b = sl.problems.beale().grad(X), setup.beale_plain().grad(X)
+    assert np.allclose(a, b, rtol=1e-12, atol=1e-12) and np.any(a != b)
+
+
+def test_case_iii_observables_are_the_steps_own_bits():
+    p = sl.problems.beale()
+    starts = setup.beale_case_iii_starts()[:2]
+    res = sl.run(p, sl.algorithms.sam(1.25e-5, 0.5), starts, 300, checkpoints=np.arange(301),
+                 observe=setup.BEALE_OBSERVE, keep_iterates=True)
+    post = setup.case_iii_observables(p, res.iterates, 0.5)
+    assert all(np.array_equal(post[k], res.observed[k]) for k in ("cos", "yx", "yy"))
+
+
+def test_case_iii_windows():
+    cos = np.tile([0.95, -0.95, 0.0, 0.2], 10)  # 40 steps
+    w = setup.case_iii_windows(cos, 5, window=10, end=0.9)
+    assert [x["start"] for x in w] == [5, 15, 25]
+    for x in w:
+        c = cos[x["start"] - 1:x["start"] + 9]
+        assert (x["low_visits"], x["high_visits"]) == (np.sum(c <= -0.9), np.sum(c >= 0.9)) and x["min_cos"] == -0.95
+
+
 # ----------------------------------------------------------------------------- Beale and bisection
 
 def test_beale_saddle_facts():

@@ -53,7 +53,10 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
             for w in setup.case_iii_windows(res.observed["cos"][:, b], t0) if t0 else []:
                 windows.append({"gradient": code, "run": b, **w})
     official = setup.select_runs(runs["compiled"], [0])
-    official.meta["case_iii_windows"] = windows
+    t0 = setup.first_step_within(official.iterates[:, 0, :], sad["point"], setup.SADDLE_REACHED)
+    official.meta.update({"case_iii_windows": windows, "t0": t0,
+                          "x_prev_from_zoom": official.iterates[ZOOM - 1:ZOOM + 7, 0, :].tolist()})
+    official.iterates = None  # the plot reads the observables, t₀ and the 8 points of panel (d): a smaller file
     data = official.save(data_dir(PAPER, out) / "beale_case_iii")
     return [plot(data, out=out, quick=quick)]
 
@@ -64,8 +67,8 @@ def plot(data: Path, out=None, quick: bool = False) -> Path:
     t = res.t[1:].astype(float)  # observed rows: steps 1 … T
     cos = res.observed["cos"][:, 0]
     yx, yy = res.observed["yx"][:, 0], res.observed["yy"][:, 0]
-    x_prev = res.iterates[:-1, 0, :]
-    t0 = setup.first_step_within(res.iterates[:, 0, :], sad["point"])
+    x_prev = np.asarray(res.meta["x_prev_from_zoom"])  # x_{t−1} for t = ZOOM … ZOOM + 7
+    t0 = res.meta["t0"]
     windows = res.meta["case_iii_windows"]
     W, end = setup.CASE_III["window"], setup.CASE_III["end"]
 
@@ -106,7 +109,7 @@ def plot(data: Path, out=None, quick: bool = False) -> Path:
         n_runs = len({(w["gradient"], w["run"]) for w in windows})
         bx.set_yscale("log")
         plotting.label_axes(bx, "window (k-th 5,000 steps after t₀)", "visits (fewest over runs)",
-                            f"(b) the claim's criterion over {n_runs} runs (7 starts × gradient codes)")
+                            f"(b) the claim's criterion over its {n_runs} runs (starts × gradient codes)")
         plotting.legend(bx, where="below", ncols=2)
 
     z = slice(ZOOM - 1, min(ZOOM + 59, t.size))
@@ -121,11 +124,11 @@ def plot(data: Path, out=None, quick: bool = False) -> Path:
     colors = plotting.sequential_colors(k8.size, "plasma")
     dx.plot(yx[k8], yy[k8], "--", color="#777777", linewidth=0.8, zorder=2)
     for i, j in enumerate(k8):
-        dx.annotate("", xy=(yx[j], yy[j]), xytext=(x_prev[j, 0], x_prev[j, 1]),
+        dx.annotate("", xy=(yx[j], yy[j]), xytext=(x_prev[i, 0], x_prev[i, 1]),
                     arrowprops={"arrowstyle": "-|>", "color": colors[i], "linewidth": 1.0, "alpha": 0.8})
         dx.plot(yx[j], yy[j], "o", color=colors[i], markersize=5, markeredgecolor="black", zorder=4)
         side = 1 if yx[j] > 0 else -1
-        dx.text(side * 0.75, 1.0 + side * (0.25 + 0.12 * (i // 2)), f"{i + 1}: t = {ZOOM + i:,}", fontsize=7,
+        dx.text(side * 0.5, 1.0 + side * (0.3 + 0.12 * (i // 2)), f"{i + 1}: t = {ZOOM + i:,}", fontsize=7,
                 ha="center", va="center", color=colors[i], fontweight="bold")
     dx.axhline(1.0, color="black", linestyle="--", linewidth=0.8)
     dx.axvline(0.0, color="black", linestyle="--", linewidth=0.8)

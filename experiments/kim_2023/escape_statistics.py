@@ -7,7 +7,7 @@ first passage: the run stops there). The runs are those of the claims kim-2023/b
 (1,000 runs per B), kim-2023/momentum-helps-escape (2,000 runs per γ) and kim-2023/theorem2-diffusion
 (20,000 paths), horizon 5,000 steps. (a) Distribution of escape times at B = 64 without momentum; a
 run that has not escaped by the horizon is censored: each curve stops at the horizon (open circle)
-and the gap to 1 is the censored fraction, 77 % for SAM. (b) Median escape step against B and (c)
+and the gap to 1 is the censored fraction, 79 % for SAM. (b) Median escape step against B and (c)
 against the momentum γ (bands: quartiles); a median that is censored (half of the runs or more never
 escaped) is drawn as a triangle on the horizon line — normalized SAM at B ≥ 128 and at γ = 0: the
 stochastic trap. (d) Mean-square displacement along λ₋ against SDE time t = kη for real SGD and USAM

@@ -5,7 +5,8 @@ every instance and number they both use, so that a figure shows what its claim c
 
 - the official settings of the Beale experiment (Harry24k/sam-saddle [official code]) and its GD
   stopping rule, which fixes the length of every official run (:data:`OFFICIAL_BEALE`,
-  :func:`official_gd_stop`); the per-step observers of the Case III picture (:data:`BEALE_OBSERVE`);
+  :func:`official_gd_stop`); the per-step observers of the Case III picture (:data:`BEALE_OBSERVE`,
+  and :func:`case_iii_observables`, the same from a run's iterates);
 - the x² − y² demo of the official code (:data:`X2Y2_EIGENVALUES`, :data:`X2Y2_START`,
   :data:`SADDLE_LR`, :data:`X2Y2_RHO`);
 - the stochastic saddle with minibatch-like noise N(0, |H|/B) (:func:`stochastic_saddle`) and exact
@@ -84,6 +85,7 @@ __all__ = [
     "beale_plain",
     "beale_case_iii_starts",
     "case_iii_windows",
+    "case_iii_observables",
     "beale_case_iii_runs",
     "THEOREM3_CLASS",
     "model_sde_heavy_ball",
@@ -631,22 +633,51 @@ def case_iii_windows(cos, t0: int, *, window: int = CASE_III["window"], end: flo
     return out
 
 
+def case_iii_observables(problem, iterates, rho):
+    """cos(∇f(x_{t−1}), ∇f(y_t)) and the perturbed point y_t = x_{t−1} + ρ∇f/‖∇f‖ of every step, from the iterates.
+
+    ``iterates``: (T + 1, B, d) with row t = x_t (a run with a checkpoint at every step and
+    ``keep_iterates``); ρ → ``rho`` (negative for the flipped control). For a deterministic run this is
+    what the step computed, bit for bit (the same exact oracle and operations at the same points, and
+    samlab's zero rule: y = x and cos = 1 where ∇f = 0), evaluated in one vectorized call instead of
+    a per-step observer.
+    Returns {"cos": (T, B), "yx": (T, B), "yy": (T, B)}; row t − 1 belongs to step t.
+    """
+    X = np.asarray(iterates, dtype=float)[:-1]
+    T, B, d = X.shape
+    flat = X.reshape(-1, d)
+    g = problem.grad(flat)
+    n = row_norms(g)
+    inv = np.divide(1.0, n, out=np.zeros_like(n), where=n > 0)[:, None]
+    y = flat + g * (inv * float(rho))  # the same operations as the step's normalization: the same bits
+    gy = problem.grad(y)
+    den = n * row_norms(gy)
+    cos = np.where(den > 0, np.einsum("ij,ij->i", g, gy) / np.where(den > 0, den, 1.0), 1.0)
+    return {"cos": cos.reshape(T, B), "yx": y[:, 0].reshape(T, B), "yy": y[:, 1].reshape(T, B)}
+
+
 def beale_case_iii_runs(lr: float, steps: int, *, seed: int = 0, plain_gradient: bool = True, rho=None,
                         algorithm: str = "sam"):
-    """SAM on Beale from :func:`beale_case_iii_starts`, every step observed (:data:`BEALE_OBSERVE`).
+    """SAM on Beale from :func:`beale_case_iii_starts`, every step kept, with its Case III observables.
 
     One batched run with samlab's compiled Beale gradient and, with ``plain_gradient``, one with
-    :func:`beale_plain` (same maths, other rounding). ρ → ``rho`` (default :data:`BEALE_CASE_III_RHO`),
-    η → ``lr``; ``algorithm`` a :func:`variant` name. Returns {"compiled": Result, "plain": Result}.
+    :func:`beale_plain` (same maths, other rounding); each Result's ``observed`` holds
+    :func:`case_iii_observables` (computed with that run's own gradient code). ρ → ``rho`` (default
+    :data:`BEALE_CASE_III_RHO`), η → ``lr``; ``algorithm`` a :func:`variant` name. Returns
+    {"compiled": Result, "plain": Result}.
     """
     rho = BEALE_CASE_III_RHO if rho is None else float(rho)
     starts = beale_case_iii_starts(seed)
     problems_ = {"compiled": problems.beale()}
     if plain_gradient:
         problems_["plain"] = beale_plain()
-    return {key: run(p, variant(algorithm, lr, rho), starts, int(steps), checkpoints=np.arange(int(steps) + 1),
-                     observe=BEALE_OBSERVE, keep_iterates=True, name="beale-case-iii", seed=seed)
-            for key, p in problems_.items()}
+    out = {}
+    for key, p in problems_.items():
+        res = run(p, variant(algorithm, lr, rho), starts, int(steps), checkpoints=np.arange(int(steps) + 1),
+                  keep_iterates=True, name="beale-case-iii", seed=seed)
+        res.observed = case_iii_observables(p, res.iterates, -rho if algorithm.endswith("_flipped") else rho)
+        out[key] = res
+    return out
 
 
 # ----------------------------------------------------------------------------- Theorem 3 as a bound
