@@ -9,12 +9,26 @@ every instance and number they both use, so that a figure shows what its claim c
   and :func:`case_iii_observables`, the same from a run's iterates);
 - the x² − y² demo of the official code (:data:`X2Y2_EIGENVALUES`, :data:`X2Y2_START`,
   :data:`SADDLE_LR`, :data:`X2Y2_RHO`);
-- the stochastic saddle with minibatch-like noise N(0, |H|/B) (:func:`stochastic_saddle`) and exact
-  first-passage (escape) times from it (:func:`escape_steps`, :func:`saved_escape_steps`);
+- the stochastic saddle with minibatch-like noise N(0, |H|/B) (:func:`stochastic_saddle`), exact
+  first-passage (escape) times from it as a stop event of ``samlab.run`` (:func:`escape_stop`,
+  :func:`escape_steps`, :func:`saved_escape_steps`) and the escape and diffusion runs the claims and
+  the figure ``escape_statistics`` share (:data:`ESCAPE`, :func:`batch_escape_runs`,
+  :func:`momentum_escape_runs`, :func:`real_usam_msd_runs`);
+- the Beale runs the claims and figures share (:func:`beale_trap_run`, :func:`beale_case_iii_runs`,
+  with a second rounding of the gradient, :func:`beale_plain`), the Case III criteria
+  (:data:`CASE_III`, :func:`case_iii_windows`), and helpers that keep figure data small
+  (:func:`thin_result`, :func:`select_runs`);
+- the algorithms the claims compare and the mutated ones their controls swap in (:func:`variant`:
+  the ascent step with its sign flipped, heavy ball with dampening), and the official x² − y² demo's
+  accumulated-gradient update (:func:`accumulated_sam`);
 - random quadratic saddles of any index (:func:`random_saddle_spectra`) and the bisection of many
   monotone decisions at once (:func:`bisect_batched`);
 - Theorem 2's model SDE as a problem + noise (:func:`model_sde_problem`) and as a direct
   Euler–Maruyama simulation (:func:`simulate_model_sde`);
+- Theorem 3 read as a bound, its class and the exact search of its worst case
+  (:data:`THEOREM3_CLASS`, :func:`theorem3_exact_ratios`, :func:`theorem3_worst_case`), and the same
+  class as a family of ``samlab.adversary`` over real runs (:class:`ModelSDEDirection`,
+  :func:`model_sde_heavy_ball`, :func:`theorem3_bound`);
 - the quick/full settings a claim shares with a figure, and each figure's own (:data:`FIGURES`).
 
 Seeds: every random draw comes from ``samlab.seeding.rng(seed, key)`` with a key naming what is drawn.
@@ -892,9 +906,8 @@ FIGURES = {
     "stability_map": {"quick": {"grid": 24, "steps": 1000}, "full": {"grid": 60, "steps": 3000}},
     "beale_trajectories": {"quick": BEALE_TRAP["quick"],
                            "full": {"lr": OFFICIAL_BEALE["lr"], "steps": OFFICIAL_BEALE["gd_stop_step"]}},
-    "beale_case_iii": {"quick": {"steps": 6000}, "full": {"steps": 30_000}},
-    "escape_statistics": {"quick": {"runs": 40, "steps": 2000, "msd_paths": 4000, "msd_steps": 300, "msd_B": 64},
-                          "full": {"runs": 300, "steps": 5000, "msd_paths": 20000, "msd_steps": 300, "msd_B": 64}},
 }
-"""Quick/full settings of each figure script (``experiments/kim_2023/<name>.py``); the Beale figure's
-quick mode is its claim's (:data:`BEALE_TRAP`), its full mode the official run length."""
+"""Quick/full settings of the figure scripts (``experiments/kim_2023/<name>.py``) that have their own;
+the Beale figure's quick mode is its claim's (:data:`BEALE_TRAP`), its full mode the official run
+length. ``beale_case_iii``, ``escape_statistics`` and ``worst_case`` use their claims' settings (and
+runs): :data:`ESCAPE`, :func:`beale_case_iii_runs`, :func:`real_usam_msd_runs`."""
