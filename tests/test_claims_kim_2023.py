@@ -291,6 +291,9 @@ def test_theorem3_worst_case_writes_its_instance(tmp_path):
     assert np.isclose(again, v.details["worst_ratio"], rtol=1e-12) and v.details["worst_ratio"] <= 1 + 1e-9
     assert set(v.details) >= {"bound_claim", "worst_ratio", "pep_ratio", "pep_exact", "relaxation", "family", "budget",
                               "instance", "broken"}
+    control = c.measure({**c.quick, **c.controls[next(iter(c.controls))], "save_instance": True, "out": tmp_path}, 0)
+    assert not control.passed and control.details["instance"] == ""
+    assert json.loads(path.read_text()) == record  # a control never replaces the saved worst case
     with pytest.raises(ValueError, match="lam"):
         setup.ModelSDEDirection(1.0)
 

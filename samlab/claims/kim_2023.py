@@ -1386,7 +1386,7 @@ def theorem3_as_transcribed_worst_case(s, seed):
                                                  int(s["mc_steps"]))[-1, 0]) if bound_gamma is None else None
     stable = setup.theorem3_exact_ratios(*_stable_grid(), min(steps, 300), lam=1.0)
     instance = ""
-    if s["save_instance"]:
+    if s["save_instance"] and bound_gamma is None:  # a control's mutated bound never replaces the instance
         instance = _save_theorem3_instance(exact, mc, s.get("out"))
     broken = bool(w["ratio"] > 1 + _THM3_TOL or mc.ci[0] > 1.0)
     criteria = [
