@@ -1354,9 +1354,10 @@ def theorem3_as_transcribed_worst_case(s, seed):
     evaluations of an N-step recursion and a closed form, accurate to ~N·10ε ≈ 4e-12 at N = 2000: the
     tolerance is 250× that and far below any meaningful excess), or when the real runs' interval lies
     entirely above 1. No PEP applies (the measured quantity is a variance under additive noise, not a
-    deterministic worst case): pep_ratio is None. Along stable directions (λ > 0), outside this class,
-    the discrete heavy ball's variance exceeds the formula by up to ×1.3 at ηλ(1+ρλ)² ≤ 0.2 (the
-    Euler–Maruyama excess, reported as ``stable_direction_worst_ratio``).
+    deterministic worst case): pep_ratio is None. Along stable directions (λ = +1), outside this class,
+    the discrete heavy ball's variance exceeds the formula (the Euler–Maruyama excess): by ×1.15 at
+    most on the reported grid (η ≤ 0.05, ρ ≤ 1, γ ≤ 0.9, so ηλ(1+ρλ)² ≤ 0.2;
+    ``stable_direction_worst_ratio``).
 
     Control: the bound evaluated at γ = 0 for every γ (momentum's amplification dropped from the
     formula) is exceeded by heavy ball with momentum, which both searches must find.
