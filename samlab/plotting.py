@@ -801,3 +801,27 @@ def _close(fig: Figure) -> None:
     if plt is not None:
         plt.close(fig)  # no-op unless the figure came from pyplot
     fig.clear()
+
+
+def span_panels(fig: Figure, axes: Any, rows: Any, cols: Any = slice(None)) -> Axes:
+    """Replace the panels ``axes[rows, cols]`` of a :func:`new_figure` grid by one styled panel spanning them.
+
+    For a wide panel (a long time series, a contour map) above or beside ordinary ones within the
+    7-in page width. ``axes`` is the (nrows, ncols) array :func:`new_figure` returned (``squeeze=False``
+    or a 2-D grid); ``rows``/``cols`` index it like a NumPy array. Returns the new axes.
+    """
+    grid = np.asarray(axes, dtype=object)
+    if grid.ndim != 2:
+        raise ValueError(f"axes must be the 2-D grid of new_figure, got shape {grid.shape}")
+    covered = np.atleast_1d(grid[rows, cols]).ravel()
+    if covered.size == 0:
+        raise ValueError("rows and cols select no panel")
+    spec = covered[0].get_subplotspec().get_gridspec()
+    r = np.arange(grid.shape[0])[rows]
+    c = np.arange(grid.shape[1])[cols]
+    r, c = np.atleast_1d(r), np.atleast_1d(c)
+    for ax in covered:
+        ax.remove()
+    ax = fig.add_subplot(spec[int(r.min()):int(r.max()) + 1, int(c.min()):int(c.max()) + 1])
+    _style_axes(ax)
+    return ax
