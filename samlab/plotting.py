@@ -795,3 +795,21 @@ def _close(fig: Figure) -> None:
     if plt is not None:
         plt.close(fig)  # no-op unless the figure came from pyplot
     fig.clear()
+
+
+def merge_row(fig: Figure, axes: np.ndarray, row: int) -> Axes:
+    """Replace the axes of row ``row`` of a ``new_figure`` grid by one axes spanning the whole row.
+
+    For a layout with more panels in one row than another (e.g. two panels on top, one wide panel
+    below), so that three panels fit a page as two rows. Returns the new axes, styled like the others.
+    """
+    grid = np.asarray(axes)
+    if grid.ndim != 2 or not 0 <= int(row) < grid.shape[0]:
+        raise ValueError(f"axes must be a 2-D grid from new_figure(..., squeeze=False) or with nrows, ncols > 1 "
+                         f"and row a valid row index, got shape {grid.shape} and row {row!r}")
+    spec = grid[row, 0].get_subplotspec().get_gridspec()
+    for ax in grid[row]:
+        ax.remove()
+    merged = fig.add_subplot(spec[int(row), :])
+    _style_axes(merged)
+    return merged

@@ -70,3 +70,23 @@ def test_gd_rate_bound():
     assert setup.gd_rate_bound(3, 0.1, 0.1, 10.0) == pytest.approx(0.99 ** 6)
     assert setup.gd_rate_bound(1, 0.199, 0.1, 10.0) == pytest.approx(0.99 ** 2)  # γ > 2/(L + μ): |1 − γL| dominates
     assert setup.gd_rate_bound(1, 0.199, 0.1, 10.0, claim_rate=True) == pytest.approx(0.9801 ** 2)
+
+
+def test_figure_scripts_declare_what_they_reproduce(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "experiments" / "general"
+    scripts = sorted(root.glob("*.py"))
+    assert [p.stem for p in scripts] == ["gd_linear_rate", "sam_cycle", "usam_vs_sam", "worst_case"]
+    spec = importlib.util.spec_from_file_location("general_worst_case", root / "worst_case.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.REPRODUCES is None and mod.PAPER == "general" and mod.CLAIMS[0] in registry()
+    (png,) = mod.main(quick=True, out=tmp_path)
+    with np.load(tmp_path / "general" / "data" / "worst_case_gd.npz") as z:
+        assert np.all(z["worst"] <= z["bound"] * (1 + 1e-9))
+        np.testing.assert_allclose(z["pep"], setup.gd_rate_bound(z["pep_N"], 1.0 / 10.0, 0.1, 10.0), rtol=1e-6)
+    for path in scripts:
+        text = path.read_text()
+        assert "REPRODUCES = None" in text

@@ -368,14 +368,18 @@ def _load(path: Path):
     return mod
 
 
-def test_there_are_five_figure_scripts():
-    assert len(SCRIPTS) == 5
+def test_there_are_six_figure_scripts():
+    assert [p.stem for p in SCRIPTS] == ["constant_vs_decaying_rho", "nonconvex_stall", "sc_plateau", "sc_rates",
+                                         "stochastic_floor", "worst_case"]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
 def test_figure_script_quick(script, tmp_path):
     mod = _load(script)
     assert mod.PAPER == "si-yun-2023" and mod.FIGURES and mod.CLAIMS and mod.__doc__.strip()
+    assert mod.REPRODUCES is None  # the paper's own figures are not available to samlab
+    title, _, caption = mod.__doc__.strip().partition("\n\n")
+    assert "\n" not in title and len(caption) > 200
     for cid in mod.CLAIMS:
         assert cid in registry()
     paths = mod.main(quick=True, out=tmp_path)
@@ -383,4 +387,23 @@ def test_figure_script_quick(script, tmp_path):
         png = tmp_path / "si_yun_2023" / f"{name}.png"
         assert png.is_file() and png.stat().st_size > 10_000
         assert png in [Path(p) for p in paths]
+        from PIL import Image
+        with Image.open(png) as im:  # at most 7 in wide at the saved 200 dpi
+            assert im.size[0] <= 7 * 200
     assert any((tmp_path / "si_yun_2023" / "data").glob("*.npz"))
+
+
+def test_figures_print_the_claims_numbers():
+    """sc_rates.py and stochastic_floor.py draw their slopes with the claims' functions on the claims' runs."""
+    v = registry()["si-yun-2023/sc-rate-t-dependent-step"].check(quick=True, seed=0)
+    fits, _ = setup.sc_rate_fits(setup.e1(), np.ones(2), 0.1, setup.settings(setup.SC_RATE, True)["T"])
+    assert fits["schedule"].slope == v.measured
+    assert fits["log_tuned"].slope == v.details["instances"][0]["slope, log-tuned eta(T)"]
+    s = setup.settings(setup.FLOOR_SCALING, True)
+    v = registry()["si-yun-2023/stochastic-floor-scaling"].check(quick=True, seed=0)
+    inst, res = sy_claims._sweep(("e2", "m"), tuple(s["rhos"]), s["runs"], s["steps"], 0, None, False)
+    assert setup.floor_scaling(inst, res, s["rhos"])["floor_fit"].slope == v.measured
+    m = setup.settings(setup.SC_MINIMAX, True)
+    v = registry()["si-yun-2023/sc-minimax-rate"].check(quick=True, seed=0)
+    fam, _ = setup.minimax_fits(*setup.MINIMAX_FAMILIES[0], m)
+    assert fam["gap_fit"].slope == v.measured

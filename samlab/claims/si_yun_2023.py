@@ -166,13 +166,13 @@ def sc_two_cycle(s, seed):
     provenance=f"{SRC}: the constant-step plateau that keeps SAM from the optimum [paper, abstract]; its closed form "
                "(L/2)(ηLρ/(2 − ηL))² on quadratics [derived]",
     kind="rate",
-    quick={"steps": 15000, "points": 6, "random_instances": 1},
-    full={"steps": 40000, "points": 8, "random_instances": 3},
     controls=USAM_CONTROL,
+    **setup.SC_PLATEAU,
 )
 def sc_plateau_scaling(s, seed):
     """Sweep η ∈ [0.01, 0.08]/L at ρ = 0.1 and ρ ∈ [0.01, 0.08] at η = 0.05/L (ranges scaled by L so other
-    instances mean the same thing), on E1 and random rotated quadratics (μ/L ≥ 0.1).
+    instances mean the same thing), on E1 and random rotated quadratics (μ/L ≥ 0.1)
+    (samlab.setups.si_yun_2023.plateau_fits, shared with the figure sc_plateau.py).
 
     Measured: log-log slopes of the final f − f* against η and against ρ. Tolerance: |slope − 2| ≤ 0.1.
     The closed form's own slope over this η range is 2 + O(ηL) ≈ 2.03 (reported),
@@ -180,26 +180,14 @@ def sc_plateau_scaling(s, seed):
     As a consistency check every plateau must also match the closed form to 1e-6 relative (ημ·T ≥ 30,
     so the transient is below e^{−30}). Control: USAM (no plateau: it converges to x*).
     """
-    rng = seeding.rng(seed, "sc-plateau-scaling")
-    insts = [("E1", setup.e1())]
-    for i in range(s["random_instances"]):
-        L = float(loguniform(rng, 0.5, 5.0))
-        insts.append((f"random#{i} (L={L:.3g})", setup.rotated_sc(rng, 4, rng.uniform(0.1, 0.3) * L, L)))
     rows, results = [], []
-    for label, q in insts:
-        L = q.L
-        grid, lr, rho = setup.plateau_sweep(s["points"], L)
-        x0 = q.x_star + np.ones(q.dim)
-        res = run(q, _sam(lr, rho, s), x0, s["steps"], checkpoints=10, name="sc-plateau-scaling")
-        results.append(res)
-        level = np.maximum(res.f_gap[-1], 1e-300)
-        pred = np.asarray(cycle_plateau(lr, rho, L))
-        rel = float(np.max(np.abs(level - pred) / pred))
-        f_eta = loglog_fit(grid, level[: grid.size], n_boot=0)
-        f_rho = loglog_fit(grid, level[grid.size:], n_boot=0)
-        f_eta_cf = loglog_fit(grid, pred[: grid.size], n_boot=0)
-        rows.append({"instance": label, "slope vs eta": f_eta.slope, "slope vs rho": f_rho.slope,
-                     "closed form's slope vs eta": f_eta_cf.slope, "max rel. error vs closed form": rel})
+    for label, q in setup.plateau_instances(seed, s["random_instances"]):
+        fit = setup.plateau_fits(q, s["points"], s["steps"], usam=s.get("algorithm") == "usam")
+        results.append(fit["result"])
+        grid = fit["grid"]
+        rows.append({"instance": label, "slope vs eta": fit["eta_fit"].slope, "slope vs rho": fit["rho_fit"].slope,
+                     "closed form's slope vs eta": fit["eta_fit_closed_form"].slope,
+                     "max rel. error vs closed form": fit["max_rel_error"]})
     dev_eta = max(abs(r["slope vs eta"] - 2) for r in rows)
     dev_rho = max(abs(r["slope vs rho"] - 2) for r in rows)
     criteria = [Criterion("largest |slope vs η − 2|", dev_eta, "<=", 0.1),
@@ -738,10 +726,7 @@ def nsam_biased_limit(s, seed):
     provenance=f"{SRC}: stochastic SAM analysed for both sampling variants, the inevitable O(ρ²) term of each "
                "[paper, abstract]; the limits on E5 and the stationary variances on E3 [derived]",
     kind="limit",
-    quick={"rho_limit": 0.2, "runs": 400, "steps": 1600, "rho_var": 0.4, "lr_var": 0.01, "runs_var": 100,
-           "burn_in": 1500, "samples": 20, "spacing": 100},
-    full={"rho_limit": 0.2, "runs": 2000, "steps": 20000, "rho_var": 0.4, "lr_var": 0.01, "runs_var": 400,
-          "burn_in": 3000, "samples": 60, "spacing": 100},
+    **setup.NSAM_VS_MSAM,
     controls={"sample sharing swapped (n-SAM runs where m-SAM is predicted, and the reverse)": {"swap": True}},
 )
 def nsam_vs_msam(s, seed):
@@ -780,8 +765,7 @@ def nsam_vs_msam(s, seed):
                                     variant=run_variant, name="nsam-vs-msam-variance")
         results.append(res)
         mean_pred, var_pred = th.additive_noise_stationary(lr_v, rho_v, *setup.E3_NOISE, variant)
-        per_run = ((res.iterates[1:, :, 0] - mean_pred) ** 2).mean(axis=0)
-        m, se = float(per_run.mean()), float(per_run.std(ddof=1) / math.sqrt(per_run.size))
+        m, se = setup.stationary_variance(res, mean_pred)
         variances[variant] = m
         rows.append({"part": f"E3 stationary variance, {variant}-SAM predicted", "measured": m, "predicted": var_pred,
                      "dev / tol": abs(m - var_pred) / (z * se), "se": se})
@@ -810,10 +794,8 @@ def nsam_vs_msam(s, seed):
     provenance=f"{SRC}, abstract: the additive term of stochastic SAM is O(ρ²) [paper]; its ρ-scaling on E2, E3 "
                "and random instances [derived]",
     kind="rate",
-    quick={"rhos": [0.05, 0.1, 0.2, 0.4], "runs": 500, "steps": 1600, "e3_schedule": [2.0, 20.0], "random": True},
-    full={"rhos": [0.025, 0.05, 0.1, 0.2, 0.4], "runs": 2000, "steps": 40000, "e3_schedule": [1.0, 10.0],
-          "random": True},
     controls={"USAM (no normalization) instead of SAM": {"algorithm": "usam"}},
+    **setup.FLOOR_SCALING,
 )
 def stochastic_floor_scaling(s, seed):
     """Same runs as msam-/nsam-biased-limit (shared cache). Paired with SGD (same seed, same samples):
@@ -840,33 +822,18 @@ def stochastic_floor_scaling(s, seed):
     for key in keys:
         inst, res = _sweep(key, rhos, s["runs"], s["steps"], seed, None, s.get("algorithm") == "usam")
         ok_runs += list(res.values())
-        base = res[0.0]
-        H = np.atleast_2d(inst.problem.hess(inst.x0[None])[0])
-        dist, floor, gap_diff, dist_pred, gap_pred = [], [], [], [], []
-        for rho in rhos:
-            b, se = setup.paired_shift(res[rho], base)
-            dist.append(float(np.linalg.norm(b)))
-            floor.append(setup.shift_floor(H, b, se)[0])
-            gap_diff.append(float(np.mean(res[rho].f_gap[-1] - base.f_gap[-1])))
-            xb, _ = inst.limit(rho)
-            dist_pred.append(float(np.linalg.norm(xb - inst.problem.x_star)))
-            gap_pred.append(inst.gap(xb))
-        r = np.asarray(rhos)
-        fd = loglog_fit(r, np.maximum(dist, 1e-300), n_boot=0)
-        fg = loglog_fit(r, np.maximum(floor, 1e-300), n_boot=0)
-        ed = loglog_fit(r, np.asarray(dist_pred), n_boot=0).slope
-        eg = loglog_fit(r, np.asarray(gap_pred), n_boot=0).slope
+        sc = setup.floor_scaling(inst, res, rhos)
         # the targets: 1 and 2 where x̄ − x* is exactly linear in ρ (E2, E3, least squares), else the exact
         # slopes of the theory's x̄(ρ) over the same range (they tend to 1 and 2 as ρ → 0)
         linear = key[0] != "noise"
-        td, tg = (1.0, 2.0) if linear else (ed, eg)
-        dev_d.append(abs(fd.slope - td))
-        dev_g.append(abs(fg.slope - tg))
-        rows.append({"instance": inst.label, "slope of |b| vs rho": fd.slope, "target": td,
-                     "slope of the floor vs rho": fg.slope, "target ": tg,
-                     "floor at the largest rho": floor[-1], "predicted floor there": gap_pred[-1],
-                     "slope of gap - SGD gap": loglog_fit(r, np.asarray(gap_diff), n_boot=0).slope
-                     if min(gap_diff) > 0 else float("nan")})
+        td, tg = (1.0, 2.0) if linear else (sc["dist_pred_slope"], sc["gap_pred_slope"])
+        dev_d.append(abs(sc["dist_fit"].slope - td))
+        dev_g.append(abs(sc["floor_fit"].slope - tg))
+        rows.append({"instance": inst.label, "slope of |b| vs rho": sc["dist_fit"].slope, "target": td,
+                     "slope of the floor vs rho": sc["floor_fit"].slope, "target ": tg,
+                     "floor at the largest rho": float(sc["floor"][-1]),
+                     "predicted floor there": float(sc["gap_pred"][-1]),
+                     "slope of gap - SGD gap": sc["gap_diff_slope"]})
     e2 = rows[0]
     criteria = [Criterion("largest |slope of the shift ‖b‖ vs ρ − target|", _nanmax(dev_d), "<=", 0.1),
                 Criterion("largest |slope of the floor ½bᵀHb vs ρ − target|", _nanmax(dev_g), "<=", 0.15),

@@ -33,7 +33,8 @@ from ..seeding import rng
 
 __all__ = ["SPECTRUM", "GD_LINEAR_RATE", "USAM_EXACT", "SAM_CYCLE", "GD_FIT_WINDOW", "GD_WORST_CASE", "settings",
            "quadratic", "starts", "gd_fits", "gd_rate_bound", "gd_worst_case_cases", "SearchCase", "run_searches",
-           "sample_median", "pep_ratios", "save_worst_instance", "instance_name", "FLOAT_TOLERANCE"]
+           "sample_median", "pep_ratios", "save_worst_instance", "instance_name", "FLOAT_TOLERANCE",
+           "worst_case_curve", "gd_figure_cases", "GD_WORST_CASE_FIGURE"]
 
 SPECTRUM = (0.1, 10.0)
 """[μ, L]: the eigenvalues of the quadratic are log-spaced in this range (condition number 100)."""
@@ -254,3 +255,56 @@ def gd_worst_case_cases(dim: int, *, claim_rate: bool = False) -> list[SearchCas
     return [SearchCase(f"quadratics d={dim}", adversary.Quadratics(dim, L, mu, start="f_gap"), factory, bound, hypers),
             SearchCase("Huber sums d=1", adversary.Huber(1, L, mu, start="f_gap"), factory, bound, hypers),
             SearchCase(f"Huber sums d={dim}", adversary.Huber(dim, L, mu, start="f_gap"), factory, bound, hypers)]
+
+
+GD_WORST_CASE_FIGURE = {"quick": {"T": [1, 3, 10, 30], "budget": 60, "samples": 20, "pep_steps": [1, 3]},
+                        "full": {"T": [1, 3, 10, 30, 100, 300], "budget": 400, "samples": 200,
+                                 "pep_steps": [1, 2, 4, 6, 8, 10]}}
+"""Settings of experiments/general/worst_case.py: horizons, search budget per horizon, random members, PEP's N."""
+
+
+def gd_figure_cases(dim: int = 3, lr_L: float = 1.0) -> tuple[list[SearchCase], Any, Callable]:
+    """GD with γ = lr_L/L on the quadratics and Huber sums of the class (SPECTRUM), searched at t = T:
+    (cases, algorithm, bound(t))."""
+    mu, L = SPECTRUM
+    alg = algorithms.gd(lr_L / L)
+
+    def bound(t):
+        return gd_rate_bound(t, lr_L / L, mu, L)
+
+    return ([SearchCase(f"quadratics d={dim}", adversary.Quadratics(dim, L, mu, start="f_gap"), alg, bound, {},
+                        "f_gap", None, "final"),
+             SearchCase(f"Huber sums d={dim}", adversary.Huber(dim, L, mu, start="f_gap"), alg, bound, {},
+                        "f_gap", None, "final")], alg, bound)
+
+
+def worst_case_curve(cases, bound, algorithm, *, T, budget: int, samples: int, seed: int = 0, pep_steps=(),
+                     L: float, mu: float = 0.0, metric: str = "f_gap", function_class=None, replicas: int = 16,
+                     final_replicas: int = 400) -> dict:
+    """What worst_case.py draws for one bound at fixed hyperparameters, for each horizon T in ``T``: the bound,
+    the adversarial worst (largest measured value over the cases' searches at t = T, ``budget`` instances
+    per T), the median over ``samples`` random members, and the PEP worst case at N in ``pep_steps``
+    (empty: no PEP). Returns arrays {"T", "bound", "worst", "worst_ci", "median", "pep_N", "pep", "pep_exact",
+    "relaxation"} (measured values, not ratios)."""
+    T = np.asarray(T, dtype=int)
+    out = {"T": T, "bound": np.asarray([float(np.asarray(bound(np.array([t]))).reshape(-1)[0]) for t in T]),
+           "worst": [], "worst_ci": [], "median": []}
+    for t in T:
+        found = run_searches(cases, steps=int(t), budget=budget, seed=seed, replicas=replicas,
+                             final_replicas=final_replicas)
+        i = int(np.argmax([f.worst_ratio for f in found]))
+        out["worst"].append(found[i].measured)
+        ci = found[i].ci
+        out["worst_ci"].append([c * found[i].bound_value for c in ci] if ci is not None else [np.nan, np.nan])
+        meds = [sample_median(c, steps=int(t), n=samples, seed=seed, replicas=replicas) for c in cases]
+        out["median"].append(float(np.max(meds)) * float(np.asarray(bound(np.array([t]))).reshape(-1)[0]))
+    out = {k: np.asarray(v) for k, v in out.items()}
+    if len(pep_steps):
+        pep_out = pep_ratios(algorithm, lambda N: float(np.asarray(bound(np.array([N]))).reshape(-1)[0]), L=L, mu=mu,
+                             steps=pep_steps, metric=metric, initial="f_gap", function_class=function_class)
+        out.update({"pep_N": np.asarray([r["N"] for r in pep_out["rows"]]),
+                    "pep": np.asarray([r["pep"] for r in pep_out["rows"]]), "pep_exact": pep_out["exact"],
+                    "relaxation": pep_out["relaxation"]})
+    else:
+        out.update({"pep_N": np.zeros(0, int), "pep": np.zeros(0), "pep_exact": None, "relaxation": ""})
+    return out

@@ -31,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -46,10 +46,10 @@ __all__ = [
     "settings", "loguniform", "plateau_sweep", "decay", "rotated_quadratic", "rotated_sc", "e1", "e4_starts", "curvature_family_run",
     "curvature_family", "minimax_over_family", "refined_best_eta", "StochasticInstance", "e2", "e3", "random_least_squares",
     "random_noise_instance", "nonconvex_instances", "random_noise_law", "rho_sweep", "paired_shift",
-    "shift_floor", "rho_schedules", "e5", "stationary_runs", "E3_NOISE", "WORST_CASE", "WORST_CASE_FIGURE",
-    "WC_BETA", "WC_LOG_RHO", "WC_NOISES", "SC_RATE", "SC_MINIMAX", "MINIMAX_FAMILIES", "sc_rate_fits",
+    "shift_floor", "rho_schedules", "e5", "stationary_runs", "stationary_variance", "NSAM_VS_MSAM", "FLOOR_SCALING", "floor_scaling", "E3_NOISE", "WORST_CASE", "WORST_CASE_FIGURE",
+    "WC_BETA", "WC_LOG_RHO", "WC_NOISES", "SC_PLATEAU", "plateau_instances", "plateau_fits", "SC_RATE", "SC_MINIMAX", "MINIMAX_FAMILIES", "sc_rate_fits",
     "minimax_fits", "det_sc_cases", "det_convex_cases", "det_nonconvex_cases",
-    "stoch_sc_cases", "stoch_nonconvex_cases", "worst_case_cases", "sam_factory",
+    "stoch_sc_cases", "stoch_nonconvex_cases", "worst_case_cases", "sam_factory", "figure_cases",
 ]
 
 E3_NOISE = ((2.0, -1.0), (1 / 3, 2 / 3))
@@ -140,6 +140,42 @@ def curvature_family_run(a, x0, lr, rho, steps, checkpoints, name, *, usam=False
     p = problems.Quadratic([[1.0]], name="z^2/2 (rescaled curvature family)")
     alg = algorithms.usam(lr * a, rho * a) if usam else algorithms.sam(lr * a, rho * np.sqrt(a))
     return run(p, alg, (np.sqrt(a) * x0)[:, None], steps, checkpoints=checkpoints, name=name)
+
+
+SC_PLATEAU = {"quick": {"steps": 15000, "points": 6, "random_instances": 1},
+              "full": {"steps": 40000, "points": 8, "random_instances": 3}}
+"""Settings of ``sc-plateau-scaling``; the figure sc_plateau.py shows its E1 and first random instance."""
+
+
+def plateau_instances(seed: int, n_random: int) -> list:
+    """E1 and ``n_random`` random rotated 4-D quadratics (L ∈ [0.5, 5] log-uniform, μ/L ∈ [0.1, 0.3]) drawn
+    from rng(seed, "sc-plateau-scaling"): the instances of ``sc-plateau-scaling`` as (label, problem)."""
+    gen = rng(seed, "sc-plateau-scaling")
+    insts = [("E1", e1())]
+    for i in range(int(n_random)):
+        L = float(loguniform(gen, 0.5, 5.0))
+        insts.append((f"random#{i} (L={L:.3g})", rotated_sc(gen, 4, gen.uniform(0.1, 0.3) * L, L)))
+    return insts
+
+
+def plateau_fits(q, points: int, steps: int, *, usam: bool = False, name="sc-plateau-scaling") -> dict:
+    """The plateau sweep (:func:`plateau_sweep`) of deterministic SAM (USAM with ``usam``, the control) on
+    ``q`` from x* + 1, one batched run: the final levels, the closed forms (L/2)c², and the log-log fits of
+    the level against ηL (at ρ = 0.1) and against ρ (at ηL = 0.05). Shared by the claim and sc_plateau.py."""
+    from ..analysis import loglog_fit
+    from ..theory import cycle_plateau
+
+    L = q.L
+    grid, lr, rho = plateau_sweep(points, L)
+    alg = algorithms.usam(lr, rho) if usam else algorithms.sam(lr, rho)
+    res = run(q, alg, q.x_star + np.ones(q.dim), int(steps), checkpoints=10, name=name)
+    level = np.maximum(res.f_gap[-1], 1e-300)
+    pred = np.asarray(cycle_plateau(lr, rho, L))
+    n = grid.size
+    return {"grid": grid, "level": level, "predicted": pred, "result": res,
+            "eta_fit": loglog_fit(grid, level[:n], n_boot=0), "rho_fit": loglog_fit(grid, level[n:], n_boot=0),
+            "eta_fit_closed_form": loglog_fit(grid, pred[:n], n_boot=0),
+            "max_rel_error": float(np.max(np.abs(level - pred) / pred))}
 
 
 SC_RATE = {"quick": {"T": [200, 400, 800, 1600, 3200], "random_instances": 1},
@@ -330,6 +366,14 @@ def stationary_runs(inst: StochasticInstance, lr: float, rho: float, runs: int, 
     return run_inst.run(run_inst.algorithm(float(lr), float(rho)), steps, runs, seed, ck, name=name)
 
 
+def stationary_variance(res, mean: float):
+    """Variance of a :func:`stationary_runs` result around the known stationary ``mean`` (1-D): per run the
+    mean of (x_t − mean)² over the window, averaged over runs; the SE is across runs (independent, while the
+    records within a run are correlated). Returns (variance, SE). Shared by ``nsam-vs-msam`` and its figure."""
+    per_run = ((res.iterates[1:, :, 0] - mean) ** 2).mean(axis=0)
+    return float(per_run.mean()), float(per_run.std(ddof=1) / math.sqrt(per_run.size))
+
+
 def random_least_squares(seed, rhos, variant, dim=2, n=5) -> StochasticInstance:
     """Random least-squares finite sum (drawn from rng(seed, f"random-ls-{variant}-{dim}-{n}")) whose limits
     x̄(ρ) share the sign pattern of x* for every ρ in ``rhos``, so the limit formula is valid."""
@@ -421,6 +465,55 @@ def paired_shift(res_sam, res_sgd):
     return D.mean(axis=0), D.std(axis=0, ddof=1) / math.sqrt(D.shape[0])
 
 
+FLOOR_SCALING = {"quick": {"rhos": [0.05, 0.1, 0.2, 0.4], "runs": 500, "steps": 1600, "e3_schedule": [2.0, 20.0],
+                           "random": True},
+                 "full": {"rhos": [0.025, 0.05, 0.1, 0.2, 0.4], "runs": 2000, "steps": 40000,
+                          "e3_schedule": [1.0, 10.0], "random": True}}
+"""Settings of ``stochastic-floor-scaling`` (the same ρ sweeps as msam-/nsam-biased-limit); the figure
+stochastic_floor.py draws E2's and E3's sweeps and fits from the same runs."""
+
+NSAM_VS_MSAM = {"quick": {"rho_limit": 0.2, "runs": 400, "steps": 1600, "rho_var": 0.4, "lr_var": 0.01,
+                           "runs_var": 100, "burn_in": 1500, "samples": 20, "spacing": 100},
+                 "full": {"rho_limit": 0.2, "runs": 2000, "steps": 20000, "rho_var": 0.4, "lr_var": 0.01,
+                          "runs_var": 400, "burn_in": 3000, "samples": 60, "spacing": 100}}
+"""Settings of ``nsam-vs-msam`` (E5's limits at ρ = rho_limit; E3's stationary variance at ρ = rho_var,
+η = lr_var); the figure stochastic_floor.py reads the same runs."""
+
+
+def floor_scaling(inst: StochasticInstance, res: dict, rhos) -> dict:
+    """The ρ-scaling protocol of ``stochastic-floor-scaling`` on one instance's :func:`rho_sweep` (with its SGD
+    baseline ``res[0.0]``): per ρ the paired shift b (:func:`paired_shift`), its norm and SE, the floor
+    ½bᵀHb with its SE (:func:`shift_floor`), E gap_SAM − E gap_SGD, and the theory's ‖x̄ − x*‖ and
+    f(x̄) − f*; the log-log fits of ‖b‖ and of the floor against ρ (and of the theory's values).
+
+    Shared by the claim and the figure stochastic_floor.py, which prints these slopes."""
+    from ..analysis import loglog_fit
+
+    base = res[0.0]
+    H = np.atleast_2d(inst.problem.hess(inst.x0[None])[0])
+    out = {k: [] for k in ("shift", "shift_se", "floor", "floor_se", "gap_diff", "dist_pred", "gap_pred")}
+    for rho in rhos:
+        b, se = paired_shift(res[rho], base)
+        out["shift"].append(float(np.linalg.norm(b)))
+        out["shift_se"].append(float(np.linalg.norm(se)))
+        F, F_se = shift_floor(H, b, se)
+        out["floor"].append(F)
+        out["floor_se"].append(F_se)
+        out["gap_diff"].append(float(np.mean(res[rho].f_gap[-1] - base.f_gap[-1])))
+        xb, _ = inst.limit(rho)
+        out["dist_pred"].append(float(np.linalg.norm(xb - inst.problem.x_star)))
+        out["gap_pred"].append(inst.gap(xb))
+    out = {k: np.asarray(v) for k, v in out.items()}
+    r = np.asarray(rhos, dtype=float)
+    out["dist_fit"] = loglog_fit(r, np.maximum(out["shift"], 1e-300), n_boot=0)
+    out["floor_fit"] = loglog_fit(r, np.maximum(out["floor"], 1e-300), n_boot=0)
+    out["dist_pred_slope"] = loglog_fit(r, out["dist_pred"], n_boot=0).slope
+    out["gap_pred_slope"] = loglog_fit(r, out["gap_pred"], n_boot=0).slope
+    out["gap_diff_slope"] = (loglog_fit(r, out["gap_diff"], n_boot=0).slope if np.min(out["gap_diff"]) > 0
+                             else float("nan"))
+    return out
+
+
 def shift_floor(H, b, se):
     """The floor ½bᵀHb of a shift b on a quadratic of Hessian H, with its first-order standard error
     ‖(Hb)∘se‖ (coordinates of b treated as independent)."""
@@ -480,7 +573,7 @@ WORST_CASE_FIGURE = {
     "det-sc-bound": {"lr_beta": 0.5, "log_rho": -1.0, "mu": 0.1},
     "det-convex-bound": {"lr_beta": 0.5, "log_rho": -1.0},
     "det-nonconvex-bound": {"lr_beta": 0.25, "log_rho": -1.0},
-    "stoch-sc-bound": {"lr_beta": 0.1, "log_rho": -1.0, "mu": 0.2, "noise": "E3 law", "variant": "n"},
+    "stoch-sc-bound": {"lr_beta": 0.1, "log_rho": -1.0, "mu": 0.5, "noise": "E3 law", "variant": "n"},
     "stoch-nonconvex-bound": {"lr_beta": 0.1, "log_rho": -1.0, "noise": "E3 law", "variant": "n"},
 }
 """Fixed (ηβ, log10 ρ, μ/β, noise, variant) of each bound in worst_case.py, which plots against T."""
@@ -606,3 +699,46 @@ def worst_case_cases(bound: str, settings: dict, rho_factor: float = 1.0) -> lis
     if bound == "stoch-nonconvex-bound":
         return stoch_nonconvex_cases(rho_factor, laws=settings.get("laws"))
     raise ValueError(f"bound must be one of {sorted(WORST_CASE)}, got {bound!r}")
+
+
+def figure_cases(bound: str, dim: int = 2) -> tuple[list[SearchCase], Any, Callable]:
+    """The searches of worst_case.py for ``bound`` at the fixed hyperparameters of WORST_CASE_FIGURE, at t = T
+    (``at="final"``: one search per horizon T). Returns (cases, the algorithm, bound(t) at those hyperparameters)."""
+    fig = WORST_CASE_FIGURE[bound]
+    hyp = {"lr_beta": fig["lr_beta"], "log_rho": fig["log_rho"]}
+    variant = fig.get("variant", "n")
+    alg = sam_factory(variant)(**hyp)
+    if bound == "det-sc-bound":
+        mu = fig["mu"]
+        fams = (adversary.Quadratics(dim, WC_BETA, mu, start="f_gap"), adversary.Huber(dim, WC_BETA, mu, start="f_gap"))
+        b = _named(lambda t: th.det_sc_bound(t, hyp["lr_beta"] / WC_BETA, 10.0 ** hyp["log_rho"], WC_BETA, mu, 1.0),
+                   "det_sc_bound")
+        metric, noise = "f_gap", None
+    elif bound == "det-convex-bound":
+        fams = (adversary.Quadratics(dim, WC_BETA, 0.0, start="f_gap"), adversary.Huber(1, WC_BETA, 0.0, start="f_gap"))
+        b = _named(lambda t: th.det_convex_bound(np.maximum(t, 1), hyp["lr_beta"] / WC_BETA, 10.0 ** hyp["log_rho"],
+                                                 WC_BETA, 1.0), "det_convex_bound")
+        metric, noise = "grad_norm_avg", None
+    elif bound == "det-nonconvex-bound":
+        fams = (adversary.Cosines(1, WC_BETA, start="f_gap"), adversary.Cosines(dim, WC_BETA, start="f_gap"))
+        b = _named(lambda t: th.det_nonconvex_bound(np.maximum(t, 1), hyp["lr_beta"] / WC_BETA,
+                                                    10.0 ** hyp["log_rho"], WC_BETA, 1.0), "det_nonconvex_bound")
+        metric, noise = "grad_norm_avg", None
+    elif bound == "stoch-sc-bound":
+        mu, noise = fig["mu"], WC_NOISES[fig["noise"]]
+        sigma2 = th.noise_second_moment(noise, dim)
+        fams = (adversary.Quadratics(dim, WC_BETA, mu, start="f_gap"),)
+        b = _named(lambda t: th.stoch_sc_bound_constant(t, hyp["lr_beta"] / WC_BETA, 10.0 ** hyp["log_rho"], WC_BETA,
+                                                        mu, sigma2, 1.0, variant), "stoch_sc_bound")
+        metric = "f_gap"
+    elif bound == "stoch-nonconvex-bound":
+        noise = WC_NOISES[fig["noise"]]
+        sigma2 = th.noise_second_moment(noise, dim)
+        fams = (adversary.Cosines(dim, WC_BETA, start="f_gap"),)
+        b = _named(lambda t: th.stoch_nonconvex_bound(np.maximum(t, 1), hyp["lr_beta"] / WC_BETA, 10.0 ** hyp["log_rho"],
+                                                      WC_BETA, sigma2, 1.0, variant), "stoch_nonconvex_bound")
+        metric = "grad_norm_avg"
+    else:
+        raise ValueError(f"bound must be one of {sorted(WORST_CASE_FIGURE)}, got {bound!r}")
+    cases = [SearchCase(f"{f.name} d={f.dim}", f, alg, b, {}, metric, noise, "final") for f in fams]
+    return cases, alg, b
