@@ -158,7 +158,7 @@ def worst_case_verdict(*, bound_claim: str, cases, searches, medians, pep: dict 
     """
     rows = []
     for case, found, med in zip(cases, searches, medians):
-        row = {"search": case.label, "worst ratio": found.worst_ratio, "at t": int(found.t),
+        row = {"search": case.label, "worst ratio": found.worst_ratio, "at t": int(found.t), "compared": case.at,
                **{k: float(v) for k, v in found.hypers.items()}, "median of random members": med,
                "evaluations": int(found.evaluations)}
         if found.ci is not None:
@@ -185,13 +185,14 @@ def worst_case_verdict(*, bound_claim: str, cases, searches, medians, pep: dict 
         found_list.append(f"The bound of {bound_claim} is exceeded: the worst instance found reaches {worst:.4g} "
                           f"of it ({searches[i].metric} at t = {searches[i].t}, search {cases[i].label!r}); "
                           f"the instance is saved as {instance or 'data (full mode)'}.")
+    late = [f.worst_ratio for c, f in zip(cases, searches) if c.at == "final"]
     out = {"bound_claim": bound_claim, "worst_ratio": worst,
            "pep_ratio": None if pep is None else float(pep["ratio"]),
            "pep_exact": None if pep is None else bool(pep["exact"]),
            "relaxation": "" if pep is None else pep["relaxation"], "family": family, "budget": int(budget),
            "instance": instance, "broken": bool(broken), "worst search": cases[i].label,
            "worst t": int(searches[i].t), **{f"worst {k}": float(v) for k, v in searches[i].hypers.items()},
-           "searches": rows}
+           "worst ratio at t = T (late regime)": max(late) if late else None, "searches": rows}
     if pep is not None:
         out["pep"] = [{k: (float(v) if k != "N" else int(v)) for k, v in r.items()} for r in pep["rows"]]
     out.update(details or {})

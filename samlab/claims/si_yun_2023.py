@@ -1379,7 +1379,8 @@ def _wc_claim(bound: str, statement: str, doc: str):
 
 
 _DET_DOC = """Adversarial search (differential evolution, budget ``s["budget"]`` instances split over the searches)
-    over {family}; every t ≤ ``s["steps"]`` is compared with the bound; the median over ``s["samples"]``
+    over {family}; each family searched over every t ≤ ``s["steps"]`` and at t = ``s["steps"]`` (the late
+    regime, where the ρ² term decides; its worst ratio is reported apart); the median over ``s["samples"]``
     random members; the PEP of SAM at the worst (η, ρ) found for N in ``s["pep_steps"]`` — a sound
     relaxation (the ascent point anywhere in the ball of radius ρ, on the ascent side), so its ratio is an
     upper bound of the worst case and certifies the bound at those N when ≤ 1.

@@ -595,6 +595,15 @@ def _named(fn, name):
     return fn
 
 
+def _both_ends(cases: list[SearchCase]) -> list[SearchCase]:
+    """Each case searched over every t ≤ T and at t = T (the late regime, where the ρ² terms decide)."""
+    out = []
+    for c in cases:
+        for at in ("all", "final"):
+            out.append(dataclasses.replace(c, label=f"{c.label}, t {'≤' if at == 'all' else '='} T", at=at))
+    return out
+
+
 def _rho(log_rho, rho_factor):
     return rho_factor * 10.0 ** np.asarray(log_rho, dtype=float)
 
@@ -602,7 +611,7 @@ def _rho(log_rho, rho_factor):
 def det_sc_cases(dim: int, rho_factor: float = 1.0) -> list[SearchCase]:
     """f(x_t) − f* ≤ (1 − μη)^tΔ + B (det_sc_bound) over quadratics and Huber sums, μ/β in WC_MU, ηβ ∈
     [0.005, 0.995] (ηβ < 1), ρ in WC_LOG_RHO, Δ = 1. ``rho_factor`` scales ρ in the bound only (0: the
-    bound without its ρ² term, the controls)."""
+    bound without its ρ² term, the controls). Each searched over every t ≤ T and at t = T."""
     out = []
     for mu in WC_MU["det-sc"]:
         def bound(t, lr_beta, log_rho, mu=mu):
@@ -611,31 +620,32 @@ def det_sc_cases(dim: int, rho_factor: float = 1.0) -> list[SearchCase]:
         hyp = {"lr_beta": (0.005, 0.995), "log_rho": WC_LOG_RHO}
         for fam in (adversary.Quadratics(dim, WC_BETA, mu, start="f_gap"), adversary.Huber(dim, WC_BETA, mu, start="f_gap")):
             out.append(SearchCase(f"{fam.name} d={dim}, mu={mu:g}", fam, sam_factory(), bound, hyp, "f_gap"))
-    return out
+    return _both_ends(out)
 
 
 def det_convex_cases(dim: int, rho_factor: float = 1.0) -> list[SearchCase]:
     """(1/T)Σ‖∇f‖² ≤ 2Δ/(ηT) + β³ηρ² (det_convex_bound) over convex quadratics and Huber sums (μ = 0, 1-D
-    and ``dim``-D), ηβ ∈ [0.01, 1], ρ in WC_LOG_RHO, Δ = 1."""
+    and ``dim``-D), ηβ ∈ [0.01, 1], ρ in WC_LOG_RHO, Δ = 1; each searched over every t ≤ T and at t = T."""
     def bound(t, lr_beta, log_rho):
         return th.det_convex_bound(t, np.asarray(lr_beta) / WC_BETA, _rho(log_rho, rho_factor), WC_BETA, 1.0)
     _named(bound, "det_convex_bound")
     hyp = {"lr_beta": (0.01, 1.0), "log_rho": WC_LOG_RHO}
     fams = (adversary.Quadratics(max(dim, 2), WC_BETA, 0.0, start="f_gap"), adversary.Huber(1, WC_BETA, 0.0, start="f_gap"),
             adversary.Huber(dim, WC_BETA, 0.0, start="f_gap"))
-    return [SearchCase(f"{f.name} d={f.dim}", f, sam_factory(), bound, hyp, "grad_norm_avg") for f in fams]
+    return _both_ends([SearchCase(f"{f.name} d={f.dim}", f, sam_factory(), bound, hyp, "grad_norm_avg") for f in fams])
 
 
 def det_nonconvex_cases(dim: int, rho_factor: float = 1.0) -> list[SearchCase]:
     """(1/T)Σ‖∇f‖² ≤ 4Δ/(ηT) + 3β²ρ² (det_nonconvex_bound) over cosine sums (nonconvex, inf f = 0; 1-D and
-    ``dim``-D) and convex quadratics, ηβ ∈ [0.01, 0.25], ρ in WC_LOG_RHO, Δ = f(x_0) − inf f = 1."""
+    ``dim``-D) and convex quadratics, ηβ ∈ [0.01, 0.25], ρ in WC_LOG_RHO, Δ = f(x_0) − inf f = 1; each
+    searched over every t ≤ T and at t = T."""
     def bound(t, lr_beta, log_rho):
         return th.det_nonconvex_bound(t, np.asarray(lr_beta) / WC_BETA, _rho(log_rho, rho_factor), WC_BETA, 1.0)
     _named(bound, "det_nonconvex_bound")
     hyp = {"lr_beta": (0.01, 0.25), "log_rho": WC_LOG_RHO}
     fams = (adversary.Cosines(1, WC_BETA, start="f_gap"), adversary.Cosines(dim, WC_BETA, start="f_gap"),
             adversary.Quadratics(max(dim, 2), WC_BETA, 0.0, start="f_gap"))
-    return [SearchCase(f"{f.name} d={f.dim}", f, sam_factory(), bound, hyp, "grad_norm_avg") for f in fams]
+    return _both_ends([SearchCase(f"{f.name} d={f.dim}", f, sam_factory(), bound, hyp, "grad_norm_avg") for f in fams])
 
 
 def stoch_sc_cases(rho_factor: float = 1.0, dim: int = 2, laws=None) -> list[SearchCase]:
