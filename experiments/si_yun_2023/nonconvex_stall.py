@@ -7,7 +7,7 @@ m + ρ) the probe y = x̂ ± ρ lands exactly on m, the SAM step is 0, yet |f'(x
 (a) The landscape (β = 1, ρ = 0.2) with starts (+), where SAM ends (●, on the stall points x̂, dashed)
 and where GD ends (×, on the minima). (b) Trajectories x_t of SAM (η = 0.5/β) from the same starts.
 (c) The final |f'(x_T)| over many random starts in [−5, 5] (min ▼, median, max ▲: they coincide)
-against ρ for β = 1 and β = 3, with 2βρ/(3π) (dashed) and the fitted slope; GD ends at |f'| ≈ 1e-16 (✕).
+against ρ for β = 1 and β = 3, with 2βρ/(3π) (dashed); GD ends at |f'| ≈ 1e-16 (✕).
 (d) The running average (1/T)Σ‖∇f(x_t)‖² of SAM with η = 0.2/β on E4 (β = 1, ρ = 0.2; median and
 10–90 % band over the starts) against its limit 4β²ρ²/(9π²) and the derived bound 4Δ/(ηT) + 3β²ρ²
 (median Δ), the protocol of nonconvex-average-grad. Takeaway: every start stalls at a gradient ∝ ρ,
@@ -16,15 +16,16 @@ far below the derived bound's 3β²ρ² but never at 0.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
 from samlab import Result, algorithms, run
-from samlab.analysis import loglog_fit
 from samlab.experiment import data_dir, figure_dir, script_main
-from samlab.plotting import (add_bound, add_level, label_axes, legend, new_figure, plot_metric, save_figure,
-                             sequential_colors, set_log, style)
+from samlab.result import atomic_write_text
+from samlab.plotting import (add_bound, add_level, label_axes, legend, new_figure, save_figure, sequential_colors,
+                             set_log, style)
 from samlab.problems import scaled_cosine
 from samlab.seeding import rng
 from samlab.setups import si_yun_2023 as setup
@@ -63,8 +64,14 @@ def main(quick: bool = False, out=None) -> list[Path]:
         paths[("gd", beta)] = r.save(d / f"nonconvex_stall_gd_beta{beta:g}")
     Ta = cfg["avg_steps"]
     r = run(p, algorithms.sam(0.2 / BETA_DEMO, RHO_DEMO), xs, Ta, checkpoints=np.arange(Ta + 1), name="stall-average")
-    r.meta["average"] = {"rho": RHO_DEMO, "beta": BETA_DEMO, "lr": 0.2 / BETA_DEMO}
-    paths["average"] = r.save(d / "nonconvex_stall_average")
+    g2 = r.grad_norm ** 2  # every step is needed for the running average; only its quantiles are kept
+    avg = np.cumsum(g2[:-1], axis=0) / np.arange(1, g2.shape[0])[:, None]
+    keep = np.unique(np.geomspace(1, Ta, 200).astype(int)) - 1
+    summary = {"rho": RHO_DEMO, "beta": BETA_DEMO, "lr": 0.2 / BETA_DEMO, "T": (keep + 1).tolist(),
+               "median": np.median(avg[keep], axis=1).tolist(), "q10": np.quantile(avg[keep], 0.1, axis=1).tolist(),
+               "q90": np.quantile(avg[keep], 0.9, axis=1).tolist(), "delta_median": float(np.median(r.f[0] - p.f_star))}
+    paths["average"] = d / "nonconvex_stall_average.json"
+    atomic_write_text(paths["average"], json.dumps(summary, indent=1, sort_keys=True) + "\n")
     return [plot(paths, rhos=rhos, starts=starts, T=T, quick=quick, out=out)]
 
 
@@ -120,11 +127,10 @@ def plot(paths, *, rhos, starts, T, quick=False, out=None) -> Path:
             lo.append(g.min())
             med.append(np.median(g))
             hi.append(g.max())
-        fit = loglog_fit(np.asarray(rhos), np.asarray(med), n_boot=0)
         cx.plot(rhos, hi, linestyle="none", marker="^", color=col, markersize=5, alpha=0.8)
         cx.plot(rhos, lo, linestyle="none", marker="v", color=col, markersize=5, alpha=0.8)
         cx.plot(rhos, med, linestyle="none", marker=mk, color=col, markersize=6, markeredgecolor="white",
-                label=f"SAM, β = {beta:g} (slope {fit.slope:.3f})")
+                label=f"SAM, β = {beta:g}: min ▼, median, max ▲")
         add_bound(cx, fine, np.asarray(th.stall_grad_norm(fine, beta)), label=f"  2βρ/(3π), β = {beta:g}", color=col)
         gdr = Result.load(paths[("gd", beta)])
         cx.plot([0.2], [max(float(np.max(gdr.grad_norm[-1])), 1e-18)], marker="X", color=col, markersize=7,
@@ -133,16 +139,14 @@ def plot(paths, *, rhos, starts, T, quick=False, out=None) -> Path:
     label_axes(cx, r"radius $\rho$", r"final $|f'(x_T)|$", f"(c) over {starts} starts, T = {T}")
     legend(cx, where="below", ncols=1)
 
-    ra = Result.load(paths["average"])
-    a = ra.meta["average"]
-    g2 = ra.grad_norm ** 2
-    avg = np.cumsum(g2[:-1], axis=0) / np.arange(1, g2.shape[0])[:, None]
-    Ts = np.arange(1, g2.shape[0])
-    plot_metric(dx, Ts, avg, name="sam", label=r"SAM: $\frac{1}{T}\sum_{t<T}\|\nabla f(x_t)\|^2$", logx=True,
-                logy=True, markers=0)
+    a = json.loads(Path(paths["average"]).read_text())
+    Ts = np.asarray(a["T"], dtype=float)
+    st = style("sam")
+    dx.plot(Ts, a["median"], color=st["color"], linewidth=1.4, label=r"SAM: $\frac{1}{T}\sum_{t<T}\|\nabla f(x_t)\|^2$")
+    dx.fill_between(Ts, a["q10"], a["q90"], color=st["color"], alpha=0.18, linewidth=0)
+    set_log(dx, "both")
     add_level(dx, float(th.stall_mean_sq_grad(a["rho"], a["beta"])), r"limit $4\beta^2\rho^2/(9\pi^2)$")
-    delta = float(np.median(ra.f[0] - p.f_star))
-    add_bound(dx, Ts.astype(float), np.asarray(th.det_nonconvex_bound(Ts, a["lr"], a["rho"], a["beta"], delta)),
+    add_bound(dx, Ts, np.asarray(th.det_nonconvex_bound(Ts, a["lr"], a["rho"], a["beta"], a["delta_median"])),
               label=r"bound $4\Delta/(\eta T) + 3\beta^2\rho^2$", linestyle=":")
     label_axes(dx, "T", r"running average of $\|\nabla f\|^2$", f"(d) η = {a['lr']:g}/β, ρ = {a['rho']:g}")
     legend(dx, where="below", ncols=1)

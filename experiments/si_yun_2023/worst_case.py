@@ -9,8 +9,10 @@ Monte Carlo means with 99.9 % intervals for the stochastic bounds, E3's noise la
 of SAM (blue, T ≤ 10; a sound relaxation, the ascent point anywhere in the ball of radius ρ, so it lies
 above the true worst case and may exceed the bound without breaking it) and the median over random
 members of the class (grey). The worst-case claims (<bound>-worst-case) search the hyperparameters too.
-Takeaway: no instance exceeds a bound; the strongly convex and convex bounds are nearly attained early
-(t = 1–2), the nonconvex ones stay loose by a factor ≈ 3.5 (the derived 3β²ρ² against E4's 0.045β²ρ²).
+Takeaway: no instance exceeds a bound. The convex bound stays within a small factor of the worst case
+at every T; the strongly convex bounds are nearly attained in the first steps but sit more than an order
+of magnitude above the worst plateau once the floor is reached (the level B is loose by about β/μ on
+quadratics); the nonconvex bounds are loose at every T (their 3β²ρ² against E4's stall at 0.045β²ρ²).
 """
 
 from __future__ import annotations
