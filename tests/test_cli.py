@@ -120,16 +120,16 @@ def test_reproduce_quick_general(tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 0, captured.err
     report = (out / "REPORT.md").read_text()
-    assert "Produced by `samlab reproduce --quick general" in report and "(quick mode)" in report
+    assert "Produced by `samlab reproduce --quick general --experiments experiments`" in report and "(quick mode" in report
     assert "## Summary" in report and '<a id="claim-general--gd-linear-rate"></a>' in report
     assert report.count("✅") >= 6  # three table rows and three verdicts under the figures
-    for name in ("gd_linear_rate", "usam_vs_sam", "sam_cycle"):
+    for name in ("gd_linear_rate", "usam_vs_sam", "sam_cycle", "worst_case"):
         assert f"](general/{name}.png)" in report
         assert (out / "general" / f"{name}.png").stat().st_size > 10_000
     verdicts = json.loads((out / "verdicts.json").read_text())
     assert {v["id"] for v in verdicts} == {"general/gd-linear-rate", "general/usam-exact-convergence",
-                                           "general/sam-period-two-cycle"}
-    assert "report: " in captured.out and "[6/6]" in captured.err
+                                           "general/sam-period-two-cycle", "general/gd-linear-rate-worst-case"}
+    assert "report: " in captured.out and "[8/8]" in captured.err  # four figure scripts and four claims
 
 
 def test_reproduce_reports_a_broken_script_and_exits_1(tmp_path, capsys):

@@ -21,6 +21,7 @@ from samlab.setups import general as setup
 PAPER = "general"
 FIGURES = ["gd_linear_rate"]
 CLAIMS = ["general/gd-linear-rate"]
+REPRODUCES = None
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
@@ -31,10 +32,10 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
     x0 = setup.starts(seed, s["runs"], p.dim)
     res = sl.run(p, sl.algorithms.gd(lr), x0, s["steps"], checkpoints=200, name="gd-linear-rate", seed=seed)
     data = res.save(data_dir(PAPER, out) / "gd_linear_rate")
-    return [plot(data, lr=lr, mu=p.mu, L=p.L, out=out)]
+    return [plot(data, lr=lr, mu=p.mu, L=p.L, quick=quick, out=out)]
 
 
-def plot(data: Path, *, lr: float, mu: float, L: float, out=None) -> Path:
+def plot(data: Path, *, lr: float, mu: float, L: float, quick=False, out=None) -> Path:
     res = sl.Result.load(data)
     rel = res.f_gap / res.f_gap[0]
     t = res.t.astype(float)
@@ -52,7 +53,7 @@ def plot(data: Path, *, lr: float, mu: float, L: float, out=None) -> Path:
     plotting.label_axes(ax, r"iteration $t$", r"$(f(x_t) - f^\star)/(f(x_0) - f^\star)$",
                         f"GD on a quadratic, μ = {mu:.3g}, L = {L:.3g}")
     plotting.legend(ax, loc="upper right")
-    return plotting.save_figure(fig, figure_dir(PAPER, out) / "gd_linear_rate.png")
+    return plotting.save_figure(fig, figure_dir(PAPER, out) / "gd_linear_rate.png", quick=quick)
 
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 
 Normalized SAM with constant γ = 0.05 and ρ on f(x) = ½xᵀHx (eigenvalues log-spaced in [0.1, 10],
 random rotation) settles at the 2-cycle ±c·e_top with c = γLρ/(2 − γL), where f − f* = (L/2)c².
-Left: f − f* against t for the claim's radii, closed forms dashed. Middle: the final level over a
-sweep of ρ (markers) against (L/2)c² (line). Right: the component ⟨x_t, e_top⟩ over the last steps,
-alternating between ±c (recorded with ``observe``). Instance, starts and settings come from
-samlab.setups.general, shared with ``general/sam-period-two-cycle``.
+(a) f − f* against t for the claim's radii (median and 10–90 % band over random starts), closed forms
+dashed. (b) The final level over a sweep of ρ (markers, median over starts) against (L/2)c² (line).
+(c) The component ⟨x_t, e_top⟩ over the last steps of every run at the largest radius, alternating
+between ±c (recorded with ``observe``). Instance, starts and settings come from samlab.setups.general,
+shared with ``general/sam-period-two-cycle``. Takeaway: constant-ρ SAM never reaches the minimum; it
+settles on a 2-cycle whose level is known in closed form and grows like ρ².
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from samlab.theory import cycle_amplitude, cycle_plateau
 PAPER = "general"
 FIGURES = ["sam_cycle"]
 CLAIMS = ["general/sam-period-two-cycle"]
+REPRODUCES = None
 
 SWEEP = np.array([0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3])  # radii of the scaling panel
 LAST = 12  # steps shown in the orbit panel
@@ -42,14 +45,15 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
     res = sl.run(p, sl.algorithms.sam(s["lr"], rhos), x0, steps, checkpoints=checkpoints,
                  observe={"top": lambda view: view.x @ e_top}, name="sam-cycle", seed=seed)
     data = res.save(data_dir(PAPER, out) / "sam_cycle")
-    return [plot(data, lr=s["lr"], L=p.L, shown=list(s["rho"]), runs=runs, out=out)]
+    return [plot(data, lr=s["lr"], L=p.L, shown=list(s["rho"]), runs=runs, quick=quick, out=out)]
 
 
-def plot(data: Path, *, lr: float, L: float, shown: list[float], runs: int, out=None) -> Path:
+def plot(data: Path, *, lr: float, L: float, shown: list[float], runs: int, quick=False, out=None) -> Path:
     res = sl.Result.load(data)
     rhos = np.asarray(res.meta["algorithm"]["rho"], dtype=float)
     radii = rhos[::runs]
-    fig, axes = plotting.new_figure(3, 1, width=15.5, height=4.4)
+    fig, grid = plotting.new_figure(2, 2, width=7.0, height=6.4)
+    axes = [grid[0, 0], grid[0, 1], plotting.span_panels(fig, grid, 1)]
     ax = axes[0]
     colors = plotting.sequential_colors(len(shown), "plasma")
     for color, rho in zip(colors, shown):
@@ -58,8 +62,8 @@ def plot(data: Path, *, lr: float, L: float, shown: list[float], runs: int, out=
                              logy=True, marker="s", linestyle="-")
         plotting.add_level(ax, float(cycle_plateau(lr, rho, L)), color=color,
                            label=r"$\frac{L}{2}c^2$" if rho == shown[0] else None)
-    plotting.label_axes(ax, r"iteration $t$", r"$f(x_t) - f^\star$", "settling at the plateau")
-    plotting.legend(ax, loc="upper right")
+    plotting.label_axes(ax, r"iteration $t$", r"$f(x_t) - f^\star$", "(a) settling at the plateau")
+    plotting.legend(ax, where="below", ncols=2)
 
     ax = axes[1]
     final = np.median(res.f_gap[-1].reshape(radii.size, runs), axis=1)
@@ -68,8 +72,8 @@ def plot(data: Path, *, lr: float, L: float, shown: list[float], runs: int, out=
     ax.plot(radii, final, linestyle="none", marker="s", markersize=7, color=plotting.style("sam")["color"],
             label="SAM, final f − f*")
     plotting.set_log(ax, "both")
-    plotting.label_axes(ax, r"radius $\rho$", r"plateau $f - f^\star$", r"plateau $\propto \rho^2$")
-    plotting.legend(ax, loc="upper left")
+    plotting.label_axes(ax, r"radius $\rho$", r"plateau $f - f^\star$", r"(b) plateau $\propto \rho^2$")
+    plotting.legend(ax, where="below", ncols=1)
 
     ax = axes[2]
     rho = max(shown)
@@ -85,9 +89,9 @@ def plot(data: Path, *, lr: float, L: float, shown: list[float], runs: int, out=
     plotting.add_level(ax, c, label=r"$\pm c$")
     plotting.add_level(ax, -c)
     ax.set_ylim(-1.6 * c, 1.6 * c)
-    plotting.label_axes(ax, r"iteration $t$", r"$\langle x_t, e_{\mathrm{top}}\rangle$", f"the ±c orbit, ρ = {rho:g}")
-    plotting.legend(ax, loc="upper right", ncols=2)
-    return plotting.save_figure(fig, figure_dir(PAPER, out) / "sam_cycle.png")
+    plotting.label_axes(ax, r"iteration $t$", r"$\langle x_t, e_{\mathrm{top}}\rangle$", f"(c) the ±c orbit, ρ = {rho:g}")
+    plotting.legend(ax, where="right")
+    return plotting.save_figure(fig, figure_dir(PAPER, out) / "sam_cycle.png", quick=quick)
 
 
 if __name__ == "__main__":

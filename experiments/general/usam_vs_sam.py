@@ -22,6 +22,7 @@ from samlab.theory import cycle_plateau, usam_contraction
 PAPER = "general"
 FIGURES = ["usam_vs_sam"]
 CLAIMS = ["general/usam-exact-convergence"]
+REPRODUCES = None
 
 
 def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
@@ -37,10 +38,10 @@ def main(quick: bool = False, out: str | Path | None = None) -> list[Path]:
         paths[name] = res.save(folder / f"usam_vs_sam_{name}")
     q = float(usam_contraction(lr, rho, p.eigenvalues))
     level = float(cycle_plateau(lr, rho, p.L))
-    return [plot(paths, q=q, level=level, lr=lr, rho=rho, out=out)]
+    return [plot(paths, q=q, level=level, lr=lr, rho=rho, quick=quick, out=out)]
 
 
-def plot(paths: dict[str, Path], *, q: float, level: float, lr: float, rho: float, out=None) -> Path:
+def plot(paths: dict[str, Path], *, q: float, level: float, lr: float, rho: float, quick=False, out=None) -> Path:
     usam, sam = sl.Result.load(paths["usam"]), sl.Result.load(paths["sam"])
     fig, ax = plotting.new_figure(width=6.4, height=4.4)
     plotting.plot_metric(ax, sam, "f_gap", name="sam", label=f"SAM ({sam.runs} runs)", logy=True)
@@ -54,7 +55,7 @@ def plot(paths: dict[str, Path], *, q: float, level: float, lr: float, rho: floa
     ax.set_ylim(max(float(positive.min()) / 10, 1e-300) if positive.size else 1e-32, 1e3)
     plotting.label_axes(ax, r"iteration $t$", r"$f(x_t) - f^\star$", f"γ = 1/(2L) = {lr:.3g}, ρ = {rho:g}")
     plotting.legend(ax, loc="lower left")
-    return plotting.save_figure(fig, figure_dir(PAPER, out) / "usam_vs_sam.png")
+    return plotting.save_figure(fig, figure_dir(PAPER, out) / "usam_vs_sam.png", quick=quick)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,12 @@
-"""Three textbook facts that exercise the whole chain run → analysis → verdict.
+"""Three textbook facts that exercise the whole chain run → analysis → verdict, and the worst case of
+the textbook GD rate over its whole class.
 
 The instance (a rotated quadratic with eigenvalues log-spaced in [0.1, 10]), its starts and the
-settings come from :mod:`samlab.setups.general`, shared with the figure scripts.
+settings come from :mod:`samlab.setups.general`, shared with the figure scripts. Every claim declares a
+control (a violated hypothesis or a wrong algorithm) under which it must fail.
+
+:func:`worst_case_verdict` turns adversarial searches and PEPs into the verdict of a worst-case claim
+(kind "worst-case"); the worst-case claims of the papers use it too.
 """
 
 from __future__ import annotations
@@ -10,9 +15,22 @@ import numpy as np
 
 from .. import algorithms
 from ..engine import run
+from ..experiment import data_dir, paper_folder
 from ..setups import general as setup
 from ..theory import cycle_plateau, usam_contraction
-from .base import Verdict, claim
+from .base import Criterion, Verdict, claim
+
+__all__ = ["worst_case_verdict", "not_ok_criterion"]
+
+
+def not_ok_criterion(*results) -> Criterion:
+    """Criterion: no run of ``results`` diverged or went non-finite (every status "ok")."""
+    bad = sum(int(np.sum(~np.asarray(r.ok))) for r in results)
+    return Criterion("runs that diverged or went non-finite", bad, "<=", 0, "runs")
+
+
+def _verdict(criteria, **kw) -> Verdict:
+    return Verdict(passed=all(c.passed for c in criteria), criteria=list(criteria), **kw)
 
 
 @claim(
@@ -21,26 +39,31 @@ from .base import Verdict, claim
     provenance="Nesterov 2004, Introductory Lectures on Convex Optimization, Thm 2.1.15 (linear rate of GD) [paper]; "
                "on a quadratic [derived]: f − f* = ½Σλ_j z_j², each z_j contracts by |1 − γλ_j| ≤ 1 − γμ",
     kind="linear rate",
+    controls={"step 1.99/L (violates γ ≤ 1/L)": {"lr_scale": 1.99}},
     **setup.GD_LINEAR_RATE,
 )
 def gd_linear_rate(s, seed):
-    """Fit log(f − f*) = a + k·log q over the window where f − f* ∈ [1e-25, 1e-2]·(f₀ − f*).
+    """Fit log(f − f*) = a + k·log q over the window where f − f* ∈ [1e-25, 1e-2]·(f₀ − f*); γ = 1/L.
 
     Tolerance: the fitted factor must satisfy q ≤ (1 − γμ)² (1 + 1e-6). The guarantee is a worst case
     over starts and the slowest mode attains it exactly, so the fit is expected within rounding of the
     bound; 1e-6 relative covers the regression's noise on float64 gaps. The slowest run decides.
+    Control: γ = 1.99/L, outside γ ≤ 1/L; the top mode then contracts by (1 − γL)² = 0.98 per step,
+    slower than (1 − γμ)² = 0.96, and the claim must fail.
     """
     p = setup.quadratic(s["dim"], seed)
-    lr = 1.0 / p.L
+    lr = s.get("lr_scale", 1.0) / p.L
     x0 = setup.starts(seed, s["runs"], p.dim)
     res = run(p, algorithms.gd(lr), x0, s["steps"], checkpoints=200, name="gd-linear-rate", seed=seed)
     bound = (1 - lr * p.mu) ** 2
     factors = [fit.factor for fit in setup.gd_fits(res.t, res.f_gap)]
     worst = float(np.max(factors))
-    return Verdict(passed=worst <= bound * (1 + 1e-6), measured=worst, predicted=bound,
-                   tolerance="q_fit ≤ (1 − γμ)²·(1 + 1e-6)",
-                   details={"factors_min": float(np.min(factors)), "lr": lr, "mu": p.mu, "L": p.L,
-                            "window": "rel. gap in [{:g}, {:g}]".format(*setup.GD_FIT_WINDOW)})
+    criteria = [Criterion("slowest run's fitted factor q", worst, "<=", bound * (1 + 1e-6), "per step")]
+    return _verdict(criteria, measured=worst, predicted=bound, tolerance="q_fit ≤ (1 − γμ)²·(1 + 1e-6)",
+                    quantity="fitted contraction factor of f − f* per step (slowest run)", unit="per step",
+                    details={"fastest run's factor": float(np.min(factors)), "lr": lr, "mu": p.mu, "L": p.L,
+                             "runs": s["runs"], "steps": s["steps"],
+                             "window": "rel. gap in [{:g}, {:g}]".format(*setup.GD_FIT_WINDOW)})
 
 
 @claim(
@@ -48,6 +71,7 @@ def gd_linear_rate(s, seed):
     statement="USAM with the GD step size converges to the exact minimizer of a strongly convex quadratic (no plateau)",
     provenance="[derived] USAM on ½xᵀHx is linear: z_j ← (1 − γλ_j(1 + ρλ_j)) z_j, a contraction when γL(1 + ρL) < 2",
     kind="limit",
+    controls={"normalized SAM instead of USAM": {"algorithm": "sam"}},
     **setup.USAM_EXACT,
 )
 def usam_exact(s, seed):
@@ -57,17 +81,23 @@ def usam_exact(s, seed):
     decays like q^{2T} ≈ 1e-26 after the quick mode's 6000 steps (the prediction is reported). A
     constant-ρ SAM run on the same problem stalls at the 2-cycle plateau, ~1e-7 relative for ρ = 0.05,
     so 1e-20 separates exact convergence from a plateau by thirteen decades while leaving six decades
-    for the start's components along the slow modes.
+    for the start's components along the slow modes. Control: normalized SAM with the same γ, ρ (it
+    plateaus, so the claim must fail).
     """
     p = setup.quadratic(s["dim"], seed)
     lr, rho = 1.0 / (2 * p.L), s["rho"]
     x0 = setup.starts(seed, s["runs"], p.dim)
-    res = run(p, algorithms.usam(lr, rho), x0, s["steps"], name="usam-exact", seed=seed)
+    alg = algorithms.sam(lr, rho) if s.get("algorithm", "usam") == "sam" else algorithms.usam(lr, rho)
+    res = run(p, alg, x0, s["steps"], name="usam-exact", seed=seed)
     q = float(usam_contraction(lr, rho, p.eigenvalues))
     worst = float(np.max(res.f_gap[-1] / res.f_gap[0]))
-    return Verdict(passed=worst <= 1e-20 and bool(np.all(res.ok)), measured=worst, predicted=q ** (2 * s["steps"]),
-                   tolerance="relative gap ≤ 1e-20 (prediction q^{2T} shown)",
-                   details={"contraction_q": q, "lr": lr, "rho": rho, "steps": s["steps"]})
+    criteria = [Criterion("largest final relative gap", worst, "<=", 1e-20), not_ok_criterion(res)]
+    return _verdict(criteria, measured=worst, predicted=q ** (2 * s["steps"]),
+                    tolerance="relative gap ≤ 1e-20 (prediction q^{2T} shown)",
+                    quantity="largest final relative gap (f(x_T) − f*)/(f(x_0) − f*) over runs",
+                    details={"contraction_q": q, "lr": lr, "rho": rho, "steps": s["steps"], "runs": s["runs"],
+                             "SAM plateau relative to the mean start gap":
+                                 float(cycle_plateau(lr, rho, p.L) / np.mean(res.f_gap[0]))})
 
 
 @claim(
@@ -78,6 +108,7 @@ def usam_exact(s, seed):
                "c(2 − γL) = γLρ; the cycle of SAM on quadratics is described by Bartlett, Long & Bousquet 2022 "
                "(abstract) [paper] and is the constant-step plateau of Si & Yun 2023 and Khanh et al. 2024 (figure, p. 5)",
     kind="plateau",
+    controls={"USAM instead of SAM": {"algorithm": "usam"}},
     **setup.SAM_CYCLE,
 )
 def sam_cycle(s, seed):
@@ -87,17 +118,137 @@ def sam_cycle(s, seed):
     contract at (1 − γλ₂)-type rates; on a rotated Hessian (no underflow artefact) the measured plateau
     matches to ~1e-15 after convergence, so 1e-8 leaves room for the slowest mode's remainder in the
     quick mode while still failing any wrong amplitude (a wrong factor of 2 in c is an error of 300%).
+    Control: USAM with the same γ, ρ (it converges to x*: relative error 1).
     """
     p = setup.quadratic(s["dim"], seed)
     rhos = np.repeat(np.asarray(s["rho"], dtype=float), s["runs"])
     x0 = setup.starts(seed, rhos.size, p.dim)
-    res = run(p, algorithms.sam(s["lr"], rhos), x0, s["steps"], name="sam-cycle", seed=seed)
+    alg = algorithms.usam(s["lr"], rhos) if s.get("algorithm", "sam") == "usam" else algorithms.sam(s["lr"], rhos)
+    res = run(p, alg, x0, s["steps"], name="sam-cycle", seed=seed)
     predicted = cycle_plateau(s["lr"], rhos, p.L)
     rel = np.abs(res.f_gap[-1] - predicted) / predicted
-    largest = rhos == rhos.max()
-    return Verdict(passed=bool(np.max(rel) <= 1e-8), measured=float(np.mean(res.f_gap[-1][largest])),
-                   predicted=float(predicted[largest][0]),
-                   tolerance="relative error of every run's plateau ≤ 1e-8 (headline: largest ρ)",
-                   details={"max_relative_error": float(np.max(rel)),
-                            "plateaus": {f"rho={r:g}": float(predicted[i * s['runs']]) for i, r in enumerate(s["rho"])},
-                            "L": p.L, "lr": s["lr"]})
+    rows = []
+    for i, r in enumerate(s["rho"]):
+        sel = slice(i * s["runs"], (i + 1) * s["runs"])
+        rows.append({"rho": float(r), "plateau (L/2)c²": float(predicted[sel][0]),
+                     "mean measured f − f*": float(np.mean(res.f_gap[-1][sel])),
+                     "max relative error": float(np.max(rel[sel]))})
+    worst = float(np.max(rel))
+    criteria = [Criterion("max relative error of the plateau", worst, "<=", 1e-8), not_ok_criterion(res)]
+    return _verdict(criteria, measured=worst, predicted=0.0, tolerance="relative error of every run's plateau ≤ 1e-8",
+                    quantity="max relative error of the plateau f(x_T) − f* against (L/2)c², over runs and ρ",
+                    details={"per_rho": rows, "L": p.L, "lr": s["lr"], "runs per rho": s["runs"], "steps": s["steps"]})
+
+
+# ============================================================================ worst cases
+
+def worst_case_verdict(*, bound_claim: str, cases, searches, medians, pep: dict | None, budget: int,
+                       family: str, instance: str, stochastic: bool, tolerance: float = setup.FLOAT_TOLERANCE,
+                       pep_exact_limit: float | None = None, details: dict | None = None,
+                       findings: list[str] | None = None) -> Verdict:
+    """The verdict of a worst-case claim from its searches (one per case), the medians over random
+    members, and the PEP summary (:func:`samlab.setups.general.pep_ratios`, or None when no PEP applies).
+
+    Deterministic: passes when the worst measured/bound found is ≤ 1 + ``tolerance``. Stochastic (Monte
+    Carlo means): passes when no search's confidence interval lies above 1 + ``tolerance`` (its lower
+    end ≤ 1 + tolerance); the mean is the headline. An exact PEP (``pep_exact_limit`` given) must also
+    stay ≤ that limit (the bound is then checked over the whole class at those N). ``details`` gets the
+    schema keys bound_claim, worst_ratio, pep_ratio, pep_exact, relaxation, family, budget, instance,
+    broken, and a row per search.
+    """
+    rows = []
+    for case, found, med in zip(cases, searches, medians):
+        row = {"search": case.label, "worst ratio": found.worst_ratio, "at t": int(found.t), "compared": case.at,
+               **{k: float(v) for k, v in found.hypers.items()}, "median of random members": med,
+               "evaluations": int(found.evaluations)}
+        if found.ci is not None:
+            row.update({"ci low": float(found.ci[0]), "ci high": float(found.ci[1])})
+        rows.append(row)
+    i = int(np.argmax([f.worst_ratio for f in searches]))
+    worst = float(searches[i].worst_ratio)
+    limit = 1.0 + tolerance
+    if stochastic:
+        ci_low = max(float(f.ci[0]) for f in searches)
+        broken = ci_low > limit
+        criteria = [Criterion("largest lower confidence limit of measured/bound", ci_low, "<=", limit)]
+        tol_text = f"no search's confidence interval of the Monte Carlo ratio lies above 1 + {tolerance:g}"
+    else:
+        broken = worst > limit
+        criteria = [Criterion("largest measured/bound found", worst, "<=", limit)]
+        tol_text = f"measured ≤ bound·(1 + {tolerance:g}) on every instance searched"
+    if pep is not None and pep_exact_limit is not None:
+        criteria.append(Criterion("exact PEP worst case / bound", pep["ratio"], "<=", pep_exact_limit))
+        broken = broken or pep["ratio"] > pep_exact_limit
+        tol_text += f"; exact PEP ≤ bound·(1 + {pep_exact_limit - 1.0:.0e})"
+    found_list = list(findings or [])
+    if broken:
+        found_list.append(f"The bound of {bound_claim} is exceeded: the worst instance found reaches {worst:.4g} "
+                          f"of it ({searches[i].metric} at t = {searches[i].t}, search {cases[i].label!r}); "
+                          f"the instance is saved as {instance or 'data (full mode)'}.")
+    late = [f.worst_ratio for c, f in zip(cases, searches) if c.at == "final"]
+    out = {"bound_claim": bound_claim, "worst_ratio": worst,
+           "pep_ratio": None if pep is None else float(pep["ratio"]),
+           "pep_exact": None if pep is None else bool(pep["exact"]),
+           "relaxation": "" if pep is None else pep["relaxation"], "family": family, "budget": int(budget),
+           "instance": instance, "broken": bool(broken), "worst search": cases[i].label,
+           "worst t": int(searches[i].t), **{f"worst {k}": float(v) for k, v in searches[i].hypers.items()},
+           "worst ratio at t = T (late regime)": max(late) if late else None, "searches": rows}
+    if pep is not None:
+        out["pep"] = [{k: (float(v) if k != "N" else int(v)) for k, v in r.items()} for r in pep["rows"]]
+    out.update(details or {})
+    return Verdict(passed=all(c.passed for c in criteria), measured=worst, predicted="≤ 1", tolerance=tol_text,
+                   quantity="worst measured/bound over the class (adversarial search)" +
+                            (", Monte Carlo mean" if stochastic else ""),
+                   criteria=criteria, details=out, findings=found_list)
+
+
+def save_instance(paper: str, slug: str, claim_id: str, s: dict, default_budget: int, cases, searches) -> str:
+    """Save the worst instance of the searches under figures/<paper folder>/data/ (full mode, ``s["save"]``);
+    returns its path relative to the figures folder ("" when not saved)."""
+    if not s.get("save", False):
+        return ""
+    i = int(np.argmax([f.worst_ratio for f in searches]))
+    name = setup.instance_name(slug, s["budget"], default_budget)
+    setup.save_worst_instance(data_dir(paper) / name, searches[i], claim=claim_id, case=cases[i].label)
+    return f"{paper_folder(paper)}/data/{name}"
+
+
+@claim(
+    id="general/gd-linear-rate-worst-case",
+    statement="No L-smooth μ-strongly convex f and no step 0 < γ < 2/L make GD exceed f(x_N) − f* ≤ "
+              "max(|1 − γμ|, |1 − γL|)^{2N}(f(x_0) − f*); the bound is attained (ratio 1), so it is tight",
+    provenance="Taylor, Hendrickx & Glineur 2018, exact worst-case convergence rates of gradient descent on smooth "
+               "strongly convex functions [paper]; the rate of general/gd-linear-rate for γ ≤ 1/L; worst case by "
+               "adversarial search and by the exact PEP of GD [derived]",
+    kind="worst-case",
+    controls={"the claim's rate (1 − γμ)^{2N} used for 0 < γ < 2/L (beyond its condition γ ≤ 1/L)":
+              {"claim_rate": True}},
+    **setup.GD_WORST_CASE,
+)
+def gd_linear_rate_worst_case(s, seed):
+    """Adversarial search (differential evolution over the family and γL ∈ [0.01, 1.99], budget ``s["budget"]``
+    instances split over three searches) on quadratics and Huber sums of the class with (μ, L) = (0.1, 10)
+    from f(x_0) − f* = 1, over every t ≤ N; the exact PEP of GD at the worst γ for N in ``s["pep_steps"]``;
+    the median over ``s["samples"]`` random members.
+
+    Tolerance: measured ≤ bound·(1 + 1e-9) (samlab.setups.general.FLOAT_TOLERANCE: float rounding of the
+    runs is ~1e-13), and the exact PEP ≤ bound·(1 + 1e-6) (Clarabel's accuracy, about 1e-7 relative,
+    samlab.pep.GAP_TOLERANCE). Quadratics attain the bound, so the worst ratio is expected at 1 − O(search
+    resolution). Control: the rate (1 − γμ)^{2N} of general/gd-linear-rate over the same γ range: beyond
+    γ = 2/(L + μ) the top mode contracts more slowly and the search must break it.
+    """
+    mu, L = setup.SPECTRUM
+    cases = setup.gd_worst_case_cases(s["dim"], claim_rate=s.get("claim_rate", False))
+    searches = setup.run_searches(cases, steps=s["steps"], budget=s["budget"], seed=seed, progress=s.get("progress"))
+    medians = [setup.sample_median(c, steps=s["steps"], n=s["samples"], seed=seed) for c in cases]
+    i = int(np.argmax([f.worst_ratio for f in searches]))
+    lr_L = searches[i].hypers["lr_L"]
+    pep = setup.pep_ratios(algorithms.gd(lr_L / L), lambda N: float(cases[i].bound(N, lr_L)), L=L, mu=mu,
+                           steps=s["pep_steps"], metric="f_gap", initial="f_gap")
+    instance = save_instance("general", "gd-linear-rate", "general/gd-linear-rate-worst-case", s,
+                             setup.GD_WORST_CASE["full"]["budget"], cases, searches)
+    return worst_case_verdict(bound_claim="general/gd-linear-rate", cases=cases, searches=searches, medians=medians,
+                              pep=pep, budget=s["budget"], instance=instance, stochastic=False,
+                              family=f"L-smooth μ-strongly convex, (μ, L) = ({mu:g}, {L:g}): quadratics and Huber "
+                                     f"sums, 0.01 ≤ γL ≤ 1.99, f(x_0) − f* = 1, t ≤ {s['steps']}",
+                              pep_exact_limit=1.0 + 1e-6, details={"steps": s["steps"], "mu": mu, "L": L})

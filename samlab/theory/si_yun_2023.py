@@ -25,9 +25,11 @@ Contents
 * E1 (deterministic, strongly convex): the anytime step η_t = 2/(μ(t + 2β/μ)), the log-tuned constant
   step min(1/β, 2 ln T/(μT)); the 2-cycle plateau itself is :func:`samlab.theory.cycle_plateau`.
 * Upper bounds: deterministic strongly convex / convex / nonconvex, stochastic strongly convex
-  (a per-step recursion) and nonconvex, for n-SAM and m-SAM.
+  (a per-step recursion, in closed form for a constant step) and nonconvex, for n-SAM and m-SAM.
 * E2/E3 (stochastic): the biased limit x̄ of m-SAM/n-SAM on least-squares finite sums and of
-  n-SAM/m-SAM on quadratics with additive noise, the linear transient of E x_t towards x̄.
+  n-SAM/m-SAM on quadratics with additive noise, the linear transient of E x_t towards x̄, and the
+  stationary mean and variance of n-SAM and m-SAM with a constant step on 1-D additive noise (equal
+  means, different variances).
 * E4 (nonconvex): the stall gradient 2βρ/(3π) of the ρ-scaled cosine.
 * φ(s) = s⁴/(1 + s²), the profile of the flat-bottomed convex sums (:class:`samlab.problems.FlatConvex`).
 """
@@ -69,6 +71,8 @@ __all__ = [
     "linear_transient",
     "sgd_stationary_gap",
     "two_component_bias",
+    "stoch_sc_bound_constant",
+    "additive_noise_stationary",
 ]
 
 
@@ -305,6 +309,57 @@ def stoch_nonconvex_bound(t, lr, rho, beta, sigma2, delta, variant="n"):
     rho, sigma2, delta = (_nonnegative(v, n) for v, n in ((rho, "rho"), (sigma2, "sigma2"), (delta, "delta")))
     k = _kappa(variant)
     return _out(4.0 * delta / (lr * t) + 3.0 * beta**2 * rho**2 + 4.0 * k * beta * lr * sigma2)
+
+
+def stoch_sc_bound_constant(t, lr, rho, beta, mu, sigma2, delta, variant="n"):
+    """:func:`stoch_sc_bound` for a constant step η, in closed form and broadcasting over every argument:
+
+        e_t = a^t Δ + b(1 − a^t)/(1 − a),   a = 1 − μη/2,   b = (3/4)ηβ²ρ² + κβη²σ²
+
+    (the recursion e_k = a e_{k−1} + b summed) [derived]; η ≤ 1/(4β). Used by the worst-case searches,
+    where every candidate has its own (η, ρ). t → ``t`` (≥ 0), the rest as in :func:`stoch_sc_bound`.
+    """
+    t = _nonnegative(t, "t")
+    lr, beta = _check_lr(lr, beta, 0.25, False, "stochastic")
+    mu = _positive(mu, "mu")
+    rho, sigma2, delta = (_nonnegative(v, n) for v, n in ((rho, "rho"), (sigma2, "sigma2"), (delta, "delta")))
+    k = _kappa(variant)
+    a = 1.0 - 0.5 * mu * lr
+    b = 0.75 * lr * beta**2 * rho**2 + k * beta * lr**2 * sigma2
+    at = a**t
+    return _out(at * delta + b * (1.0 - at) / (1.0 - a))
+
+
+def additive_noise_stationary(lr, rho, values, probs, variant, a=1.0):
+    """Stationary mean and variance of SAM with constant η on (a/2)x² with the oracle ax + ξ (1-D).
+
+    ξ is a zero-mean discrete law (``values``, ``probs``), E3's is ξ ∈ {2, −1} w.p. (1/3, 2/3). While
+    |a·x_t| < min|ξ| the ascent sign is sign(a x_t + ξ) = sign ξ, so the step is linear [derived]:
+
+        x_{t+1} = (1 − ηa) x_t − η(ξ_t + aρ s_t),   s_t = sign ξ_t (m-SAM, same sample) or sign ξ̃_t (n-SAM)
+
+    an AR(1) with i.i.d. innovations ζ = ξ + aρs. With m = E[sign ξ], σ² = E ξ²:
+
+        E x = −ρ m,   Var x = ηV/(a(2 − ηa)),   V_n = σ² + a²ρ²(1 − m²),   V_m = V_n + 2aρ E|ξ|
+
+    (Cov(ξ, sign ξ) = E|ξ| because E ξ = 0). The two variants share the mean (E3: x̄ = ρ/3) but m-SAM's
+    shared sample makes its step noisier by 2aρE|ξ|: on E3 at ρ = 0.4 the variance ratio m/n is 1.50.
+    η → ``lr`` (0 < ηa < 2), ρ → ``rho``, a → ``a``, variant "n" or "m". Returns (mean, variance).
+    """
+    lr, rho, a = _positive(lr, "lr"), _nonnegative(rho, "rho"), _positive(a, "a")
+    if np.any(lr * a >= 2):
+        raise ValueError(f"lr must satisfy lr*a < 2 (a stable step), got lr*a = {np.max(lr * a)!r}")
+    v = _arr(values, "values").reshape(-1)
+    p = _nonnegative(probs, "probs").reshape(-1)
+    if v.shape != p.shape or not math.isclose(float(p.sum()), 1.0, rel_tol=0, abs_tol=1e-12):
+        raise ValueError("values and probs must have the same length and probs must sum to 1")
+    if abs(float(p @ v)) > 1e-12 * max(1.0, float(np.max(np.abs(v)))) or np.any(v == 0):
+        raise ValueError("the noise must have mean 0 and no zero value (its sign must be defined)")
+    k = _kappa(variant)
+    m = float(p @ np.sign(v))
+    sigma2 = float(p @ (v * v))
+    V = sigma2 + a**2 * rho**2 * (1.0 - m**2) + (2.0 * a * rho * float(p @ np.abs(v)) if k == 1.0 else 0.0)
+    return _out(-rho * m * np.ones_like(V)), _out(lr * V / (a * (2.0 - lr * a)))
 
 
 def noise_second_moment(noise: Noise, dim: int) -> float:
