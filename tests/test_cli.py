@@ -87,7 +87,7 @@ def test_verify_one_claim_with_json(tmp_path, capsys):
     lines = captured.out.splitlines()
     assert lines[0] == "PASS  general/gd-linear-rate"
     # the headline's name, measured vs predicted (4 significant digits) and the tolerance
-    m = re.fullmatch(r"      (.+): (\S+) vs (\S+) predicted", lines[1])
+    m = re.fullmatch(r"      (.+): (\S+)( per step)? vs (\S+)( per step)? predicted", lines[1])
     assert m and len(m.group(2).replace(".", "").lstrip("0")) <= 4, lines[1]
     assert lines[2].startswith("      tolerance: ") and "q_fit" in lines[2]
     (record,) = json.loads(path.read_text())

@@ -26,11 +26,7 @@ from threadpoolctl import threadpool_limits
 import samlab as sl
 from samlab import engine
 
-FLIPS: dict[str, str] = {
-    "kim-2023/usam-attraction-threshold": (
-        "fails once x0 moves by 1 ulp: its x² − y² check compares y_T at ρ = 0.5 with the literal −0.01, not with "
-        "the run's own start (the multiplier is exactly 1, so y_T equals y_0 whatever y_0 is)"),
-}
+FLIPS: dict[str, str] = {}
 """Claims whose quick verdict changes under the perturbation: {claim id: what flips} (their owners fix
 the criterion; the test then passes and the entry goes)."""
 
@@ -38,7 +34,7 @@ the criterion; the test then passes and the entry goes)."""
 def _claim_ids() -> list:
     out = []
     for c in sl.claims.all():
-        marks = [pytest.mark.xfail(reason=f"{c.id}: {FLIPS[c.id]}", strict=False)] if c.id in FLIPS else []
+        marks = [pytest.mark.xfail(reason=f"{c.id}: {FLIPS[c.id]}", strict=True)] if c.id in FLIPS else []
         out.append(pytest.param(c.id, marks=marks, id=c.id))
     return out
 
