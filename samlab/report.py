@@ -546,10 +546,14 @@ class _Renderer:
 
     def _file_under_out(self, value: str) -> Path | None:
         """``value`` names a file or folder under the output folder (a saved instance, say)."""
-        if not value or "\n" in value or os.path.isabs(value) or ".." in Path(value).parts:
-            return None
+        if not value or len(value) > 255 or " " in value or "\n" in value or os.path.isabs(value) \
+                or ".." in Path(value).parts or not ("/" in value or "." in value):
+            return None  # prose (a relaxation's description, say) is never a path
         path = self.out / value
-        return path if ("/" in value or "." in value) and path.exists() else None
+        try:
+            return path if path.exists() else None
+        except OSError:  # a name the filesystem refuses (too long, say) names no file
+            return None
 
     def value_cell(self, value: Any) -> str:
         """A details value: claim ids and files under the output folder become links."""

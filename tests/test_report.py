@@ -493,3 +493,17 @@ def test_readme_tour_prints_what_its_comments_say(capsys):
     assert f"{plateau:.4g}" == "0.005556"
     assert (f"{slope:.2g}", f"{lo:.2g}", f"{hi:.2g}") == ("2", "2", "2")
     assert f"{decayed:.2g}" == "1.1e-06"
+
+
+def test_long_prose_in_details_is_not_taken_for_a_path(tmp_path):
+    """A worst-case claim's relaxation text is long prose with '/' in it: a cell, never a file lookup."""
+    from samlab.report import ReportInput, render_report
+
+    prose = "ascent point: δ_k free with ‖δ_k − ρ(1−λ)g_k‖² ≤ ρ²λ² " * 8 + "(L-smooth/PL necessary conditions)."
+    record = {"id": "general/x", "paper": "general", "statement": "s", "provenance": "p [derived]",
+              "kind": "worst-case", "passed": True, "measured": 0.5, "predicted": 1.0, "tolerance": "1e-9",
+              "details": {"relaxation": prose, "bound_claim": "general/y", "worst_ratio": 0.5}}
+    inp = ReportInput(claims=[record], scripts=[], out_dir=tmp_path, command="samlab reproduce", quick=False,
+                      seconds=1.0, executor="serial", date="", version="0.1.0", papers=["general"])
+    text = render_report(inp, {"general": "General"})
+    assert "ascent point: δ_k free" in text
