@@ -217,7 +217,8 @@ def _status(kind: str, record: dict[str, Any]) -> str:
 
 
 def _run_with_progress(fn, tasks: list[tuple[str, str]], names: list[str], args, mode: str,
-                       reused: dict[int, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+                       reused: dict[int, dict[str, Any]] | None = None,
+                       after: dict[int, list[int]] | None = None) -> list[dict[str, Any]]:
     """Run ``fn`` over the tasks not in ``reused`` with a progress display; return every record in
     task order. The seconds of the tasks that ran are recorded for the next run's estimate."""
     from .cache import load_timings, store_timings
@@ -248,10 +249,13 @@ def _run_with_progress(fn, tasks: list[tuple[str, str]], names: list[str], args,
         seconds[names[i]] = float(record.get("seconds") or 0.0)
         progress.done(i, _status(item[0], record), float(record.get("seconds") or 0.0))
 
+    position = {i: j for j, i in enumerate(todo)}
+    waits = [[position[d] for d in (after or {}).get(i, []) if d in position] for i in todo]
     try:
         fresh = _map(fn, [tasks[i] for i in todo], args, on_done,
                      on_start=lambda j, item: progress.start(todo[j]),
-                     priority=[progress.expected[i] for i in todo])  # longest first; unknown: the mean
+                     priority=[progress.expected[i] for i in todo],  # longest first; unknown: the mean
+                     after=waits)
     finally:
         progress.close()
         store_timings(mode, seconds)
@@ -266,12 +270,12 @@ def _executor(args) -> str:
     return executor_name(args.jobs, args.scheduler)
 
 
-def _map(fn, items, args, on_done, on_start=None, priority=None):
+def _map(fn, items, args, on_done, on_start=None, priority=None, after=None):
     from .execution import SchedulerUnavailable, map_tasks
 
     try:
         return map_tasks(fn, items, jobs=args.jobs, scheduler=args.scheduler, on_done=on_done, on_start=on_start,
-                         priority=priority)
+                         priority=priority, after=after)
     except SchedulerUnavailable as exc:
         raise UsageError(str(exc)) from None
     except (OSError, TimeoutError) as exc:
@@ -458,7 +462,11 @@ def cmd_reproduce(args) -> int:
     started = time.perf_counter()
     fn = partial(run_task, quick=args.quick, seed=args.seed, out=str(out), modules=modules, controls=args.controls,
                  cache=_cache_on(args))
-    records = _run_with_progress(fn, tasks, names, args, mode, reused)
+    # a figure script starts after the claims it illustrates: they share runs through the run cache,
+    # and a script running beside its claim would compute the same runs twice
+    position = {target: i for i, (kind, target) in enumerate(tasks) if kind == "claim"}
+    after = {i: [position[c] for c in s.claims if c in position] for i, s in enumerate(chosen)}
+    records = _run_with_progress(fn, tasks, names, args, mode, reused, after)
     for i, (kind, _) in enumerate(tasks):
         if keys[i] is not None and i not in reused and _reusable(kind, records[i]):
             cache.store_task(keys[i], records[i], _task_files(kind, records[i]))

@@ -73,7 +73,8 @@ def executor_name(jobs: int = 1, scheduler: Any = None) -> str:
 def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, scheduler: Any = None,
               on_done: Callable[[int, Any, Any], None] | None = None, *, mp_context: str | None = None,
               on_start: Callable[[int, Any], None] | None = None,
-              priority: Sequence[float] | None = None) -> list[Any]:
+              priority: Sequence[float] | None = None,
+              after: Sequence[Sequence[int]] | None = None) -> list[Any]:
     """``[fn(item) for item in items]``, possibly in parallel, in the order of ``items``.
 
     jobs : number of local worker processes (1 = run here, one after the other).
@@ -86,6 +87,10 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
     priority : one number per item; the local pool starts higher ones first (e.g. the seconds a
         task took last time: longest first, so the pool does not end waiting for one long task).
         The results keep the order of ``items`` whatever the schedule.
+    after : per item, indices of items that must finish before it starts (local pool). A figure script
+        waits for the claims it illustrates: they share runs through the run cache, and two workers
+        computing the same run at once would compute it twice. A cycle is broken by starting the
+        highest-priority waiting task.
     mp_context : start method of the local pool. Default: ``"fork"`` when this process runs a
         single thread (workers start at once, with samlab already imported), else ``"spawn"``
         (forking a multi-threaded process can deadlock). Tasks are seeded, so the results do not
@@ -100,6 +105,8 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
     jobs = int(jobs)
     if priority is not None and len(priority) != len(items):
         raise ValueError(f"priority must give one number per item ({len(items)}), got {len(priority)}")
+    if after is not None and len(after) != len(items):
+        raise ValueError(f"after must give one list per item ({len(items)}), got {len(after)}")
     results: list[Any] = [None] * len(items)
     if not items:
         return results
@@ -120,18 +127,28 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
     order = list(range(len(items)))
     if priority is not None:
         order.sort(key=lambda i: -float(priority[i]))  # stable: ties keep the items' order
-    pending = iter(order)
+    waits = [set() if after is None else {int(j) for j in after[i] if 0 <= int(j) < len(items) and j != i}
+             for i in range(len(items))]
+    finished: set[int] = set()
     context = multiprocessing.get_context(mp_context or _default_start_method())
     workers = min(jobs, len(items))
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_init_worker)
     futures: dict[Any, int] = {}
 
     def submit_next() -> None:
-        i = next(pending, None)
-        if i is not None:
-            futures[pool.submit(fn, items[i])] = i
-            if on_start is not None:
-                on_start(i, items[i])
+        """Start the first task in priority order whose prerequisites are done (or, if nothing runs
+        and nothing is ready, the first waiting one: a cycle must not stall the pool)."""
+        if not order:
+            return
+        ready = next((i for i in order if waits[i] <= finished), None)
+        if ready is None:
+            if futures:
+                return  # a running task will release one
+            ready = order[0]
+        order.remove(ready)
+        futures[pool.submit(fn, items[ready])] = ready
+        if on_start is not None:
+            on_start(ready, items[ready])
 
     try:
         for _ in range(workers):  # exactly `workers` in flight: what runs is what was submitted
@@ -141,7 +158,12 @@ def map_tasks(fn: Callable[[Any], Any], items: Iterable[Any], jobs: int = 1, sch
             for future in sorted(done, key=futures.get):
                 i = futures.pop(future)
                 results[i] = future.result()
-                submit_next()
+                finished.add(i)
+                while len(futures) < workers and order:
+                    before = len(futures)
+                    submit_next()
+                    if len(futures) == before:
+                        break
                 if on_done is not None:
                     on_done(i, items[i], results[i])
     except BaseException:

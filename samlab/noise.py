@@ -98,12 +98,24 @@ class Discrete(Noise):
             raise ValueError(f"vector values have dimension {self.values.shape[1]}, the problem {dim}")
 
     def _index(self, rng, shape):
-        j = np.searchsorted(self._cdf, rng.random(shape), side="right")
-        return np.minimum(j, self.values.shape[0] - 1)
+        """Inverse-CDF sampling: j = #{k < K − 1 : cdf_k ≤ u} (searchsorted's count, capped at K − 1).
+
+        A few outcomes (the usual case) are counted by comparisons, ~3× faster than searchsorted on
+        the small (B, d) blocks drawn at every step; the indices are the same."""
+        u = rng.random(shape)
+        thresholds = self._cdf[:-1]
+        if thresholds.size > 8:
+            return np.minimum(np.searchsorted(self._cdf, u, side="right"), self.values.shape[0] - 1)
+        j = np.zeros(u.shape, dtype=np.intp)
+        for c in thresholds:
+            j += c <= u
+        return j
 
     def draw(self, rng, runs, dim):
         if self.values.ndim == 1:
-            return self.values[self._index(rng, (runs, dim))]
+            if self.values.size == 2:  # one comparison picks the value: the same draw as the index below
+                return np.where(self._cdf[0] <= rng.random((runs, dim)), self.values[1], self.values[0])
+            return self.values.take(self._index(rng, (runs, dim)))
         return self.values[self._index(rng, runs)]
 
     @property

@@ -269,7 +269,7 @@ class PairedSampling(Sampling):
         if runs != self.runs:
             raise ValueError(f"PairedSampling covers {self.runs} runs but the run has {runs}")
         idx, coef = self.sampling.draw(rng, self.base_runs, problem)
-        return np.tile(idx, (self.copies, 1)), np.tile(coef, (self.copies, 1))
+        return np.concatenate([idx] * self.copies), np.concatenate([coef] * self.copies)
 
     def er_constants(self, problem):
         return self.sampling.er_constants(problem)

@@ -153,3 +153,21 @@ def test_serial_tasks_and_figure_scripts_run_with_one_blas_thread(monkeypatch):
     monkeypatch.setattr("sys.argv", ["script.py", "--quick"])
     script_main(lambda quick, out: seen.append(blas_threads()) or [])
     assert seen == [{1}]
+
+
+def _note_order(item):
+    import time as _time
+
+    _time.sleep(0.05 if item != "slow-claim" else 0.4)
+    return item
+
+
+def test_a_task_starts_after_the_tasks_it_waits_for():
+    """The figure script (index 0) waits for its claim (index 1) even though it has the highest priority."""
+    started = []
+    items = ["script", "slow-claim", "other-1", "other-2"]
+    out = map_tasks(_note_order, items, jobs=2, priority=[10.0, 5.0, 1.0, 1.0], after=[[1], [], [], []],
+                    on_start=lambda i, item: started.append(item))
+    assert out == items
+    assert started.index("script") > started.index("slow-claim")
+    assert started[:2] == ["slow-claim", "other-1"]  # the free worker is not left idle meanwhile

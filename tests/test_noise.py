@@ -156,3 +156,13 @@ def test_noise_types_are_strict(build, name):
     """Strings, complex numbers and booleans are refused, not converted."""
     with pytest.raises(ValueError, match=name):
         build()
+
+
+@pytest.mark.parametrize("values, probs", [([-1.0, 2.0], [2 / 3, 1 / 3]), ([-3.0, -1.0, 1.0, 3.0], [0.25] * 4),
+                                           (list(np.arange(-10.0, 11.0)), [1 / 21] * 21)])
+def test_discrete_draws_are_the_inverse_cdf_of_the_same_uniforms(values, probs):
+    """Counting thresholds gives searchsorted's indices exactly (the draws, not only their law)."""
+    d = sl.noise.Discrete(values, probs)
+    u = np.random.default_rng(5).random((500, 3))
+    expected = d.values[np.minimum(np.searchsorted(np.cumsum(d.probs), u, side="right"), len(values) - 1)]
+    assert np.array_equal(d.draw(np.random.default_rng(5), 500, 3), expected)

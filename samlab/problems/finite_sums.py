@@ -105,9 +105,11 @@ class LeastSquares(FiniteSum):
     def component_grad(self, X, idx, coef):
         if idx.shape[1] == 1:  # single-sample fast path: ∇f_i = a_i(a_iᵀx − b_i) + reg·x
             i, c = idx[:, 0], coef[:, 0]
-            a = self.A[i]
-            w = c * (np.einsum("bd,bd->b", a, X) - self.b[i])
-            g = a * w[:, None]
+            g = self.A.take(i, axis=0)  # a fresh (B, d) array: scaled in place below
+            w = np.einsum("bd,bd->b", g, X)
+            w -= self.b.take(i)
+            w *= c
+            g *= w[:, None]
             if self.reg:
                 g += (self.reg * c)[:, None] * X
             return g
