@@ -17,7 +17,7 @@ CLAIM_IDS = sorted(cid for cid, c in registry().items() if c.paper == "general")
 
 
 def test_provenance_cites_sources_with_a_tag():
-    assert len(CLAIM_IDS) == 4
+    assert len(CLAIM_IDS) == 5
     for cid in CLAIM_IDS:
         c = registry()[cid]
         assert re.search(r"\[(paper|official code|derived)\]", c.provenance)

@@ -128,8 +128,9 @@ def test_reproduce_quick_general(tmp_path, capsys):
         assert (out / "general" / f"{name}.png").stat().st_size > 10_000
     verdicts = json.loads((out / "verdicts.json").read_text())
     assert {v["id"] for v in verdicts} == {"general/gd-linear-rate", "general/usam-exact-convergence",
-                                           "general/sam-period-two-cycle", "general/gd-linear-rate-worst-case"}
-    assert "report: " in captured.out and "[8/8]" in captured.err  # four figure scripts and four claims
+                                           "general/sam-period-two-cycle", "general/gd-linear-rate-worst-case",
+                                           "general/divergence-at-its-step"}
+    assert "report: " in captured.out and "[9/9]" in captured.err  # four figure scripts and five claims
 
 
 def test_reproduce_reports_a_broken_script_and_exits_1(tmp_path, capsys):

@@ -142,6 +142,64 @@ def sam_cycle(s, seed):
 
 # ============================================================================ worst cases
 
+@claim(
+    id="general/divergence-at-its-step",
+    statement="GD with γL > 2 diverges geometrically on a quadratic, |x_k| = |1 − γL|^k|x_0|, and samlab reports "
+              "the run 'diverged' at the first step whose iterate leaves every bound (|x| > 10¹⁰⁰, or NaN), keeping "
+              "its last finite iterate",
+    provenance="GD on ½Lx² multiplies x by 1 − γL per step, so |1 − γL| > 1 diverges (textbook) [paper]; the "
+               "step and the kept iterate follow from samlab's divergence convention [derived]",
+    kind="limit",
+    controls={"γL = 1.5: |1 − γL| < 1, no divergence": {"lr_L": [1.5, 1.5, 1.5]}},
+    quick={"lr_L": [3.0, 5.0, 9.0], "steps": 400},
+    full={"lr_L": [3.0, 5.0, 9.0], "steps": 2000},
+)
+def divergence_at_its_step(s, seed):
+    """(i) GD on f = ½x² from x0 = 1 with γL ∈ {3, 5, 9}: x_k = (1 − γL)^k = (−2)^k, (−4)^k, (−8)^k, exact in
+    float64 (powers of two), so the first step with |x_k| > 10¹⁰⁰ is known exactly: the least k with
+    2^{bk} > 10¹⁰⁰ (b = 1, 2, 3: 333, 167, 111); the run must be "diverged" at that step, keeping x_{k−1}: inside
+    the bound, with (1 − γL)x_{k−1} outside it (a start moved by an ulp moves neither).
+    (ii) GD with γ = 2 on f = x² + √x from x0 = 1: x1 = 1 − 2(2 + ½) = −4, where ∇f is NaN (√ of a negative), so
+    x2 is NaN: the run must be "diverged" at step 2 keeping x1 = −4 (to 1e-12: one rounding of the start moves it
+    by ulps; no checkpoint before step 10, so only the step's own screen can see it). The steps are exact
+    integers. Control: γL = 1.5, which
+    converges, so no run diverges at the predicted step.
+    """
+    from ..problems import Quadratic, from_expression
+
+    lr_L = np.asarray(s["lr_L"], dtype=float)
+    steps = int(s["steps"])
+    res = run(Quadratic([[1.0]]), algorithms.gd(lr_L), np.ones((lr_L.size, 1)), steps, checkpoints=[steps],
+              name="divergence-at-its-step", seed=seed)
+    rows, criteria = [], []
+    for j, g in enumerate(lr_L):
+        base = abs(1.0 - g)
+        b = int(round(np.log2(base))) if base > 1 else 0
+        k_star = next(k for k in range(1, 10_000) if 2 ** (b * k) > 10 ** 100) if b > 0 else None
+        kept = float(res.x[j, 0])  # the last finite iterate: inside the bound, its successor outside
+        last_before = bool(abs(kept) <= 1e100 < abs((1.0 - g) * kept))
+        rows.append({"lr_L": float(g), "status": str(res.status[j]), "diverged_at": int(res.diverged_at[j]),
+                     "predicted_step": k_star, "kept_iterate": kept})
+        criteria += [Criterion(f"γL = {g:g}: status", str(res.status[j]), "==", "diverged"),
+                     Criterion(f"γL = {g:g}: step at which it is reported", int(res.diverged_at[j]), "==",
+                               k_star if k_star is not None else -1),
+                     Criterion(f"γL = {g:g}: kept iterate is the last inside the bound", last_before, "==", True)]
+    nan_case = run(from_expression("x**2 + sqrt(x)"), algorithms.gd(2.0), [[1.0]], 10, checkpoints=[10],
+                   name="divergence-at-its-step-nan", seed=seed)
+    kept = float(nan_case.x[0, 0])
+    criteria += [Criterion("NaN iterate: status", str(nan_case.status[0]), "==", "diverged"),
+                 Criterion("NaN iterate: step at which it is reported", int(nan_case.diverged_at[0]), "==", 2),
+                 Criterion("NaN iterate: kept iterate x1 ≈ −4, finite, where ∇f is NaN",
+                           bool(np.isfinite(kept) and abs(kept + 4.0) <= 1e-12), "==", True)]
+    rows.append({"lr_L": "γ = 2 on x² + √x", "status": str(nan_case.status[0]),
+                 "diverged_at": int(nan_case.diverged_at[0]), "predicted_step": 2, "kept_iterate": kept})
+    first = rows[0]
+    return _verdict(criteria, measured=first["diverged_at"], predicted=first["predicted_step"],
+                    tolerance="exact: status, step and kept iterate",
+                    details={"cases": rows, "divergence_threshold": 1e100},
+                    quantity="step at which GD with γL = 3 is reported diverged", unit="steps")
+
+
 def worst_case_verdict(*, bound_claim: str, cases, searches, medians, pep: dict | None, budget: int,
                        family: str, instance: str, stochastic: bool, tolerance: float = setup.FLOAT_TOLERANCE,
                        pep_exact_limit: float | None = None, details: dict | None = None,
