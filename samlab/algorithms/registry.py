@@ -12,12 +12,11 @@ The same three spellings work in TOML configs (``algorithm = "variants/sign.py:s
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from typing import Callable
 
+from ..user_code import import_file
 from .base import Algorithm
 from .builtins import BUILTINS
 
@@ -78,20 +77,6 @@ def _import(module_name: str):
 
 
 def _load_file(path_text: str):
-    path = Path(path_text)
-    if not path.is_file():
+    if not Path(path_text).is_file():
         raise ValueError(f"no file {path_text!r} for an algorithm (paths are relative to the current folder)")
-    key = "samlab_user_" + re.sub(r"\W", "_", str(path.resolve()))
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, path)
-    if spec is None or spec.loader is None:
-        raise ValueError(f"cannot import {path_text!r}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(key, None)
-        raise
-    return module
+    return import_file(path_text, "samlab_user_")

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import difflib
 import importlib
-import importlib.util
 import pkgutil
 
 import sys
 from pathlib import Path
 
+from ..user_code import import_file, module_name
 from .base import (BUILTIN_PAPERS, KINDS, PAPERS, Claim, ControlOutcome, Criterion, Verdict, claim, declare_paper,
                    register, registry)
 
@@ -54,20 +54,11 @@ def load_module(path: str | Path) -> list[Claim]:
     path = Path(path)
     if path.suffix != ".py" or not path.is_file():
         raise ValueError(f"no claims file {str(path)!r} (a .py file that registers claims)")
-    key = "samlab_user_claims_" + "".join(ch if ch.isalnum() else "_" for ch in str(path.resolve()))
+    key = module_name(path, "samlab_user_claims_")
     if key in sys.modules:
         return list(getattr(sys.modules[key], "__samlab_claims__", []))
     before = dict(registry())
-    spec = importlib.util.spec_from_file_location(key, path)
-    if spec is None or spec.loader is None:
-        raise ValueError(f"cannot import {str(path)!r}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        sys.modules.pop(key, None)
-        raise
+    module = import_file(path, "samlab_user_claims_")
     added = [c for cid, c in registry().items() if before.get(cid) is not c]  # new, or registered again
     if not added:
         sys.modules.pop(key, None)
