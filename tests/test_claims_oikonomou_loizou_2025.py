@@ -400,7 +400,7 @@ def test_er_worst_case_control_reaches_two():
 def test_er_batched_ratio_equals_the_samplings_own_measurement():
     s = setup.settings(setup.ER_WORST_CASE, True)
     fam = setup.er_worst_case_family(s, 0.05)
-    P = fam.random(20, np.random.default_rng(1))
+    P = fam.random(20, rng(1, "er-batched-test"))
     for kind, tau in s["samplings"]:
         batched, kappa = setup.er_ratio_rows(fam, P, kind, tau)
         single = [setup.er_remeasure(fam, p, kind, tau)[0] for p in P]

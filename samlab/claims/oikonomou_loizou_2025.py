@@ -1075,7 +1075,8 @@ def thm32_worst_case(s, seed):
 # ----------------------------------------------------------------------------- ER constants: worst case
 
 ER_WORST_CASE_FILE = "er_constants_worst_case.json"
-"""File name (under figures/oikonomou_loizou_2025/data/) of the worst instances of ``er-constants-worst-case``."""
+"""File name (under figures/oikonomou_loizou_2025/data/) of the worst instances of ``er-constants-worst-case`` at
+its full-mode budget (another budget, e.g. ``samlab worst-case --budget N``, writes ``…_budget<N>.json``)."""
 
 
 @claim(
@@ -1122,6 +1123,7 @@ def er_constants_worst_case(s, seed):
 
     tol = 1e-9
     a_scale = float(s.get("A_scale", 1.0))
+    progress = s.get("progress")
     rows, criteria, records, families = [], [], [], []
     for dinf in s["delta_inf"]:
         fam = setup.er_worst_case_family(s, dinf)
@@ -1143,17 +1145,22 @@ def er_constants_worst_case(s, seed):
                             "A": A, "B": B, "C": C, "a": np.asarray(inst.problem.A).tolist(),
                             "b": np.asarray(inst.problem.b).tolist(), "reg": float(inst.problem.reg),
                             "x": np.asarray(inst.x0).tolist(), "params": np.asarray(params).tolist()})
+            if callable(progress):
+                progress(len(rows), float(max(r["worst ratio"] for r in rows)))
         families.append(f"Δ^inf = {dinf:g}")
     worst = max(rows, key=lambda r: r["certified ratio"])
     broken = not all(c.passed for c in criteria)
     instance = ""
     if s.get("save"):
-        path = data_dir(PAPER) / ER_WORST_CASE_FILE
+        default = int(setup.ER_WORST_CASE["full"]["budget"])
+        name = ER_WORST_CASE_FILE if int(s["budget"]) == default else \
+            ER_WORST_CASE_FILE.replace(".json", f"_budget{int(s['budget'])}.json")
+        path = data_dir(PAPER) / name
         atomic_write_text(path, json.dumps({"claim": f"{PAPER}/er-constants-worst-case",
                                             "bound_claim": f"{PAPER}/er-constants", "n": s["n"], "dim": s["dim"],
                                             "L_max": s["L_max"], "mu": s["mu"], "budget": int(s["budget"]),
                                             "seed": int(seed), "instances": records}, indent=1, sort_keys=True) + "\n")
-        instance = f"{paper_folder(PAPER)}/data/{ER_WORST_CASE_FILE}"
+        instance = f"{paper_folder(PAPER)}/data/{name}"
     findings = []
     if broken:
         findings.append(f"The ER inequality of {PAPER}/er-constants is exceeded: {worst['sampling']} sampling, Δ^inf = "
