@@ -13,6 +13,7 @@ import sympy as sp
 import samlab as sl
 import samlab.claims.oikonomou_loizou_2025  # noqa: F401  (registers the claims)
 from samlab.claims.base import registry
+from samlab.seeding import rng
 from samlab.setups import oikonomou_loizou_2025 as setup
 from samlab.theory import oikonomou_loizou_2025 as T
 
