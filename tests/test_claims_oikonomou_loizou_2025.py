@@ -13,6 +13,7 @@ import sympy as sp
 import samlab as sl
 import samlab.claims.oikonomou_loizou_2025  # noqa: F401  (registers the claims)
 from samlab.claims.base import registry
+from samlab.seeding import rng
 from samlab.setups import oikonomou_loizou_2025 as setup
 from samlab.theory import oikonomou_loizou_2025 as T
 
@@ -76,7 +77,8 @@ def test_every_prediction_has_a_claim():
     assert {"deterministic-usam-exact", "plateau-rho-lambda-squared", "thm32-linear-rate",
             "stochastic-neighbourhood-shrinks", "interpolation-exact", "decreasing-steps", "importance-speedup",
             "er-constants", "step-size-formulas", "usam-divergence-threshold", "lambda-schedules",
-            "importance-through-the-draws", "thm32-linear-rate-worst-case"} <= slugs
+            "importance-through-the-draws", "thm32-linear-rate-worst-case", "er-constants-worst-case",
+            "usam-divergence-threshold-worst-case"} <= slugs
     for cid in CLAIM_IDS:
         c = registry()[cid]
         assert c.provenance.startswith("Oikonomou & Loizou 2025") and re.search(r"\[(paper|official code|derived)",
@@ -360,6 +362,101 @@ def test_divergence_threshold_matches_linearization():
     assert abs(m) == pytest.approx(1.0, rel=1e-12)
     assert T.unified_divergence_threshold(lr, h, 0.5) == pytest.approx(2 * thr, rel=1e-12)
     assert T.unified_divergence_threshold(lr, h, 1.0) == np.inf
+
+
+# ----------------------------------------------------------------------------- worst-case companions
+
+@pytest.mark.parametrize("slug, bound", [("er-constants-worst-case", "er-constants"),
+                                         ("usam-divergence-threshold-worst-case", "usam-divergence-threshold")])
+def test_new_worst_case_companions_schema_and_tightness(slug, bound):
+    cid = f"{PAPER}/{slug}"
+    v = _quick(cid)
+    d = v.details
+    assert v.passed and registry()[cid].kind == "worst-case"
+    assert d["bound_claim"] == f"{PAPER}/{bound}" and d["bound_claim"] in CLAIM_IDS
+    assert {"worst_ratio", "pep_ratio", "pep_exact", "relaxation", "family", "budget", "instance", "broken"} <= set(d)
+    # no instance beyond the bound, and the bound is attained (tight) to within the search's resolution
+    assert 0.999 <= d["worst_ratio"] <= 1 + 1e-9
+    assert d["instance"] == "" and d["broken"] is False and isinstance(d["budget"], int)
+    assert registry()[cid].settings(False)["save"]
+
+
+def test_er_worst_case_every_search_is_tight_and_has_no_pep():
+    d = _quick(f"{PAPER}/er-constants-worst-case").details
+    assert d["pep_ratio"] is None and d["pep_exact"] is None and "not applicable" in d["pep"]
+    assert {r["sampling"] for r in d["searches"]} == {"uniform", "importance", "2-nice"}
+    for r in d["searches"]:
+        assert 0.99 <= r["worst ratio"] <= r["allowed"]
+        assert r["median of random members"] < r["worst ratio"]
+
+
+def test_er_worst_case_control_reaches_two():
+    """A and C halved: an equality member of the class (parallel rows, x on their line) gives ratio 2."""
+    c = registry()[f"{PAPER}/er-constants-worst-case"]
+    v = c.measure({**c.settings(True), "A_scale": 0.5}, 0)
+    assert not v.passed and v.details["broken"] and v.findings
+    assert v.details["worst_ratio"] == pytest.approx(2.0, rel=1e-3)
+
+
+def test_er_batched_ratio_equals_the_samplings_own_measurement():
+    s = setup.settings(setup.ER_WORST_CASE, True)
+    fam = setup.er_worst_case_family(s, 0.05)
+    P = fam.random(20, rng(1, "er-batched-test"))
+    for kind, tau in s["samplings"]:
+        batched, kappa = setup.er_ratio_rows(fam, P, kind, tau)
+        single = [setup.er_remeasure(fam, p, kind, tau)[0] for p in P]
+        np.testing.assert_allclose(batched, single, rtol=1e-10)
+        assert np.all(batched <= 1 + 1e-9 + setup.ER_ROUNDING * kappa) and np.all(kappa >= 1)
+
+
+def test_er_equality_member_reaches_one():
+    """Parallel rows of norm² L_max − μ and x on their line: the ER inequality is an equality for uniform,
+    importance and τ-nice sampling (the derivation in the claim's docstring)."""
+    a = np.array([[1.0, 0.0], [-1.0, 0.0], [1.0, 0.0]]) * np.sqrt(0.9)
+    p = sl.problems.LeastSquares(a, np.array([0.3, -1.0, 2.0]), reg=0.1)
+    x = p.x_star + np.array([0.7, 0.0])
+    for samp in (sl.sampling.Uniform(), sl.sampling.Importance(), sl.sampling.Nice(2)):
+        A, B, C = setup.er_constants(samp, p)
+        lhs, _ = T.exact_second_moment(p, samp, x[None])
+        assert lhs[0] / T.er_bound(p, x[None], A, B, C)[0] == pytest.approx(1.0, rel=1e-12)
+
+
+def test_unified_distance_bound_attained_in_one_dimension():
+    """λ > 0, 1-D, φ(h) < −|φ(μ)|: |z_t| = q^t|z_0| + γρλh(1 − q^t)/(1 − q) exactly (signs alternate); λ = 0:
+    equality along e_top; the GD factor (the control) is smaller than q there."""
+    h, mu = 1.0, 0.1
+    lr_, rho, lam = setup.threshold_steps(h, 1.8, 0.5, 0.3)  # φ(h) = −0.9, φ(μ) ≈ 0.82
+    res = sl.run(sl.problems.Quadratic([[h]]), sl.algorithms.unified_sam(float(lr_), float(rho), float(lam)), [[1.0]],
+                 25, checkpoints=np.arange(26))
+    t = res.t.astype(float)
+    bound = T.unified_distance_bound(t, lr_, rho, lam, mu, h)
+    np.testing.assert_allclose(res.x[0, 0] ** 2, bound[-1], rtol=1e-12)
+    np.testing.assert_allclose(res.f_gap[:, 0] * 2 / h, bound, rtol=1e-12)
+    q = T.unified_quadratic_factor(lr_, rho, lam, mu, h)
+    assert q < 1 and T.unified_quadratic_factor(lr_, rho, lam, mu, h, gd_factor=True) < q
+    assert rho * (1 - lam) == pytest.approx(0.5 * T.unified_divergence_threshold(lr_, h, 0.0), rel=1e-12)
+    assert rho * lam == pytest.approx(0.3, rel=1e-12)
+
+
+def test_unified_quadratic_factor_below_one_exactly_below_the_threshold():
+    h, mu = 2.0, 0.1
+    for lr_h in (0.1, 1.0, 1.9):
+        thr = T.unified_divergence_threshold(lr_h / h, h, 0.0)
+        assert T.unified_quadratic_factor(lr_h / h, 0.999 * thr, 0.0, mu, h) < 1
+        assert T.unified_quadratic_factor(lr_h / h, 1.001 * thr, 0.0, mu, h) > 1
+    with pytest.raises(ValueError, match="q must be < 1"):
+        T.unified_distance_bound(3, 1.0 / h, 1.01 * T.unified_divergence_threshold(1.0 / h, h, 0.0), 0.0, mu, h)
+
+
+def test_threshold_worst_case_pep_finding_and_control():
+    d = _quick(f"{PAPER}/usam-divergence-threshold-worst-case")
+    v = d.details
+    assert v["pep_exact"] is True and v["pep_ratio"] > 1.1  # beyond quadratics: the finding
+    assert any("beyond quadratics" in f for f in d.findings)
+    assert len(v["pep"]) == 2 * len(setup.settings(setup.THRESHOLD_WORST_CASE, True)["pep_steps"])
+    c = registry()[f"{PAPER}/usam-divergence-threshold-worst-case"]
+    ctl = c.measure({**c.settings(True), "gd_factor": True}, 0)
+    assert not ctl.passed and ctl.details["worst_ratio"] > 10
 
 
 # ----------------------------------------------------------------------------- figure scripts

@@ -12,7 +12,10 @@ a Monte Carlo mean with its 95 % CI); and the median over 100 random members of 
 measured/bound. Takeaway: no instance reaches the bound; for λ = 0 it is within a factor 1–2 of the exact worst
 case over the first steps and drifts away as T grows (the guaranteed factor 1 − γN is slower than the worst
 contraction); for λ > 0 the neighbourhood term R is orders of magnitude above every plateau found. The claim
-``thm32-linear-rate-worst-case`` searches the same bound over all hyperparameters allowed by the theorem.
+``thm32-linear-rate-worst-case`` searches the same bound over all hyperparameters allowed by the theorem; the
+companions ``er-constants-worst-case`` (the ER constants are tight: worst ratio → 1) and
+``usam-divergence-threshold-worst-case`` (the distance bound below the threshold is attained on quadratics, and
+exceeded beyond them by USAM's exact PEP) report their tightness in the report's Tightness table, not in this figure.
 """
 
 from __future__ import annotations
@@ -34,7 +37,8 @@ from samlab.theory import oikonomou_loizou_2025 as T
 
 PAPER = "oikonomou-loizou-2025"
 FIGURES = ["worst_case"]
-CLAIMS = [f"{PAPER}/thm32-linear-rate-worst-case", f"{PAPER}/thm32-linear-rate"]
+CLAIMS = [f"{PAPER}/thm32-linear-rate-worst-case", f"{PAPER}/thm32-linear-rate", f"{PAPER}/er-constants-worst-case",
+          f"{PAPER}/usam-divergence-threshold-worst-case"]
 REPRODUCES = None
 SETTINGS = {
     "quick": {"det_T": [1, 3, 10, 30, 100], "sto_T": [1, 3, 10, 30], "pep_T": [1, 2, 3], "pl_T": [1, 2], "budget": 140,

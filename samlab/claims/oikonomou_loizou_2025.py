@@ -26,11 +26,13 @@ from .. import algorithms, problems, sampling, schedules
 from ..analysis import bonferroni_z, contraction_fit, loglog_fit, plateau
 from ..engine import run
 from ..seeding import rng
+from ..setups import general as setup_general
 from ..setups import oikonomou_loizou_2025 as setup
 from ..setups.oikonomou_loizou_2025 import mean_gap, tail_mean
 from ..theory import oikonomou_loizou_2025 as T
 from ..theory.quadratic_cycle import cycle_plateau
 from .base import Criterion, Verdict, claim
+from .general import save_instance, worst_case_verdict
 
 PAPER = "oikonomou-loizou-2025"
 CITE = "Oikonomou & Loizou 2025 (ICLR)"
@@ -1068,3 +1070,194 @@ def thm32_worst_case(s, seed):
                     details=details, quantity="largest measured/bound of E[f(x_t) − f*] against the Thm 3.2 bound, "
                                               "over instances, hyperparameters and t",
                     findings=findings)
+
+
+# ----------------------------------------------------------------------------- ER constants: worst case
+
+ER_WORST_CASE_FILE = "er_constants_worst_case.json"
+"""File name (under figures/oikonomou_loizou_2025/data/) of the worst instances of ``er-constants-worst-case`` at
+its full-mode budget (another budget, e.g. ``samlab worst-case --budget N``, writes ``…_budget<N>.json``)."""
+
+
+@claim(
+    id=f"{PAPER}/er-constants-worst-case",
+    statement="No ridge finite sum with L_max-smooth components and no point x make the exact E‖∇f_v(x)‖² exceed "
+              "2A(f(x) − f*) + B‖∇f(x)‖² + C for uniform single, importance (reweighted) or τ-nice sampling with "
+              "the samplings' (A, B, C); the constants are tight (the worst ratio tends to 1)",
+    provenance=f"{CITE}: §Assumptions, ER condition with arbitrary sampling, the constants of er-constants [official "
+               "code; Khaled & Richtárik 2020 for C]; worst case over the class and its tightness [derived]",
+    kind="worst-case",
+    controls={"a wrong ER constant (A and C halved)": {"A_scale": 0.5}},
+    **setup.ER_WORST_CASE,
+)
+def er_constants_worst_case(s, seed):
+    r"""Differential evolution (scipy, ``vectorized=True``, one batched evaluation per generation, ``s["budget"]``
+    candidates per search) over ridge finite sums f = (1/n)Σ_i f_i, f_i(x) = ½(a_iᵀx − b_i)² + (μ/2)‖x‖², ‖a_i‖²
+    ≤ L_max − μ (``adversary.LeastSquaresFamily``: the rows, the data direction, b scaled to Δ^inf = each value of
+    ``s["delta_inf"]``) AND over the point x (‖x − x*‖² ∈ ``s["start"]``), of
+    ratio = E‖∇f_v(x)‖² / (2A(f(x) − f*) + B‖∇f(x)‖² + C), the expectation exact (every outcome of the sampling
+    enumerated, as ``er-constants`` does), (A, B, C) those of the instance: uniform A = max_i L_i, B = 0;
+    importance (p_i ∝ L_i, ∇f_i/(np_i)) A = L̄, B = 0; τ-nice A = (n−τ)max L_i/(τ(n−1)), B = n(τ−1)/(τ(n−1));
+    C = 2AΔ^inf. The best member of each search is measured again exactly as ``er-constants`` measures (the samlab
+    LeastSquares, ``sampling.<S>().er_constants``, ``Sampling.outcomes``): that is the reported ratio. No run and no
+    algorithm are involved, so no PEP applies (``pep_ratio`` None).
+
+    Tightness [derived]: ‖∇f_i(x)‖² ≤ 2L_i(f_i(x) − f_i^inf) with equality iff x − x_i (x_i = argmin f_i) lies in the
+    top eigenspace of ∇²f_i = a_ia_iᵀ + μI, i.e. along a_i, with L_i = ‖a_i‖² + μ. Uniform:
+    (1/n)Σ‖∇f_i‖² ≤ 2 max L_i · (f − (1/n)Σ f_i^inf) = 2A(f − f*) + C; importance: Σ‖∇f_i‖²/(n²p_i) =
+    (L̄/n)Σ‖∇f_i‖²/L_i ≤ 2L̄(f − f* + Δ^inf); τ-nice: E‖∇f_S‖² = c·(1/n)Σ‖∇f_i‖² + B‖∇f‖² exactly, c = (n−τ)/(τ(n−1)),
+    then the uniform step. All are equalities when the a_i are parallel with equal norms (any norms for importance)
+    and x lies on their line (every x_i does), so the supremum of the ratio is 1, attained inside the class.
+
+    Tolerance: a member breaks the bound when ratio > 1 + 1e-9 + ER_ROUNDING·κ, κ the condition number of the
+    evaluation (setup.er_condition: the magnitudes f(x), f*, f_i^inf whose differences give f − f* and Δ^inf,
+    relative to the right-hand side; κ ≈ 2–10 on ordinary members). Members with nearly flat components reach a
+    given Δ^inf only with data b ~ 10³–10⁶, where f and f* agree to 10 digits: there the computed ratio exceeded 1
+    by ≈ 0.1–0.2·κε (1.3e-7 at κ = 3e9), rounding, not a violation, so a ratio is certified above 1 only beyond
+    64ε·κ (a sum of ≤ 35 terms rounds within 35ε of the sum of magnitudes) plus 1e-9 (samlab.setups.general.
+    FLOAT_TOLERANCE). The search maximizes that certified ratio. Control: A and C halved, where equality members
+    reach ratio 2.
+    """
+    from ..experiment import data_dir, paper_folder
+    from ..result import atomic_write_text
+
+    tol = 1e-9
+    a_scale = float(s.get("A_scale", 1.0))
+    progress = s.get("progress")
+    rows, criteria, records, families = [], [], [], []
+    for dinf in s["delta_inf"]:
+        fam = setup.er_worst_case_family(s, dinf)
+        for kind, tau in s["samplings"]:
+            label = f"{tau}-nice" if kind == "nice" else kind
+            params, certified, count, history = setup.er_search(fam, kind, tau, s, seed=seed, a_scale=a_scale)
+            ratio, kappa, inst, (A, B, C) = setup.er_remeasure(fam, params, kind, tau, a_scale)
+            r_rand, k_rand = setup.er_ratio_rows(fam, fam.random(int(s["samples"]), rng(seed, "er-random", label)),
+                                                 kind, tau, a_scale)
+            allowed = 1.0 + tol + setup.ER_ROUNDING * kappa
+            criteria.append(Criterion(f"{label}, Δ^inf = {dinf:g}: worst ratio − rounding allowance ER_ROUNDING·κ",
+                                      ratio - setup.ER_ROUNDING * kappa, "<=", 1.0 + tol))
+            rows.append({"sampling": label, "delta_inf": float(dinf), "worst ratio": ratio,
+                         "certified ratio": ratio - setup.ER_ROUNDING * kappa, "kappa": kappa,
+                         "allowed": allowed, "median of random members": float(np.median(r_rand)), "A": A, "B": B,
+                         "C": C, "L_max of the instance": float(np.max(inst.problem.L_i)),
+                         "search's batched ratio": certified, "evaluations": int(count), "generations": len(history)})
+            records.append({"sampling": label, "delta_inf": float(dinf), "ratio": ratio, "kappa": kappa,
+                            "A": A, "B": B, "C": C, "a": np.asarray(inst.problem.A).tolist(),
+                            "b": np.asarray(inst.problem.b).tolist(), "reg": float(inst.problem.reg),
+                            "x": np.asarray(inst.x0).tolist(), "params": np.asarray(params).tolist()})
+            if callable(progress):
+                progress(len(rows), float(max(r["worst ratio"] for r in rows)))
+        families.append(f"Δ^inf = {dinf:g}")
+    worst = max(rows, key=lambda r: r["certified ratio"])
+    broken = not all(c.passed for c in criteria)
+    instance = ""
+    if s.get("save"):
+        default = int(setup.ER_WORST_CASE["full"]["budget"])
+        name = ER_WORST_CASE_FILE if int(s["budget"]) == default else \
+            ER_WORST_CASE_FILE.replace(".json", f"_budget{int(s['budget'])}.json")
+        path = data_dir(PAPER) / name
+        atomic_write_text(path, json.dumps({"claim": f"{PAPER}/er-constants-worst-case",
+                                            "bound_claim": f"{PAPER}/er-constants", "n": s["n"], "dim": s["dim"],
+                                            "L_max": s["L_max"], "mu": s["mu"], "budget": int(s["budget"]),
+                                            "seed": int(seed), "instances": records}, indent=1, sort_keys=True) + "\n")
+        instance = f"{paper_folder(PAPER)}/data/{name}"
+    findings = []
+    if broken:
+        findings.append(f"The ER inequality of {PAPER}/er-constants is exceeded: {worst['sampling']} sampling, Δ^inf = "
+                        f"{worst['delta_inf']:g}, ratio {worst['worst ratio']:.10g} beyond rounding (κ = "
+                        f"{worst['kappa']:.3g}); the instance is saved as {instance or 'data (full mode)'}.")
+    samplings = ", ".join(f"{t}-nice" if k == "nice" else k for k, t in s["samplings"])
+    details = {"bound_claim": f"{PAPER}/er-constants", "worst_ratio": float(max(r["worst ratio"] for r in rows)),
+               "pep_ratio": None, "pep_exact": None,
+               "relaxation": "", "pep": "not applicable: the ER inequality is a property of the sampling at one point, "
+                                        "no algorithm is iterated",
+               "family": f"ridge finite sums n = {s['n']}, d = {s['dim']}, ‖a_i‖² + μ ≤ L_max = {s['L_max']:g}, "
+                         f"μ = {s['mu']:g}, {'; '.join(families)}, points with ‖x − x*‖² ∈ [{s['start'][0]:g}, "
+                         f"{s['start'][1]:g}]; samplings {samplings}",
+               "budget": int(s["budget"]), "instance": instance, "broken": bool(broken),
+               "worst search": f"{worst['sampling']}, Δ^inf = {worst['delta_inf']:g}",
+               "lowest worst ratio over the searches (tightness)": float(min(r["worst ratio"] for r in rows)),
+               "searches": rows, "A_scale": a_scale, "rounding allowance per unit of κ": setup.ER_ROUNDING}
+    return _verdict(criteria, measured=details["worst_ratio"], predicted="≤ 1 (tight: → 1)",
+                    tolerance="ratio ≤ 1 + 1e-9 + 64ε·κ (κ: the evaluation's condition number) for every search",
+                    details=details, findings=findings,
+                    quantity="worst E‖∇f_v(x)‖² / (2A(f − f*) + B‖∇f‖² + C) over ridge finite sums and points x "
+                             "(differential evolution, exact expectations)")
+
+
+# ----------------------------------------------------------------------------- divergence threshold: worst case
+
+@claim(
+    id=f"{PAPER}/usam-divergence-threshold-worst-case",
+    statement="Below the divergence threshold (ρ(1−λ) < (2/(γh) − 1)/h) no quadratic with spectrum in [μ, h] makes "
+              "Unified SAM exceed ‖x_t − x*‖ ≤ q^t‖x_0 − x*‖ + γρλh(1 − q^t)/(1 − q), q = max(|φ(μ)|, |φ(h)|) < 1, "
+              "φ(s) = 1 − γs − γρ(1−λ)s²; the bound is attained (ratio 1), so it is tight",
+    provenance=f"{CITE}: why Thm 3.2 keeps USAM's ρ small; the quantitative form of usam-divergence-threshold's "
+               "'stable below' and its worst case by adversarial search and by the exact PEP of USAM [derived]",
+    kind="worst-case",
+    controls={"the bound with plain GD's factor max(|1 − γμ|, |1 − γh|) (the ρ(1−λ)s² term dropped)":
+              {"gd_factor": True}},
+    **setup.THRESHOLD_WORST_CASE,
+)
+def usam_divergence_threshold_worst_case(s, seed):
+    r"""Unified SAM y = x + ρ(1 − λ + λ/‖∇f(x)‖)∇f(x), x⁺ = x − γ∇f(y) (samlab.algorithms.unified_sam; γ → ``lr``,
+    ρ → ``rho``, λ → ``lam``) on f = ½(x − x*)ᵀH(x − x*), spectrum of H in [μ, h]: with z = x − x*,
+
+        z⁺ = (I − γH − γρ(1−λ)H²)z − γρλ·H(Hz)/‖Hz‖.
+
+    φ(s) = 1 − γs − γρ(1−λ)s² decreases on s ≥ 0, so the linear part has norm q = max(|φ(μ)|, |φ(h)|) (< 1 exactly
+    below the threshold, μ > 0) and the normalized part norm ≤ γρλh: ‖z_t‖ ≤ q^t‖z_0‖ + γρλh(1 − q^t)/(1 − q)
+    (theory.unified_distance_bound, squared: the metric is ‖x_t − x*‖²). Attained at λ = 0 along the eigenvector
+    of the larger |φ|, and for λ > 0 in 1-D along e_top when φ(h) ≤ −|φ(μ)| (the signs alternate, so
+    |z⁺| = |φ(h)||z| + γρλh exactly).
+
+    Adversarial search (samlab.adversary.search, differential evolution, at = "all": every t ≤ ``s["steps"]``) over
+    ``adversary.Quadratics(d, L=h, μ)`` (inner eigenvalues and the direction of x_0, ‖x_0 − x*‖ = 1) for each d in
+    ``s["dims"]``, and over the hyperparameters γh ∈ (0.05, 1.95), u = ρ(1−λ)/threshold ∈ (0.02, 0.98) and, for
+    λ > 0, ρλ ∈ ``s["rho_lam"]`` (ρ = ρ(1−λ) + ρλ and λ = ρλ/ρ: finite everywhere, λ → 1 only as ρ(1−λ) → 0). The
+    bound is homogeneous: the start ‖z_0‖ = r and ρλ map to ‖z_0‖ = 1 and ρλ/r, so ‖z_0‖ = 1 loses nothing. PEP
+    (samlab.pep, exact: USAM is linear in the oracle) of ‖x_N − x*‖² over EVERY h-smooth μ-strongly convex f
+    from ‖x_0 − x*‖² ≤ 1, against q^{2N}, at the worst λ = 0 hyperparameters found and at ``s["pep_points"]``: a
+    wider class than the claim's (quadratics), so a PEP ratio above 1 is reported as a finding (the threshold
+    and this bound are statements about quadratics), not a failure.
+
+    Tolerance: measured ≤ bound·(1 + 1e-9) (samlab.setups.general.FLOAT_TOLERANCE): ≤ 120 steps of a 4-d linear
+    map plus a normalized term round to ~1e-14 relative, and the distances stay above q^{2T} ≥ 1e-30, far above
+    underflow. Control: the bound with GD's factor max(|1 − γμ|, |1 − γh|): once γρ(1−λ)h² pushes φ(h) below
+    −(1 − γμ), USAM's top mode contracts more slowly than GD's and the search must break it.
+    """
+
+
+    gd = bool(s.get("gd_factor", False))
+    cases = setup.threshold_cases(s, gd_factor=gd)
+    searches = setup_general.run_searches(cases, steps=s["steps"], budget=s["budget"], seed=seed,
+                                          progress=s.get("progress"))
+    medians = [setup_general.sample_median(c, steps=s["steps"], n=s["samples"], seed=seed) for c in cases]
+    usam = [f for c, f in zip(cases, searches) if c.label.startswith("USAM")]
+    top = max(usam, key=lambda f: f.worst_ratio)
+    points = [(top.hypers["lr_h"], top.hypers["u"], "worst λ = 0 found")] + [(a, b, "grid") for a, b in s["pep_points"]]
+    rows = []
+    for lr_h, u, where in points:
+        p = setup.threshold_pep(s, lr_h, u, gd_factor=gd)
+        rows += [{"lr_h": float(lr_h), "u": float(u), **r} for r in p["rows"]]
+    pep = {"rows": rows, "ratio": max(r["ratio"] for r in rows), "exact": True, "relaxation": ""}
+    findings = []
+    over = [r for r in rows if r["ratio"] > 1.0 + 1e-6]
+    if over and not gd:
+        w = max(over, key=lambda r: r["ratio"])
+        findings.append(f"Over all h-smooth μ-strongly convex functions (exact PEP of USAM) ‖x_N − x*‖² reaches "
+                        f"{w['ratio']:.4g}·q^{{2N}} at γh = {w['lr_h']:.3g}, ρ = {w['u']:.3g}× the threshold, "
+                        f"N = {w['N']}: the quadratic contraction q and the threshold (2/(γh) − 1)/h do not extend "
+                        f"beyond quadratics (small γh with ρ near the threshold, where ρh ≫ 1).")
+    instance = save_instance(PAPER, "usam-divergence-threshold", f"{PAPER}/usam-divergence-threshold-worst-case", s,
+                             setup.THRESHOLD_WORST_CASE["full"]["budget"], cases, searches)
+    h, mu = s["h"], s["mu"]
+    return worst_case_verdict(bound_claim=f"{PAPER}/usam-divergence-threshold", cases=cases, searches=searches,
+                              medians=medians, pep=pep, budget=s["budget"], instance=instance, stochastic=False,
+                              family=f"quadratics with spectrum in [μ, h] = [{mu:g}, {h:g}] (d ∈ {list(s['dims'])}), "
+                                     f"‖x_0 − x*‖ = 1, 0.05 ≤ γh ≤ 1.95, ρ(1−λ) ≤ 0.98× the threshold, ρλ ≤ "
+                                     f"{s['rho_lam'][1]:g}, t ≤ {s['steps']}",
+                              findings=findings,
+                              details={"steps": s["steps"], "mu": mu, "h": h, "gd_factor": gd,
+                                       "pep class": "every h-smooth μ-strongly convex f (wider than quadratics); "
+                                                    "exact, λ = 0 only; not a criterion"})

@@ -22,6 +22,10 @@ Protocols (one batched ``samlab.run`` each, used by a claim and by a figure)
 * :func:`er_check` — exact E‖∇f_v‖² against the ER bound for every sampling.
 * :func:`thm32_search`, :func:`thm32_pep` — the worst case of the Thm 3.2 bound (adversarial search over
   :func:`worst_case_families` and the step-size conditions; performance estimation).
+* :func:`threshold_cases`, :func:`threshold_pep` — the worst case of the distance bound below the Unified SAM
+  divergence threshold (adversarial search over quadratics and (γh, ρ(1−λ), ρλ); PEP of USAM).
+* :func:`er_search`, :func:`er_remeasure` — the worst case of the ER inequality over ridge finite sums and points
+  (differential evolution on exact expectations; no run is involved).
 
 ER constants (A, B, C) always come from the samplings (:func:`er_constants`, i.e. ``sampling.<S>().er_constants``;
 :data:`FULL_GRADIENT_ER` for the exact gradient), never typed by hand. Settings keys read by the protocols for the
@@ -57,6 +61,8 @@ __all__ = [
     "decreasing_statistics", "INTERPOLATION_EXACT",
     "WORST_CASE", "thm32_fraction_steps", "thm32_factory", "thm32_bound_fn", "worst_case_families", "thm32_search",
     "thm32_pep", "IMPORTANCE_DRAWS", "importance_draw_means", "importance_stationary_run",
+    "THRESHOLD_WORST_CASE", "threshold_steps", "threshold_cases", "threshold_pep",
+    "ER_WORST_CASE", "ER_ROUNDING", "er_worst_case_family", "er_sampling", "er_ratio_rows", "er_search", "er_remeasure",
 ]
 
 PAPER_SEED = 3107
@@ -722,3 +728,206 @@ def importance_stationary_run(s, *, seed=0):
               sampling=sampling.RunwiseSampling(runwise), seed=seed,
               checkpoints=linear_checkpoints(int(s["steps"]), 100), name="importance-draws")
     return res, {"lam": lam_col, "rho": rho, "lr": gam, "runs": R, "blocks": labels}, inst
+
+
+# ----------------------------------------------------------------------------- divergence threshold: worst case
+
+THRESHOLD_WORST_CASE = {
+    "quick": {"h": 1.0, "mu": 0.1, "dims": [2, 3], "steps": 30, "budget": 2800, "rho_lam": [0.0, 1.0],
+              "samples": 40, "pep_steps": [1, 2], "pep_points": [[0.2, 0.98]], "save": False},
+    "full": {"h": 1.0, "mu": 0.1, "dims": [2, 4], "steps": 120, "budget": 16000, "rho_lam": [0.0, 1.0],
+             "samples": 200, "pep_steps": [1, 2, 3, 4, 5],
+             "pep_points": [[0.2, 0.5], [0.2, 0.9], [0.2, 0.98], [0.5, 0.9], [0.5, 0.98], [1.0, 0.98], [1.5, 0.98]],
+             "save": True},
+}
+"""Claim ``usam-divergence-threshold-worst-case``: quadratics with spectrum in [μ, h] (both attained), ‖x_0 − x*‖ = 1,
+every t ≤ steps; hyperparameters γh ∈ (0.05, 1.95), u = ρ(1−λ)/threshold ∈ (0.02, 0.98), ρλ ∈ ``rho_lam``; the
+exact PEP of USAM at the worst λ = 0 hyperparameters found and at the (γh, u) of ``pep_points``."""
+
+THRESHOLD_HYPERS = {"lr_h": (0.05, 1.95), "u": (0.02, 0.98)}
+"""The searched box of the threshold claim's hyperparameters (ρλ is added for λ > 0)."""
+
+
+def threshold_steps(h, lr_h, u, rho_lam=0.0):
+    """(γ, ρ, λ) from (γh, u, ρλ): c = ρ(1−λ) = u·(2/(γh) − 1)/h (u < 1: below the divergence threshold of
+    ``theory.unified_divergence_threshold``), ρ = c + ρλ, λ = ρλ/ρ. Finite for every point of the box (c > 0), so λ
+    reaches 1 only in the limit, without ρ blowing up as a parametrization by λ would."""
+    lr_h, u, a = (np.asarray(v, dtype=float) for v in (lr_h, u, rho_lam))
+    lr = lr_h / h
+    c = u * np.asarray(th.unified_divergence_threshold(lr, h, 0.0))
+    rho = c + a
+    return lr, rho, a / rho
+
+
+def threshold_cases(s, *, gd_factor=False):
+    """The searches of ``usam-divergence-threshold-worst-case`` (samlab.setups.general.SearchCase): for each dimension
+    in ``s["dims"]``, USAM (λ = 0; hyperparameters γh, u) and Unified SAM (γh, u, ρλ ∈ ``s["rho_lam"]``) on
+    ``adversary.Quadratics(d, L=h, mu)`` from ‖x_0 − x*‖² = 1, metric ‖x_t − x*‖² at every t (at="all"), bound
+    ``theory.unified_distance_bound`` (``gd_factor=True``: with plain GD's factor, the control)."""
+    from .general import SearchCase
+
+    h, mu = float(s["h"]), float(s["mu"])
+
+    def usam_factory(lr_h, u):
+        lr, rho, lam = threshold_steps(h, lr_h, u)
+        return algorithms.unified_sam(lr, rho, lam)
+
+    def usam_bound(t, lr_h, u):
+        lr, rho, lam = threshold_steps(h, lr_h, u)
+        return th.unified_distance_bound(t, lr, rho, lam, mu, h, gd_factor=gd_factor)
+
+    def unified_factory(lr_h, u, rho_lam):
+        lr, rho, lam = threshold_steps(h, lr_h, u, rho_lam)
+        return algorithms.unified_sam(lr, rho, lam)
+
+    def unified_bound(t, lr_h, u, rho_lam):
+        lr, rho, lam = threshold_steps(h, lr_h, u, rho_lam)
+        return th.unified_distance_bound(t, lr, rho, lam, mu, h, gd_factor=gd_factor)
+
+    name = "gd_factor_bound" if gd_factor else "unified_distance_bound"
+    usam_bound.__name__ = unified_bound.__name__ = name
+    cases = []
+    for d in s["dims"]:
+        fam = adversary.Quadratics(int(d), h, mu, start="distance", start_value=1.0)
+        cases.append(SearchCase(f"USAM (λ = 0), quadratics d={d}", fam, usam_factory, usam_bound,
+                                dict(THRESHOLD_HYPERS), metric="distance"))
+        cases.append(SearchCase(f"Unified SAM, quadratics d={d}", fam, unified_factory, unified_bound,
+                                {**THRESHOLD_HYPERS, "rho_lam": tuple(s["rho_lam"])}, metric="distance"))
+    return cases
+
+
+def threshold_pep(s, lr_h, u, *, gd_factor=False) -> dict:
+    """Exact PEP (samlab.pep, USAM is linear in the oracle) of ‖x_N − x*‖² over every h-smooth μ-strongly convex f
+    from ‖x_0 − x*‖² ≤ 1, for N in ``s["pep_steps"]``, against q^{2N} (the λ = 0 bound of
+    ``theory.unified_distance_bound``): samlab.setups.general.pep_ratios."""
+    from .general import pep_ratios
+
+    h, mu = float(s["h"]), float(s["mu"])
+    lr, rho, lam = threshold_steps(h, lr_h, u)
+    alg = algorithms.usam(float(lr), float(rho))
+    return pep_ratios(alg, lambda N: float(th.unified_distance_bound(N, lr, rho, 0.0, mu, h, gd_factor=gd_factor)),
+                      L=h, mu=mu, steps=s["pep_steps"], metric="distance", initial="distance")
+
+
+# ----------------------------------------------------------------------------- ER inequality: worst case
+
+ER_WORST_CASE = {
+    "quick": {"n": 3, "dim": 2, "L_max": 1.0, "mu": 0.1, "delta_inf": [0.0, 0.05], "start": [0.01, 4.0],
+              "samplings": [["uniform", 1], ["importance", 1], ["nice", 2]], "popsize": 8, "budget": 6000,
+              "samples": 200, "save": False},
+    "full": {"n": 4, "dim": 3, "L_max": 1.0, "mu": 0.1, "delta_inf": [0.0, 0.05, 1.0], "start": [0.01, 4.0],
+             "samplings": [["uniform", 1], ["importance", 1], ["nice", 2], ["nice", 3]], "popsize": 10,
+             "budget": 60000, "samples": 2000, "save": True},
+}
+"""Claim ``er-constants-worst-case``: ridge finite sums f_i = ½(a_iᵀx − b_i)² + (μ/2)‖x‖² with ‖a_i‖² ≤ L_max − μ and
+Δ^inf in ``delta_inf`` (``adversary.LeastSquaresFamily``), points at squared distance ``start`` from x*; samplings
+(kind, τ); ``budget`` candidates (instance, point) per search, ``popsize`` candidates per parameter and generation."""
+
+
+def er_worst_case_family(s, delta_inf):
+    """``adversary.LeastSquaresFamily`` of the ER search: n components in d dimensions, each f_i L_max-smooth, f
+    μ-strongly convex, Δ^inf = ``delta_inf``; its "start" is the point x where the ER inequality is evaluated,
+    ‖x − x*‖² ∈ ``s["start"]`` (its size a searched parameter)."""
+    return adversary.LeastSquaresFamily(int(s["n"]), int(s["dim"]), float(s["L_max"]), float(s["mu"]),
+                                        float(delta_inf), start="distance", start_value=tuple(s["start"]))
+
+
+def er_sampling(kind, tau=1):
+    """The samlab sampling of ``kind``: Uniform() ("uniform"), Importance() (reweighted), Nice(τ) ("nice")."""
+    if kind == "uniform":
+        return sampling.Uniform()
+    if kind == "importance":
+        return sampling.Importance()
+    if kind == "nice":
+        return sampling.Nice(int(tau))
+    raise ValueError(f"kind must be uniform, importance or nice, got {kind!r}")
+
+
+ER_ROUNDING = 64.0 * np.finfo(float).eps
+"""Rounding allowance per unit of condition number κ in the ER worst case: a computed ratio is certified above 1
+only beyond 1 + ER_ROUNDING·κ (sums of ≤ 35 terms round to ≤ 35ε relative to the sum of their magnitudes; 64ε
+covers that with room)."""
+
+
+def er_condition(A, B, m2, value, f_star, f_inf_mean, grad_sq, rhs):
+    """κ = [m2 + 2A(|f(x)| + 2|f*| + (1/n)Σ_i |f_i^inf|) + B‖∇f‖²] / rhs: the magnitudes whose rounding enters the
+    computed ratio (f(x) − f* and Δ^inf = f* − (1/n)Σ_i f_i^inf are differences of values that grow like ‖b‖², so
+    a member with nearly flat components and large data b (the only way to reach a given Δ^inf with tiny ‖a_i‖)
+    makes them cancel), relative to the right-hand side 2A(f − f*) + B‖∇f‖² + C."""
+    mag = m2 + 2.0 * A * (np.abs(value) + 2.0 * np.abs(f_star) + f_inf_mean) + B * grad_sq
+    return mag / rhs
+
+
+def er_ratio_rows(family, P, kind, tau=1, a_scale=1.0):
+    """E‖∇f_v(x)‖² / (2A(f(x) − f*) + B‖∇f(x)‖² + C) for every row of the family's parameters P (S, p), batched:
+    one BatchedLeastSquares of S instances, the expectation exact (a sum over the sampling's outcomes: the n
+    indices, or the C(n, τ) subsets; importance probabilities p_i = L_i/Σ_j L_j per instance), (A, B, C) from
+    ``theory.er_constants_rows`` (A and C times ``a_scale``: the control). Returns ((S,) ratios, (S,) condition
+    numbers κ of :func:`er_condition`)."""
+    prob, X, _ = family.batch(P)
+    S, n = prob.rows, prob.n
+    L_i = prob.row_norms2 + prob.reg
+    A, B, C = th.er_constants_rows(L_i, prob.delta_inf, kind, tau)
+    A, C = A * a_scale, C * a_scale
+    m2 = np.zeros(S)
+    if kind == "importance":
+        p = L_i / L_i.sum(axis=1, keepdims=True)
+        for i in range(n):  # a loop over the n outcomes, never over candidates
+            g = prob.component_grad(X, np.full((S, 1), i), (1.0 / (n * p[:, i]))[:, None])
+            m2 += p[:, i] * np.einsum("sd,sd->s", g, g)
+    else:
+        for w, idx, coef in er_sampling(kind, tau).outcomes(prob):
+            g = prob.component_grad(X, np.broadcast_to(idx, (S, idx.size)), np.broadcast_to(coef, (S, coef.size)))
+            m2 += w * np.einsum("sd,sd->s", g, g)
+    grad = prob.grad(X)
+    gsq = np.einsum("sd,sd->s", grad, grad)
+    value = prob.value(X)
+    rhs = 2.0 * A * (value - prob.f_star) + B * gsq + C
+    kappa = er_condition(A, B, m2, value, prob.f_star, prob.component_inf().mean(axis=1), gsq, rhs)
+    return m2 / rhs, kappa
+
+
+def er_search(family, kind, tau, s, *, seed=0, a_scale=1.0):
+    """Differential evolution (scipy, ``vectorized=True``: each generation is one call of :func:`er_ratio_rows` on
+    the whole population) of the certified ER ratio, ratio − ER_ROUNDING·κ (what the float evaluation proves:
+    the search is not drawn to ill-conditioned members whose computed ratio is rounding), over the family's box
+    (the instance and the point x). Budget ``s["budget"]`` candidates, ``s["popsize"]`` per parameter. Returns
+    (best parameters, its batched certified ratio, candidates evaluated, best certified ratio per generation)."""
+    from scipy import optimize
+
+    lo, hi = np.array(family.box).T
+    size = int(s["popsize"]) * lo.size
+    generations = max(int(s["budget"]) // size - 1, 1)
+    history, count = [], [0]
+
+    def objective(Xt):
+        ratio, kappa = er_ratio_rows(family, np.clip(Xt.T, lo, hi), kind, tau, a_scale)
+        r = ratio - ER_ROUNDING * kappa
+        count[0] += r.size
+        best = float(np.max(r))
+        history.append(best if not history else max(history[-1], best))
+        return -r
+
+    res = optimize.differential_evolution(
+        objective, list(zip(lo, hi)), popsize=int(s["popsize"]), maxiter=generations, tol=0.0, atol=0.0,
+        polish=False, init="latinhypercube", updating="deferred", vectorized=True,
+        rng=rng(seed, "er-worst-case", kind, str(tau), str(family.delta_inf)))
+    return np.clip(res.x, lo, hi), float(-res.fun), count[0], history
+
+
+def er_remeasure(family, params, kind, tau=1, a_scale=1.0):
+    """The ratio of one member measured as ``er-constants`` measures it: the instance as a samlab LeastSquares
+    (``family.instance``), (A, B, C) from the sampling's own ``er_constants`` (:func:`er_constants`), the exact
+    E‖∇f_v‖² by enumerating ``Sampling.outcomes`` (``theory.exact_second_moment``) and ``theory.er_bound``.
+    Returns (ratio, κ of :func:`er_condition`, instance, (A, B, C))."""
+    inst = family.instance(params)
+    p = inst.problem
+    samp = er_sampling(kind, tau)
+    A, B, C = er_constants(samp, p, a_scale)
+    X = inst.x0[None, :]
+    lhs, _ = th.exact_second_moment(p, samp, X)
+    rhs = th.er_bound(p, X, A, B, C)
+    g = p.grad(X)[0]
+    kappa = er_condition(A, B, lhs[0], p.value(X)[0], p.f_star, float(np.mean(p.component_inf())), float(g @ g),
+                         rhs[0])
+    return float(lhs[0] / rhs[0]), float(kappa), inst, (A, B, C)

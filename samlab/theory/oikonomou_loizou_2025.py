@@ -58,6 +58,9 @@ __all__ = [
     "exact_second_moment",
     "er_bound",
     "unified_divergence_threshold",
+    "unified_quadratic_factor",
+    "unified_distance_bound",
+    "er_constants_rows",
     "biased_minimizer_gap",
     "sampled_stationary_point",
 ]
@@ -348,6 +351,34 @@ def er_constants_closed_form(problem, kind, tau=1):
     raise ValueError(f"kind must be uniform, importance, nice, replace or full, got {kind!r}")
 
 
+def er_constants_rows(L_i, delta_inf, kind, tau=1):
+    r"""(A, B, C) of ``kind`` ∈ {"uniform", "importance", "nice"} for many finite sums at once: ``L_i`` (S, n)
+    smoothness constants of the components, ``delta_inf`` (S,) Δ^inf, τ → ``tau``; arrays (S,) [derived from the
+    closed forms above: uniform A = max_i L_i, importance A = L̄ = mean_i L_i (B = 0), τ-nice
+    A = (n−τ)max_i L_i/(τ(n−1)), B = n(τ−1)/(τ(n−1)); C = 2AΔ^inf]. The batched objective of the ER worst-case
+    search; the reported worst instance is measured again with the sampling's own ``er_constants``.
+    """
+    L_i = np.atleast_2d(_positive(L_i, "L_i"))
+    delta = _nonnegative(delta_inf, "delta_inf")
+    n = L_i.shape[1]
+    if kind == "uniform":
+        A, B = L_i.max(axis=1), np.zeros(L_i.shape[0])
+    elif kind == "importance":
+        A, B = L_i.mean(axis=1), np.zeros(L_i.shape[0])
+    elif kind == "nice":
+        tau = int(tau)
+        if not 1 <= tau <= n:
+            raise ValueError(f"tau must lie in [1, n={n}], got {tau}")
+        if n == 1:
+            A, B = np.zeros(1), np.ones(1)
+        else:
+            A = (n - tau) * L_i.max(axis=1) / (tau * (n - 1))
+            B = np.full(L_i.shape[0], n * (tau - 1) / (tau * (n - 1)))
+    else:
+        raise ValueError(f"kind must be uniform, importance or nice, got {kind!r}")
+    return A, B, 2.0 * A * delta
+
+
 def exact_second_moment(problem, sampling: Sampling, X):
     """Exact E_v‖∇f_v(x)‖² and E_v[∇f_v(x)] at the rows of X (B, d), by enumerating every outcome of
     ``sampling`` with its probability (``Sampling.outcomes``). Returns ((B,), (B, d))."""
@@ -388,6 +419,42 @@ def unified_divergence_threshold(lr, h, lam=0.0):
     with np.errstate(divide="ignore"):
         thr = (2.0 / (lr * h) - 1.0) / np.where(lam < 1, (1.0 - lam) * h, 0.0)
     return _out(np.where(lam < 1, np.maximum(thr, 0.0), np.inf))
+
+
+def unified_quadratic_factor(lr, rho, lam, mu, h, *, gd_factor=False):
+    r"""q = max(|φ(μ)|, |φ(h)|), φ(s) = 1 − γs − γρ(1−λ)s²: the contraction of the linear part of Unified SAM
+    on a quadratic with spectrum in [μ, h] [derived].
+
+    On f = ½(x − x*)ᵀH(x − x*), z = x − x*, the step is z⁺ = (I − γH − γρ(1−λ)H²)z − γρλ·H(Hz)/‖Hz‖. The linear
+    part has eigenvalues φ(s_j); φ'(s) = −γ − 2γρ(1−λ)s < 0 on s ≥ 0, so |φ| is largest at an end of [μ, h] and
+    ‖I − γH − γρ(1−λ)H²‖ ≤ q. q < 1 exactly when γh(1 + ρ(1−λ)h) < 2 (with μ > 0), i.e. below
+    :func:`unified_divergence_threshold`. ``gd_factor=True`` drops the ρ(1−λ)s² term (plain GD's factor
+    max(|1 − γμ|, |1 − γh|)): the control of the worst-case claim. γ → ``lr``, ρ → ``rho``, λ → ``lam``.
+    """
+    lr, rho, mu, h = _positive(lr, "lr"), _nonnegative(rho, "rho"), _positive(mu, "mu"), _positive(h, "h")
+    lam = _unit_interval(lam, "lam")
+    c = 0.0 if gd_factor else rho * (1.0 - lam)
+    return _out(np.maximum(np.abs(1.0 - lr * mu - lr * c * mu**2), np.abs(1.0 - lr * h - lr * c * h**2)))
+
+
+def unified_distance_bound(t, lr, rho, lam, mu, h, r0=1.0, *, gd_factor=False):
+    r"""‖x_t − x*‖² ≤ (q^t r₀ + γρλh(1 − q^t)/(1 − q))² for Unified SAM on any quadratic with spectrum in [μ, h]
+    from ‖x_0 − x*‖ ≤ r₀, q = :func:`unified_quadratic_factor` < 1 [derived].
+
+    From z⁺ = (I − γH − γρ(1−λ)H²)z − γρλ·H(Hz)/‖Hz‖ (the normalized term is zero when Hz = 0): the first part
+    has norm ≤ q‖z‖ and the second ≤ γρλh (‖Hu‖ ≤ h for a unit u), so ‖z_{t+1}‖ ≤ q‖z_t‖ + γρλh, unrolled.
+    Attained: at λ = 0 along the eigenvector whose |φ| is q; for λ > 0 in 1-D along e_top when φ(h) ≤ −|φ(μ)|
+    (z⁺ = φ(h)z − γρλh·sign z has |z⁺| = |φ(h)||z| + γρλh, the signs alternating). ``gd_factor``: see
+    :func:`unified_quadratic_factor` (the control). t → ``t`` (broadcasts with the hyperparameters).
+    """
+    t = _nonnegative(t, "t")
+    r0 = _nonnegative(r0, "r0")
+    q = np.asarray(unified_quadratic_factor(lr, rho, lam, mu, h, gd_factor=gd_factor))
+    if np.any(q >= 1):
+        raise ValueError("the linear factor q must be < 1 (ρ(1−λ) below the divergence threshold and μ > 0)")
+    decay = q**t
+    drift = np.asarray(lr) * np.asarray(rho) * np.asarray(lam) * np.asarray(h) * (1.0 - decay) / (1.0 - q)
+    return _out((decay * r0 + drift) ** 2)
 
 
 # ----------------------------------------------------------------------------- importance sampling
