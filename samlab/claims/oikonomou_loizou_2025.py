@@ -1226,8 +1226,6 @@ def usam_divergence_threshold_worst_case(s, seed):
     underflow. Control: the bound with GD's factor max(|1 − γμ|, |1 − γh|): once γρ(1−λ)h² pushes φ(h) below
     −(1 − γμ), USAM's top mode contracts more slowly than GD's and the search must break it.
     """
-
-
     gd = bool(s.get("gd_factor", False))
     cases = setup.threshold_cases(s, gd_factor=gd)
     searches = setup_general.run_searches(cases, steps=s["steps"], budget=s["budget"], seed=seed,
