@@ -25,7 +25,7 @@ def test_every_prediction_has_a_claim():
             "nonconvex-vanishing-radius", "constant-radius-plateau", "igd-error-bound", "usam-monotone-descent",
             "almost-constant-radius", "hallucinated-fixed-point", "diminish-schedules", "vasso-variance-reduction",
             "rsam-direction", "fsam-direction", "igd-error-bound-worst-case",
-            "usam-monotone-descent-worst-case"} <= slugs
+            "usam-monotone-descent-worst-case", "convex-descent-inequality-worst-case"} <= slugs
 
 
 @pytest.mark.parametrize("claim_id", CLAIM_IDS)
@@ -276,6 +276,37 @@ def test_igd_step_pep_is_the_lipschitz_bound():
         out = setup.igd_step_pep(0.3, relative)
         assert out["value"] == pytest.approx(0.09, rel=1e-6) and out["exact"] is relative
     assert setup.usam_step_pep(0.5, 0.5)["ratio"] < 1.0
+
+
+def test_convex_descent_metric_by_hand():
+    """r = 1 − ⟨∇f(y) − g, g⟩/‖g‖²: ½ax² gives 1 − ρa/|g|, Huber's affine region exactly 1, −cos x reversed (y past π) > 2."""
+    from types import SimpleNamespace
+
+    def view(prob, x, rho):
+        x = np.atleast_2d(np.asarray(x, float))
+        g = prob.grad(x)
+        return SimpleNamespace(problem=prob, x_prev=x, y=x + rho * g / np.linalg.norm(g, axis=1, keepdims=True))
+
+    quad = sl.problems.Quadratic(np.array([[2.0]]))
+    assert setup.convex_descent_metric(view(quad, [1.5], 0.3))[0] == pytest.approx(1 - 0.3 * 2.0 / 3.0, rel=1e-15)
+    hub = sl.adversary.HuberSum(1.0, 0.0, [0.1, 0.2])
+    assert setup.convex_descent_metric(view(hub, [1.0, -2.0], 0.5))[0] == 1.0
+    assert setup.convex_descent_metric(view(sl.problems.neg_cos(), [1.0], 3.0))[0] > 2.0
+    assert np.isnan(setup.convex_descent_metric(view(quad, [1e-12], 0.3))[0])  # below the rounding guard
+
+
+def test_convex_descent_worst_case_is_attained_and_its_control_breaks_it():
+    c = sl.claims.get("khanh-2024/convex-descent-inequality-worst-case")
+    v = c.check(quick=True)
+    rows = {r["family"]: r for r in v.details["cases"]}
+    assert rows["huber"]["worst_ratio"] == pytest.approx(1.0, abs=1e-12)  # affine along the ascent ray: attained
+    assert 0.99 < rows["quadratics"]["worst_ratio"] < 1.0  # approached, never reached, by quadratics
+    assert all(abs(p["ratio"] - 1.0) < 1e-6 for p in v.details["pep_ratios"]) and v.details["pep_exact"]
+    bad = c.measure({**c.settings(True), **c.controls[next(iter(c.controls))]}, 0)
+    assert not bad.passed and bad.measured > 2.0  # nonconvex members reverse the direction
+    # over L-smooth nonconvex f the exact PEP value is 1 + Lρ/‖∇f‖ (⟨∇f(y) − g, g⟩ ≥ −Lρ‖g‖)
+    assert [p["ratio"] for p in bad.details["pep_ratios"]] == pytest.approx(
+        [1 + r for r in c.settings(True)["pep_rho"]], rel=1e-6)
 
 
 def test_log_loss_instance():

@@ -312,8 +312,9 @@ def convex_descent_inequality(s, seed):
     hallucinated point, measured as (⟨∇f(y), ∇f(x)⟩ − ‖∇f(x)‖²)/‖∇f(x)‖²). Conditions: none — the
     inequality holds at every point for any ρ > 0 (convexity of f only). Control: the same protocol on
     nonconvex instances (log-loss n = 2, 20 and −cos x from x¹ = 2) must give q < −1e-12 somewhere.
-    No worst-case companion: the bound is a sign (q ≥ 0), with no constant to be tight against; it is
-    attained (q = 0) by any f affine along the ascent ray.
+    Worst case: khanh-2024/convex-descent-inequality-worst-case reads the sign as the ratio
+    (2‖∇f(x)‖² − ⟨∇f(y), ∇f(x)⟩)/‖∇f(x)‖² ≤ 1 and searches it over convex classes and (t, ρ); it is
+    attained (ratio 1, q = 0) by any f affine along the ascent ray.
     """
     K = s["steps"]
     rows = []
@@ -1432,5 +1433,78 @@ def usam_monotone_descent_worst_case(s, seed):
                  "budget": int(s["budget"]), "instance": instance, "broken": bool(worst > 1 + WORST_TOLERANCE),
                  "worst_family": f_best, "pep_worst_u": pep["u"], "pep_worst_v": pep["v"],
                  "pep_ratios": [{"u": p["u"], "v": p["v"], "ratio": p["ratio"]} for p in peps],
+                 "steps": int(s["steps"]), "cases": rows},
+    )
+
+
+@claim(
+    id="khanh-2024/convex-descent-inequality-worst-case",
+    statement="No L-smooth convex f, point and radius make SAM's direction fail ⟨∇f(x + ρ∇f/‖∇f‖), ∇f(x)⟩ ≥ "
+              "‖∇f(x)‖²: the adversarial worst ratio (2‖∇f(x)‖² − ⟨∇f(y), ∇f(x)⟩)/‖∇f(x)‖² over convex quadratics and "
+              "Huber sums is ≤ 1, and the exact one-step PEP over L-smooth convex f gives exactly 1 (attained)",
+    provenance="Khanh et al. 2024, Theorem 3.2 [derived: the monotonicity inequality of "
+               "khanh-2024/convex-descent-inequality; worst cases by adversarial search and exact PEP]",
+    kind="worst-case",
+    quick=setup.CONVEX_DESCENT_WORST["quick"],
+    full=setup.CONVEX_DESCENT_WORST["full"],
+    controls={"nonconvex classes (cosine sums, saddles; PEP over L-smooth f)": {"convex": False}},
+)
+def convex_descent_inequality_worst_case(s, seed):
+    """The inequality ⟨∇f(y), g⟩ ≥ ‖g‖², g = ∇f(x), y = x + ρg/‖g‖ (convex f: ⟨∇f(y) − g, y − x⟩ ≥ 0 with
+    y − x = ρg/‖g‖) as a bound with a positive constant: r = (2‖g‖² − ⟨∇f(y), g⟩)/‖g‖²
+    = 1 − ⟨∇f(y) − g, g⟩/‖g‖² ≤ 1 (:func:`samlab.setups.khanh_2024.convex_descent_metric`). This form has
+    no pole: ⟨∇f(y), g⟩ ≤ 0 (impossible for convex f, reached by nonconvex ones) gives a finite r ≥ 2,
+    whereas ‖g‖²/⟨∇f(y), g⟩ would blow up there.
+
+    Class: L-smooth convex f (L = 1: r is invariant under f ↦ cf), searched as convex quadratics
+    (spectrum in [0, L], ‖x₀‖ ∈ (0.1, 10); least squares are quadratics up to a translation and a rotation,
+    under which SAM is equivariant) and Huber sums (quadratic near x*, affine beyond δ_j), d = 4, with
+    SAM's lr·L ∈ (0.05, 1.9) and ρ ∈ (0.01, 1) free (:func:`samlab.setups.khanh_2024.igd_factory`):
+    ``samlab.adversary.search`` (differential evolution, ``budget`` instances per family) maximizes r over
+    the iterates x_{t−1}, t ≤ ``steps`` (``at="all"``), and ``random`` uniform draws give the median.
+    PEP: the one-step relation over L-smooth convex f with ‖g‖² = 1 (then y = x + ρg is linear in the
+    oracle, so PEPit's convex interpolation makes it exact; by the invariance f ↦ f/‖g‖ the radius
+    Lρ/‖g‖ is the only parameter, taken on the grid ``pep_rho``).
+
+    Tolerance: passes when the largest adversarial r and the largest PEP ratio are ≤ 1 + 1e-6
+    (:data:`WORST_TOLERANCE`: r is recorded only where ‖g‖ exceeds 1e8 ulps of the gradients' scale, so
+    its rounding is ≲ 3e-7; PEP values are accurate to ~1e-7). Tightness (reported): Huber sums reach
+    r = 1 exactly where x and y lie in the affine region (∇f(y) = ∇f(x) bit for bit); quadratics only
+    approach it (r = 1 − ρ ĝᵀHĝ/‖g‖ < 1), and the PEP value is 1 at every radius: the bound is the exact
+    worst case. Control: the same searches over nonconvex classes (cosine sums, saddles) and the PEP over
+    L-smooth nonconvex f (value 1 + Lρ/‖g‖) must break it. Full mode saves the worst instance under
+    figures/khanh_2024/data/.
+    """
+    convex = bool(s.get("convex", True))
+    fams = setup.convex_descent_families(int(s["dim"]), convex)
+    rows, (best, _, f_best) = _worst_rows(("sam",), fams, setup.convex_descent_factory,
+                                          lambda m: setup.convex_descent_metric, setup.unit_bound, s, seed)
+    peps = [setup.convex_descent_pep(r, convex) for r in s["pep_rho"]]
+    pep = max(peps, key=lambda p: p["ratio"])
+    worst = max(r["worst_ratio"] for r in rows)
+    instance = "khanh_2024/data/convex_descent_inequality_worst.npz"
+    if s.get("save"):
+        instance = setup.save_worst_instance("convex_descent_inequality_worst", best, {"family": f_best})
+    broken = bool(worst > 1 + WORST_TOLERANCE or pep["ratio"] > 1 + WORST_TOLERANCE)
+    findings = []
+    if broken:
+        findings.append(f"The convex descent inequality fails on the searched class: worst ratio {worst:.4g} "
+                        f"(family {f_best}), PEP ratio {pep['ratio']:.4g} at Lρ/‖∇f‖ = {pep['rho']:g}.")
+    crit = [Criterion("largest adversarial ratio (2‖∇f(x)‖² − ⟨∇f(y), ∇f(x)⟩)/‖∇f(x)‖²", worst, "<=",
+                      1 + WORST_TOLERANCE),
+            Criterion("largest exact one-step PEP ratio over the radii Lρ/‖∇f(x)‖", pep["ratio"], "<=",
+                      1 + WORST_TOLERANCE)]
+    return Verdict(
+        passed=all(c.passed for c in crit), measured=worst, predicted=1.0,
+        quantity="worst ratio (2‖∇f(x)‖² − ⟨∇f(y), ∇f(x)⟩)/‖∇f(x)‖² over convex instances, points and (t, ρ)",
+        tolerance=f"worst ratio ≤ 1 + {WORST_TOLERANCE:g}; PEP ratio ≤ 1 + {WORST_TOLERANCE:g}",
+        criteria=crit, findings=findings,
+        details={"bound_claim": "khanh-2024/convex-descent-inequality", "worst_ratio": worst, "pep_ratio": pep["ratio"],
+                 "pep_exact": True, "relaxation": "",
+                 "family": "{}, L = 1, d = {}: {}; SAM's lr and ρ searched".format(
+                     "L-smooth convex" if convex else "L-smooth nonconvex", int(s["dim"]), ", ".join(fams)),
+                 "budget": int(s["budget"]), "instance": instance, "broken": broken, "worst_family": f_best,
+                 "pep_worst_radius": pep["rho"],
+                 "pep_ratios": [{"radius": p["rho"], "ratio": p["ratio"]} for p in peps],
                  "steps": int(s["steps"]), "cases": rows},
     )

@@ -86,6 +86,12 @@ __all__ = [
     "usam_step_pep",
     "worst_rows",
     "save_worst_instance",
+    "CONVEX_DESCENT_WORST",
+    "convex_descent_metric",
+    "convex_descent_factory",
+    "unit_bound",
+    "convex_descent_families",
+    "convex_descent_pep",
 ]
 
 NORMALIZED = ("sam", "vasso", "rsam", "fsam")
@@ -688,3 +694,82 @@ def save_worst_instance(name: str, search, extra: dict | None = None, out=None) 
     np.savez_compressed(buf, **arrays)
     atomic_write_bytes(data_dir("khanh-2024", out) / f"{name}.npz", buf.getvalue())
     return f"khanh_2024/data/{name}.npz"
+
+
+# ----------------------------------------------------------------------------- worst case of the convex descent inequality
+
+CONVEX_DESCENT_WORST = {
+    "quick": {**WORST_CASE["quick"], "pep_rho": [0.1, 1.0, 10.0], "convex": True},
+    "full": {**WORST_CASE["full"], "pep_rho": [0.01, 0.1, 1.0, 10.0, 100.0], "convex": True},
+}
+"""Settings of ``khanh-2024/convex-descent-inequality-worst-case``: the per-step searches of
+:data:`WORST_CASE` and the PEP at Lρ/‖∇f(x)‖ = ``pep_rho`` (``convex``: False searches nonconvex
+classes instead, the control)."""
+
+
+def convex_descent_metric(view):
+    """r = 1 − ⟨∇f(y_t) − ∇f(x_{t−1}), ∇f(x_{t−1})⟩/‖∇f(x_{t−1})‖² = (2‖g‖² − ⟨∇f(y), g⟩)/‖g‖², g = ∇f(x_{t−1}).
+
+    ⟨∇f(y), g⟩ ≥ ‖g‖² (the convex descent inequality) is exactly r ≤ 1. r is finite wherever g ≠ 0
+    (no pole where ⟨∇f(y), g⟩ ≤ 0, which convex f never reaches: a nonconvex f that reverses the
+    direction gives r ≥ 2). NaN where ‖g‖ is below the rounding scale GUARD·u·L(‖x‖ + ‖y − x‖ + 1)
+    (:data:`GUARD`): each gradient errs by ≲ d·u·L(‖·‖ + 1) per coordinate, so the recorded r errs by
+    ≲ 4d^{3/2}/GUARD ≈ 3e-7 at d = 4 (the difference ∇f(y) − g is formed first: no cancellation of
+    ⟨∇f(y), g⟩ against ‖g‖²).
+    """
+    g = view.problem.grad(view.x_prev)
+    diff = view.problem.grad(view.y) - g
+    g2 = np.einsum("ij,ij->i", g, g)
+    scale = GUARD * _U * WORST_L * (row_norms(view.x_prev) + row_norms(view.y - view.x_prev) + 1.0)
+    out = np.full_like(g2, np.nan)
+    np.divide(np.einsum("ij,ij->i", diff, g), g2, out=out, where=np.sqrt(g2) > scale)
+    return 1.0 - out
+
+
+def convex_descent_factory(method: str = "sam"):
+    """(factory, box) of SAM for the convex-descent search: lr·L ∈ (0.05, 1.9), ρ ∈ (0.01, 1) (:func:`igd_factory`)."""
+    return igd_factory(method)
+
+
+def unit_bound(t, **hypers):
+    """The bound 1 of a metric that is already a ratio (one value per step and candidate)."""
+    shape = np.broadcast_shapes(np.shape(t), *(np.shape(v) for v in hypers.values()))
+    return np.ones(shape)
+
+
+def convex_descent_families(dim: int, convex: bool = True) -> dict:
+    """Searched classes. Convex (the inequality's hypothesis), L = 1, μ = 0: quadratics (least squares are
+    quadratics up to a translation and a rotation, under which SAM is equivariant) with ‖x₀‖ ∈ (0.1, 10),
+    and Huber sums (affine far from x*). ``convex=False`` (the control): nonconvex cosine sums and saddles."""
+    from .. import adversary
+
+    L = WORST_L
+    if convex:
+        return {"quadratics": adversary.Quadratics(dim, L, 0.0, start_value=(1e-2, 1e2)),
+                "huber": adversary.Huber(dim, L, 0.0)}
+    return {"cosines": adversary.Cosines(dim, L),
+            "saddles": adversary.Saddles(dim, positive=(0.02, L), negative=(0.02, L))}
+
+
+def convex_descent_pep(rho: float, convex: bool = True) -> dict:
+    """Exact one-step PEP of the convex descent inequality: max 2‖g‖² − ⟨∇f(x + ρg), g⟩ over L-smooth convex f
+    (PEPit's exact interpolation) given ‖g‖² = 1, g = ∇f(x); the value is the worst ratio r.
+
+    Exact for SAM: with ‖g‖ = 1 the ascent point x + ρg/‖g‖ = x + ρg is linear in the oracle. No
+    generality is lost: r is invariant under f ↦ f/‖∇f(x)‖, which maps L to L/‖∇f(x)‖, so the class at
+    every (L, ρ, ‖∇f(x)‖) is the PEP at L = 1 and radius Lρ/‖∇f(x)‖ (``rho``). ``convex=False``: L-smooth
+    (nonconvex) f, the control. The solver is accurate to ~1e-7 (:data:`samlab.pep.GAP_TOLERANCE`).
+    """
+    from PEPit import PEP
+    from PEPit.functions import SmoothConvexFunction, SmoothFunction
+
+    from ..pep import solve
+
+    pb = PEP()
+    f = pb.declare_function(SmoothConvexFunction if convex else SmoothFunction, L=WORST_L)
+    x0 = pb.set_initial_point()
+    g0, _ = f.oracle(x0)
+    pb.set_initial_condition(g0 ** 2 == 1)
+    pb.set_performance_metric(2 * g0 ** 2 - f.gradient(x0 + rho * g0) * g0)
+    value = solve(pb)[0]
+    return {"rho": float(rho), "value": value, "ratio": float(value), "exact": True}
