@@ -27,7 +27,10 @@ import numpy as np
 from .. import algorithms, problems, schedules
 from ..analysis import loglog_fit
 from ..engine import run
+from ..adversary.families import Family
+from ..algorithms.base import NONNEGATIVE, Algorithm, Perturbation
 from ..linalg import row_norms
+from ..problems.base import Problem
 from ..seeding import rng
 from ..theory.khanh_2024 import sam_envelope_amplitude, usam_descent_constant, usam_descent_step_limit
 
@@ -86,6 +89,20 @@ __all__ = [
     "usam_step_pep",
     "worst_rows",
     "save_worst_instance",
+    "CONVEX_DESCENT_WORST",
+    "convex_descent_metric",
+    "convex_descent_factory",
+    "unit_bound",
+    "convex_descent_families",
+    "convex_descent_pep",
+    "ALMOST_CONSTANT_WORST",
+    "PairedProblem",
+    "PairedFamily",
+    "paired_sam",
+    "almost_constant_factory",
+    "almost_constant_metric",
+    "almost_constant_worst_bound",
+    "almost_constant_families",
 ]
 
 NORMALIZED = ("sam", "vasso", "rsam", "fsam")
@@ -645,20 +662,21 @@ def usam_step_pep(u: float, v: float) -> dict:
     return {"value": value, "ratio": float(value / float(usam_bound(1.0, u, v))), "exact": True, "u": u, "v": v}
 
 
-def worst_rows(methods, families, factory_of, metric_of, bound, s, seed):
-    """One adversarial search (``s["budget"]`` instances, t ≤ ``s["steps"]``) and ``s["random"]`` uniform
-    draws per (method, family): rows (worst ratio, its step and hyperparameters, median of the draws),
-    and (the overall worst Search, its method, its family). Shared by the worst-case claims and figure."""
+def worst_rows(methods, families, factory_of, metric_of, bound, s, seed, at="all"):
+    """One adversarial search (``s["budget"]`` instances, t ≤ ``s["steps"]``, or t = ``s["steps"]`` only with
+    ``at="final"``) and ``s["random"]`` uniform draws per (method, family): rows (worst ratio, its step and
+    hyperparameters, median of the draws), and (the overall worst Search, its method, its family). Shared by
+    the worst-case claims and figure."""
     from .. import adversary
 
     rows, best = [], None
     for m in methods:
         factory, box = factory_of(m)
         for fname, fam in families.items():
-            sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at="all",
+            sr = adversary.search(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m), at=at,
                                   budget=int(s["budget"]), seed=seed, hypers=box, progress=s.get("progress"))
             rand = adversary.sample_ratios(factory, fam, steps=int(s["steps"]), bound=bound, metric=metric_of(m),
-                                           at="all", n=int(s["random"]), seed=seed, hypers=box)
+                                           at=at, n=int(s["random"]), seed=seed, hypers=box)
             rand = rand[np.isfinite(rand)]
             rows.append({"method": m, "family": fname, "worst_ratio": sr.worst_ratio, "at_step": sr.t,
                          "median_random": float(np.median(rand)) if rand.size else float("nan"),
@@ -688,3 +706,215 @@ def save_worst_instance(name: str, search, extra: dict | None = None, out=None) 
     np.savez_compressed(buf, **arrays)
     atomic_write_bytes(data_dir("khanh-2024", out) / f"{name}.npz", buf.getvalue())
     return f"khanh_2024/data/{name}.npz"
+
+
+# ----------------------------------------------------------------------------- worst case of the convex descent inequality
+
+CONVEX_DESCENT_WORST = {
+    "quick": {**WORST_CASE["quick"], "pep_rho": [0.1, 1.0, 10.0], "convex": True},
+    "full": {**WORST_CASE["full"], "pep_rho": [0.01, 0.1, 1.0, 10.0, 100.0], "convex": True},
+}
+"""Settings of ``khanh-2024/convex-descent-inequality-worst-case``: the per-step searches of
+:data:`WORST_CASE` and the PEP at Lρ/‖∇f(x)‖ = ``pep_rho`` (``convex``: False searches nonconvex
+classes instead, the control)."""
+
+
+def convex_descent_metric(view):
+    """r = 1 − ⟨∇f(y_t) − ∇f(x_{t−1}), ∇f(x_{t−1})⟩/‖∇f(x_{t−1})‖² = (2‖g‖² − ⟨∇f(y), g⟩)/‖g‖², g = ∇f(x_{t−1}).
+
+    ⟨∇f(y), g⟩ ≥ ‖g‖² (the convex descent inequality) is exactly r ≤ 1. r is finite wherever g ≠ 0
+    (no pole where ⟨∇f(y), g⟩ ≤ 0, which convex f never reaches: a nonconvex f that reverses the
+    direction gives r ≥ 2). NaN where ‖g‖ is below the rounding scale GUARD·u·L(‖x‖ + ‖y − x‖ + 1)
+    (:data:`GUARD`): each gradient errs by ≲ d·u·L(‖·‖ + 1) per coordinate, so the recorded r errs by
+    ≲ 4d^{3/2}/GUARD ≈ 3e-7 at d = 4 (the difference ∇f(y) − g is formed first: no cancellation of
+    ⟨∇f(y), g⟩ against ‖g‖²).
+    """
+    g = view.problem.grad(view.x_prev)
+    diff = view.problem.grad(view.y) - g
+    g2 = np.einsum("ij,ij->i", g, g)
+    scale = GUARD * _U * WORST_L * (row_norms(view.x_prev) + row_norms(view.y - view.x_prev) + 1.0)
+    out = np.full_like(g2, np.nan)
+    np.divide(np.einsum("ij,ij->i", diff, g), g2, out=out, where=np.sqrt(g2) > scale)
+    return 1.0 - out
+
+
+def convex_descent_factory(method: str = "sam"):
+    """(factory, box) of SAM for the convex-descent search: lr·L ∈ (0.05, 1.9), ρ ∈ (0.01, 1) (:func:`igd_factory`)."""
+    return igd_factory(method)
+
+
+def unit_bound(t, **hypers):
+    """The bound 1 of a metric that is already a ratio (one value per step and candidate)."""
+    shape = np.broadcast_shapes(np.shape(t), *(np.shape(v) for v in hypers.values()))
+    return np.ones(shape)
+
+
+def convex_descent_families(dim: int, convex: bool = True) -> dict:
+    """Searched classes. Convex (the inequality's hypothesis), L = 1, μ = 0: quadratics (least squares are
+    quadratics up to a translation and a rotation, under which SAM is equivariant) with ‖x₀‖ ∈ (0.1, 10),
+    and Huber sums (affine far from x*). ``convex=False`` (the control): nonconvex cosine sums and saddles."""
+    from .. import adversary
+
+    L = WORST_L
+    if convex:
+        return {"quadratics": adversary.Quadratics(dim, L, 0.0, start_value=(1e-2, 1e2)),
+                "huber": adversary.Huber(dim, L, 0.0)}
+    return {"cosines": adversary.Cosines(dim, L),
+            "saddles": adversary.Saddles(dim, positive=(0.02, L), negative=(0.02, L))}
+
+
+def convex_descent_pep(rho: float, convex: bool = True) -> dict:
+    """Exact one-step PEP of the convex descent inequality: max 2‖g‖² − ⟨∇f(x + ρg), g⟩ over L-smooth convex f
+    (PEPit's exact interpolation) given ‖g‖² = 1, g = ∇f(x); the value is the worst ratio r.
+
+    Exact for SAM: with ‖g‖ = 1 the ascent point x + ρg/‖g‖ = x + ρg is linear in the oracle. No
+    generality is lost: r is invariant under f ↦ f/‖∇f(x)‖, which maps L to L/‖∇f(x)‖, so the class at
+    every (L, ρ, ‖∇f(x)‖) is the PEP at L = 1 and radius Lρ/‖∇f(x)‖ (``rho``). ``convex=False``: L-smooth
+    (nonconvex) f, the control. The solver is accurate to ~1e-7 (:data:`samlab.pep.GAP_TOLERANCE`).
+    """
+    from PEPit import PEP
+    from PEPit.functions import SmoothConvexFunction, SmoothFunction
+
+    from ..pep import solve
+
+    pb = PEP()
+    f = pb.declare_function(SmoothConvexFunction if convex else SmoothFunction, L=WORST_L)
+    x0 = pb.set_initial_point()
+    g0, _ = f.oracle(x0)
+    pb.set_initial_condition(g0 ** 2 == 1)
+    pb.set_performance_metric(2 * g0 ** 2 - f.gradient(x0 + rho * g0) * g0)
+    value = solve(pb)[0]
+    return {"rho": float(rho), "value": value, "ratio": float(value), "exact": True}
+
+
+# ----------------------------------------------------------------------------- worst case of Remark 3.6 (two arms per instance)
+
+ALMOST_CONSTANT_WORST = {
+    "quick": {"dim": 4, "steps": 500, "p": REMARK_36["quick"]["p"], "C": (0.01, 1.0), "budget": 150, "random": 100,
+              "run_p": None, "save": False},
+    "full": {"dim": 4, "steps": REMARK_36["quick"]["steps"], "p": REMARK_36["full"]["p"], "C": (0.01, 1.0),
+             "budget": 1500, "random": 400, "run_p": None, "save": True},
+}
+"""Settings of ``khanh-2024/almost-constant-radius-worst-case``: K = ``steps``, p, the searched range of C,
+the search budget per family; ``run_p`` (the control) runs arm b with ρ_k = C/k^run_p instead of C/k^p."""
+
+
+class PairedProblem(Problem):
+    """Two copies of one (batched) problem side by side: F(x_a, x_b) = f(x_a) + f(x_b) on R^{2d}.
+
+    A run of :func:`paired_sam` on it is two independent SAM runs on f (the arms a and b), so that two
+    radii compared on the same instance are one batched run with one row per instance. ``base`` is the
+    problem f (its ``rows`` instances, if batched)."""
+
+    def __init__(self, base):
+        if not isinstance(base, Problem):
+            raise ValueError(f"base must be a samlab problem, got {type(base).__name__}")
+        self.base = base
+        self.rows = getattr(base, "rows", 1)
+        self.dim = 2 * base.dim
+        self.name = f"paired {base.name}"
+        self.L, self.mu = base.L, base.mu
+        xs = base.x_star
+        self.x_star = None if xs is None else np.concatenate([xs, xs], axis=-1)
+        self.f_star = None if base.f_star is None else 2.0 * np.asarray(base.f_star, float)
+        if self.f_star is not None and self.f_star.ndim == 0:
+            self.f_star = float(self.f_star)
+
+    def arms(self, X):
+        """(x_a, x_b) of points X (B, 2d)."""
+        X = np.atleast_2d(np.asarray(X, float))
+        d = self.base.dim
+        return X[:, :d], X[:, d:]
+
+    def value(self, X):
+        a, b = self.arms(X)
+        return self.base.value(a) + self.base.value(b)
+
+    def grad(self, X):
+        a, b = self.arms(X)
+        return np.concatenate([self.base.grad(a), self.base.grad(b)], axis=1)
+
+    def describe(self):
+        return {"name": self.name, "dim": int(self.dim), "base": self.base.describe()}
+
+
+def _paired_sam_step(g, x, state, h, ctx):
+    d = g.shape[1] // 2
+    return np.concatenate([ctx.normalize(g[:, :d], h.rho), ctx.normalize(g[:, d:], h.rho / ctx.k ** h.p)], axis=1), state
+
+
+def paired_sam(lr, C, p):
+    """SAM on a :class:`PairedProblem`: arm a with constant ρ = C, arm b with ρ_k = C/k^p, each normalized on
+    its own half (y_a = x_a + C g_a/‖g_a‖, y_b = x_b + (C/k^p) g_b/‖g_b‖), the same step t → ``lr``.
+    Built on the public perturbation API; arm b is SAM with ``schedules.inverse_power(C, p)``."""
+    return Algorithm("paired_sam", Perturbation("paired_sam", _paired_sam_step, rho=(C, NONNEGATIVE),
+                                                p=(p, NONNEGATIVE)), lr=lr)
+
+
+class PairedFamily(Family):
+    """A family whose problems are :class:`PairedProblem` s of a base family's members, each started at
+    (x₀, x₀): the same box and instances as ``base``, two arms per row."""
+
+    stochastic = False
+
+    def __init__(self, base: Family):
+        if not isinstance(base, Family) or base.stochastic:
+            raise ValueError(f"base must be a deterministic samlab.adversary family, got {base!r}")
+        self.base = base
+        self.name = f"paired {base.name}"
+        self.dim = 2 * base.dim
+        self.box = list(base.box)
+
+    def _settings(self):
+        return {"base": self.base.describe()}
+
+    def _build(self, P):
+        prob, X0, _ = self.base._build(P)
+        return PairedProblem(prob), np.concatenate([X0, X0], axis=1), None
+
+    def _single(self, P):
+        prob, X0, _ = self.base._single(P)
+        return PairedProblem(prob), np.concatenate([X0, X0], axis=1), None
+
+
+def almost_constant_factory(p: float, L: float = WORST_L, C_range=(0.01, 1.0)):
+    """(factory, box) for the adversary: :func:`paired_sam` with t = 1/L (Remark 3.6's protocol) and exponent
+    ``p`` for arm b, C searched in ``C_range``."""
+    def make(C):
+        return paired_sam(1.0 / L, C, p)
+
+    return make, {"C": tuple(float(c) for c in C_range)}
+
+
+def almost_constant_metric(view):
+    """|f(x_b) − f(x_a)|/f(x_a) at step t: the relative difference of the final f between ρ_k = C/k^p (arm b)
+    and constant ρ = C (arm a) on the same instance; NaN where f(x_a) = 0 (nothing to compare with)."""
+    fa = view.problem.base.value(view.x[:, :view.problem.base.dim])
+    fb = view.problem.base.value(view.x[:, view.problem.base.dim:])
+    out = np.full_like(fa, np.nan)
+    np.divide(np.abs(fb - fa), fa, out=out, where=fa > 0)
+    return out
+
+
+def almost_constant_worst_bound(p: float):
+    """bound(t, C) = 1 − t^{−2p} (:func:`almost_constant_bound` at K = t), one value per step and candidate."""
+    def bound(t, **hypers):
+        val = 1.0 - np.asarray(t, float) ** (-2.0 * p)
+        shape = np.broadcast_shapes(np.shape(val), *(np.shape(v) for v in hypers.values()))
+        return np.broadcast_to(val, shape)
+
+    bound.__name__ = "one_minus_K_to_minus_2p"
+    return bound
+
+
+def almost_constant_families(dim: int) -> dict:
+    """Paired families, L = 1 (t·a = 1 at x*), f* = 0. "quadratics" (spectrum in [0, L], λ_max = L): the
+    derivation's class, where the cycle level is exactly F + Gρ². Beyond its hypotheses (reported, not
+    part of the bound's class): "huber" (convex, L-smooth, quadratic only within |x_j| ≤ δ_j, so the level
+    is F + Gρ² only while the cycle stays inside) and "cosines" (nonconvex, wells of width 2π/ω_j)."""
+    from .. import adversary
+
+    L = WORST_L
+    return {"quadratics": PairedFamily(adversary.Quadratics(dim, L, 0.0)),
+            "huber": PairedFamily(adversary.Huber(dim, L, 0.0)),
+            "cosines": PairedFamily(adversary.Cosines(dim, L))}
