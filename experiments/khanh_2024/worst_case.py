@@ -113,7 +113,7 @@ def _remark36_panel(ax, r36: dict) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_ylim(0.3, 2e5)
-    label_axes(ax, "horizon K (steps)", "ratio / (1 − K^{−2p})",
+    label_axes(ax, "horizon K (steps)", "ratio / (1 − K$^{-2p}$)",
                "(e) Remark 3.6: |f_K(C/k^p) − f_K(C)|/f_K(C), p = 0.001")
     ax.title.set_fontsize(7.5)
     ax.xaxis.set_minor_formatter(NullFormatter())
@@ -160,7 +160,7 @@ def main(quick: bool = False, out=None) -> list[Path]:
     lx.add_artist(first)
     h, lab = grid[2, 0].get_legend_handles_labels()
     lx.legend(h, lab, loc="lower left", bbox_to_anchor=(-0.12, 0.0), fontsize=FONT_LEGEND, frameon=False,
-              title="(e), dashed: the bound 1 − K^{−2p} (ratio 1)", title_fontsize=FONT_LEGEND)
+              title="(e), dashed: the bound 1 − K$^{-2p}$ (ratio 1)", title_fontsize=FONT_LEGEND)
     fig.suptitle("Khanh et al. 2024: worst cases of the per-step bounds and of Remark 3.6 (L = 1, d = 4)", fontsize=9)
     return [save_figure(fig, figure_dir(PAPER, out) / "worst_case.png", add_legends=False, quick=quick)]
 
