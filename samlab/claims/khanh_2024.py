@@ -1564,12 +1564,20 @@ def almost_constant_radius_worst_case(s, seed):
                            setup.almost_constant_worst_bound(pw), s, seed, at="final")
 
     inside, (best, _, _) = searched({"quadratics": fams["quadratics"]})
-    beyond, _ = searched({k: v for k, v in fams.items() if k != "quadratics"})
+    beyond, beyond_best = [], {}
+    for name in (k for k in fams if k != "quadratics"):
+        found, (found_best, _, _) = searched({name: fams[name]})
+        beyond += found
+        beyond_best[name] = found_best
     rows = inside + beyond
     worst = max(r["worst_ratio"] for r in inside)
     instance = "khanh_2024/data/almost_constant_radius_worst.npz"
+    beyond_instances = {name: f"khanh_2024/data/almost_constant_radius_worst_{name}.npz" for name in beyond_best}
     if s.get("save"):
         instance = setup.save_worst_instance("almost_constant_radius_worst", best, {"family": "quadratics"})
+        for name, found_best in beyond_best.items():  # the instances that break the bound beyond its class
+            beyond_instances[name] = setup.save_worst_instance(f"almost_constant_radius_worst_{name}", found_best,
+                                                               {"family": name})
     broken = bool(worst > 1 + WORST_TOLERANCE)
     findings = []
     if broken:
@@ -1584,7 +1592,8 @@ def almost_constant_radius_worst_case(s, seed):
                 + (" (convex, L-smooth): the 2-cycle reaches the affine region |x_j| > δ_j, whose constant gradients "
                    "push it off-centre, so a phase's level is no longer F + Gρ² (≈ (c − s)² with s fixed by the "
                    "affine coordinates: elasticity 2c/(c − s) > 2)."
-                   if r["family"] == "huber" else " (nonconvex): the two arms settle in different wells or orbits."))
+                   if r["family"] == "huber" else " (nonconvex): the two arms settle in different wells or orbits.")
+                + f" Instance: {beyond_instances[r['family']]}.")
     crit = [Criterion("largest |f_K(C/k^p) − f_K(C)|/f_K(C) / (1 − K^{−2p}) over convex quadratics", worst, "<=",
                       1 + WORST_TOLERANCE)]
     return Verdict(
@@ -1600,6 +1609,7 @@ def almost_constant_radius_worst_case(s, seed):
                  "budget": int(s["budget"]), "instance": instance, "broken": broken,
                  "worst_ratio_huber": next(r["worst_ratio"] for r in beyond if r["family"] == "huber"),
                  "worst_ratio_cosines": next(r["worst_ratio"] for r in beyond if r["family"] == "cosines"),
+                 "instances_beyond_the_class": beyond_instances,
                  "steps": K, "p": pw, "p_run": run_p, "bound_value": setup.almost_constant_bound(K, pw),
                  "cases": rows},
     )
