@@ -77,19 +77,52 @@ class StepView:
     problem: Problem
 
 
+NOISE_BLOCK_VALUES = 1 << 17
+"""Additive noise is drawn for several steps at once, up to this many values (1 MiB) per block: the
+same numbers as step by step (Noise.draws), without the per-call overhead that dominates small batches."""
+
+
+def _offers_blocks(noise) -> bool:
+    """True when the noise's ``draws`` belongs to the class that defines its ``draw`` (or a subclass): a
+    subclass that overrides only ``draw`` is drawn step by step."""
+    if noise is None:
+        return False
+    mro = type(noise).__mro__
+    draw_owner = next(c for c in mro if "draw" in c.__dict__)
+    draws_owner = next(c for c in mro if "draws" in c.__dict__)
+    return draws_owner is not Noise and issubclass(draws_owner, draw_owner)
+
+
 class _Oracle:
     """Gradient oracle: exact, finite-sum sampling, additive noise, or sampling plus noise."""
 
-    def __init__(self, problem, sampling, noise, rng_sample, rng_noise, runs):
+    def __init__(self, problem, sampling, noise, rng_sample, rng_noise, runs, steps):
         self.problem, self.sampling, self.noise = problem, sampling, noise
         self.rng_sample, self.rng_noise, self.runs = rng_sample, rng_noise, runs
         self.stochastic = sampling is not None or noise is not None
+        self.block_size = 1
+        if _offers_blocks(noise):  # a block never holds more draws than the run has steps
+            self.block_size = max(1, min(steps, NOISE_BLOCK_VALUES // (runs * problem.dim)))
+        self.block, self.used = None, 0
+
+    def _noise(self) -> np.ndarray:
+        """The next draw of the noise, from a block of successive draws when the noise offers one."""
+        if self.block is not None and self.used < len(self.block):
+            self.used += 1
+            return self.block[self.used - 1]
+        if self.block_size > 1:
+            self.block = self.noise.draws(self.rng_noise, self.runs, self.problem.dim, self.block_size)
+            if self.block is not None:
+                self.used = 1
+                return self.block[0]
+            self.block_size = 1
+        return self.noise.draw(self.rng_noise, self.runs, self.problem.dim)
 
     def draw(self):
         if not self.stochastic:
             return None
         s = self.sampling.draw(self.rng_sample, self.runs, self.problem) if self.sampling is not None else None
-        xi = self.noise.draw(self.rng_noise, self.runs, self.problem.dim) if self.noise is not None else None
+        xi = self._noise() if self.noise is not None else None
         return s, xi
 
     def grad(self, X, sample):
@@ -218,8 +251,8 @@ def run(problem: Problem, algorithm: Algorithm, x0, steps: int, *, runs: int | N
         if hit is not None:
             return hit
 
-    primary = _Oracle(problem, sampling, noise, rng_primary, rng_noise_primary, B)
-    secondary = _Oracle(problem, sampling, noise, rng_secondary, rng_noise_secondary, B)
+    primary = _Oracle(problem, sampling, noise, rng_primary, rng_noise_primary, B, steps)
+    secondary = _Oracle(problem, sampling, noise, rng_secondary, rng_noise_secondary, B, steps)
 
     X = np.array(np.broadcast_to(x0, (B, problem.dim)), dtype=float)
     rule_state = rule.initial_state(X) if rule is not None else None

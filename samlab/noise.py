@@ -17,6 +17,13 @@ class Noise:
     def draw(self, rng: np.random.Generator, runs: int, dim: int) -> np.ndarray:  # pragma: no cover
         raise NotImplementedError
 
+    def draws(self, rng: np.random.Generator, runs: int, dim: int, count: int) -> np.ndarray | None:
+        """``count`` successive draws at once, (count, runs, dim): the same numbers as ``count`` calls of
+        :meth:`draw`, bit for bit (the generator fills an array in order, and the map from the uniform or
+        normal numbers to ξ is elementwise). None when the noise cannot promise that (a matrix product or
+        a per-run scale): the engine then draws step by step."""
+        return None
+
     def check(self, dim: int) -> None:
         pass
 
@@ -59,6 +66,11 @@ class Gaussian(Noise):
         if self.chol is not None:
             return z @ self.chol.T
         return z * self.sigma
+
+    def draws(self, rng, runs, dim, count):
+        if self.chol is not None:  # a matrix product may round differently with more rows
+            return None
+        return rng.standard_normal((count, runs, dim)) * self.sigma
 
     def describe(self):
         if self.chol is not None:
@@ -112,11 +124,14 @@ class Discrete(Noise):
         return j
 
     def draw(self, rng, runs, dim):
+        return self.draws(rng, runs, dim, 1)[0]
+
+    def draws(self, rng, runs, dim, count):
         if self.values.ndim == 1:
             if self.values.size == 2:  # one comparison picks the value: the same draw as the index below
-                return np.where(self._cdf[0] <= rng.random((runs, dim)), self.values[1], self.values[0])
-            return self.values.take(self._index(rng, (runs, dim)))
-        return self.values[self._index(rng, runs)]
+                return np.where(self._cdf[0] <= rng.random((count, runs, dim)), self.values[1], self.values[0])
+            return self.values.take(self._index(rng, (count, runs, dim)))
+        return self.values[self._index(rng, (count, runs))]
 
     @property
     def mean_sign(self) -> float:

@@ -14,6 +14,8 @@ import pytest
 
 import samlab as sl
 from samlab import algorithms as al
+from samlab import engine as engine_mod
+from samlab import noise as noise_mod
 
 DIAG = sl.problems.Quadratic(np.diag([0.5, 1.0, 3.0]), x_star=[1.0, 2.0, -1.0], f_star=0.25)
 ROT = sl.problems.Quadratic.from_spectrum([0.5, 1.0, 3.0], seed=1, x_star=[1.0, 2.0, -1.0])
@@ -482,3 +484,36 @@ def test_early_exit_when_every_run_is_frozen_matches_a_batch_that_keeps_stepping
 def test_x0_types_are_strict(x0, message):
     with pytest.raises(ValueError, match=message):
         sl.run(DIAG, al.gd(0.1), x0, 5)
+
+
+NOISES_WITH_BLOCKS = [
+    noise_mod.Gaussian(0.5), noise_mod.Gaussian([0.1, 2.0]), noise_mod.Discrete([2.0, -1.0], [1 / 3, 2 / 3]),
+    noise_mod.Discrete([1.0, 0.0, -2.0], [0.5, 0.25, 0.25]), noise_mod.Discrete([[1.0, 2.0], [-1.0, -2.0]], [0.5, 0.5]),
+    noise_mod.Gaussian(cov=np.array([[1.0, 0.3], [0.3, 2.0]])),  # no blocks: drawn step by step
+]
+
+
+@pytest.mark.parametrize("nz", NOISES_WITH_BLOCKS, ids=lambda n: n.describe()["name"])
+@pytest.mark.parametrize("same_sample", [False, True])
+def test_noise_drawn_in_blocks_is_the_same_as_step_by_step(monkeypatch, nz, same_sample):
+    """Noise drawn for many steps at once gives the very bits of one draw per step (n-SAM and m-SAM)."""
+    p = sl.problems.Quadratic(np.diag([1.0, 3.0]))
+    alg = sl.algorithms.sam(0.1, 0.05, same_sample=same_sample)
+    blocked = sl.run(p, alg, np.ones(2), 257, runs=37, noise=nz, seed=3, checkpoints=40, cache=False)
+    monkeypatch.setattr(engine_mod, "NOISE_BLOCK_VALUES", 1)
+    stepwise = sl.run(p, alg, np.ones(2), 257, runs=37, noise=nz, seed=3, checkpoints=40, cache=False)
+    assert np.array_equal(blocked.x, stepwise.x) and np.array_equal(blocked.f, stepwise.f)
+
+
+def test_a_noise_subclass_overriding_only_draw_is_drawn_step_by_step():
+    """A user's subclass that changes ``draw`` must be called: the inherited block draw would bypass it."""
+    calls = []
+
+    class Counted(noise_mod.Gaussian):
+        def draw(self, rng, runs, dim):
+            calls.append(runs)
+            return super().draw(rng, runs, dim)
+
+    sl.run(sl.problems.Quadratic(np.diag([1.0, 3.0])), sl.algorithms.gd(0.1), np.ones(2), 50, runs=4,
+           noise=Counted(0.1), seed=0, cache=False)
+    assert len(calls) == 50

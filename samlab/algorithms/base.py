@@ -106,8 +106,10 @@ class StepContext:
         zero = norm == 0.0
         if self.eps > 0.0:
             inv = 1.0 / (norm + self.eps)
-        else:
+        elif zero.any():
             inv = np.divide(1.0, norm, out=np.zeros_like(norm), where=~zero)
+        else:  # the usual case: a plain division, the same quotients
+            inv = 1.0 / norm
         self.zero = zero if self.zero is None else (self.zero | zero)
         return inv[:, None]
 
