@@ -1609,7 +1609,7 @@ def almost_constant_radius_worst_case(s, seed):
                  "budget": int(s["budget"]), "instance": instance, "broken": broken,
                  "worst_ratio_huber": next(r["worst_ratio"] for r in beyond if r["family"] == "huber"),
                  "worst_ratio_cosines": next(r["worst_ratio"] for r in beyond if r["family"] == "cosines"),
-                 "instances_beyond_the_class": beyond_instances,
+                 **{f"instance_{name} (beyond the class)": path for name, path in beyond_instances.items()},
                  "steps": K, "p": pw, "p_run": run_p, "bound_value": setup.almost_constant_bound(K, pw),
                  "cases": rows},
     )
