@@ -69,7 +69,6 @@ def test_gd_worst_case_is_tight_and_exact():
 def test_gd_rate_bound():
     assert setup.gd_rate_bound(3, 0.1, 0.1, 10.0) == pytest.approx(0.99 ** 6)
     assert setup.gd_rate_bound(1, 0.199, 0.1, 10.0) == pytest.approx(0.99 ** 2)  # γ > 2/(L + μ): |1 − γL| dominates
-    assert setup.gd_rate_bound(1, 0.199, 0.1, 10.0, claim_rate=True) == pytest.approx(0.9801 ** 2)
 
 
 def test_figure_scripts_declare_what_they_reproduce(tmp_path):

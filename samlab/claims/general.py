@@ -279,8 +279,7 @@ def save_instance(paper: str, slug: str, claim_id: str, s: dict, default_budget:
                "strongly convex functions [paper]; the rate of general/gd-linear-rate for γ ≤ 1/L; worst case by "
                "adversarial search and by the exact PEP of GD [derived]",
     kind="worst-case",
-    controls={"the claim's rate (1 − γμ)^{2N} used for 0 < γ < 2/L (beyond its condition γ ≤ 1/L)":
-              {"claim_rate": True}},
+    controls={"a wrong strong-convexity constant: 2μ in the bound": {"bound_mu_scale": 2.0}},
     **setup.GD_WORST_CASE,
 )
 def gd_linear_rate_worst_case(s, seed):
@@ -292,11 +291,13 @@ def gd_linear_rate_worst_case(s, seed):
     Tolerance: measured ≤ bound·(1 + 1e-9) (samlab.setups.general.FLOAT_TOLERANCE: float rounding of the
     runs is ~1e-13), and the exact PEP ≤ bound·(1 + 1e-6) (Clarabel's accuracy, about 1e-7 relative,
     samlab.pep.GAP_TOLERANCE). Quadratics attain the bound, so the worst ratio is expected at 1 − O(search
-    resolution). Control: the rate (1 − γμ)^{2N} of general/gd-linear-rate over the same γ range: beyond
-    γ = 2/(L + μ) the top mode contracts more slowly and the search must break it.
+    resolution). Control: the bound with 2μ in place of μ (a wrong constant): the slowest mode contracts by
+    (1 − γμ)² per step, not (1 − 2γμ)², so every γ ≤ 2/(L + 2μ) breaks it (by (0.99/0.98)^{2N} ≈ 5 at γL = 1,
+    N = 80). (The claim's own rate (1 − γμ)^{2N} used beyond its condition fails only for γL in (1.980,
+    1.99), 0.5 % of the box, which a full-budget search missed: no control.)
     """
     mu, L = setup.SPECTRUM
-    cases = setup.gd_worst_case_cases(s["dim"], claim_rate=s.get("claim_rate", False))
+    cases = setup.gd_worst_case_cases(s["dim"], bound_mu_scale=float(s.get("bound_mu_scale", 1.0)))
     searches = setup.run_searches(cases, steps=s["steps"], budget=s["budget"], seed=seed, progress=s.get("progress"))
     medians = [setup.sample_median(c, steps=s["steps"], n=s["samples"], seed=seed) for c in cases]
     i = int(np.argmax([f.worst_ratio for f in searches]))
