@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .checks import real_array
+from .checks import integer, real_array
 
-__all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise"]
+__all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise", "PairedNoise"]
 
 
 class Noise:
@@ -192,3 +192,40 @@ class MinibatchNoise(Noise):
     def describe(self):
         b = self.batch_size
         return {"name": self.name, "cov": self.cov.tolist(), "batch_size": b.tolist() if b.ndim else float(b)}
+
+
+class PairedNoise(Noise):
+    """``copies`` configurations that see the same noise: one draw for ``runs`` runs per step, repeated for
+    each copy (run j of copy c is run c·runs + j). The noise counterpart of ``sampling.PairedSampling``:
+    since the generator fills the ``runs`` rows exactly as a run of ``runs`` runs alone does, copy c is
+    bit for bit that run (e.g. SAM at several ρ and its SGD baseline with identical samples, in one batch)."""
+
+    name = "paired"
+
+    def __init__(self, noise: Noise, runs: int, copies: int):
+        if not isinstance(noise, Noise):
+            raise ValueError(f"noise must be a samlab noise, got {noise!r}")
+        integer(runs, "runs", minimum=1)
+        integer(copies, "copies", minimum=1)
+        self.noise, self.base_runs, self.copies = noise, int(runs), int(copies)
+        self.runs = self.base_runs * self.copies
+
+    def check(self, dim):
+        self.noise.check(dim)
+
+    def _covers(self, runs):
+        if runs != self.runs:
+            raise ValueError(f"PairedNoise covers {self.runs} runs but the run has {runs}")
+
+    def draw(self, rng, runs, dim):
+        self._covers(runs)
+        return np.tile(self.noise.draw(rng, self.base_runs, dim), (self.copies, 1))
+
+    def draws(self, rng, runs, dim, count):
+        self._covers(runs)
+        block = self.noise.draws(rng, self.base_runs, dim, count)
+        return None if block is None else np.tile(block, (1, self.copies, 1))
+
+    def describe(self):
+        return {"name": self.name, "copies": self.copies, "runs_per_copy": self.base_runs,
+                "noise": self.noise.describe()}

@@ -26,7 +26,7 @@ import secrets
 import zipfile
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -237,6 +237,20 @@ class Result:
     def final(self, name: str = "f_gap") -> np.ndarray:
         """(B,) last recorded value of a metric (``"f_gap"``, ``"grad_norm"``, an observed name …)."""
         return self._metric(name)[-1]
+
+    def select(self, runs) -> "Result":
+        """A copy holding only the runs ``runs`` (indices or a slice of the B runs), in that order; ``meta``
+        is copied with ``runs`` updated (per-run entries in it are the caller's to narrow)."""
+        cols = np.arange(self.runs)[runs] if isinstance(runs, slice) else np.atleast_1d(np.asarray(runs))
+        if cols.ndim != 1 or not np.issubdtype(cols.dtype, np.integer):
+            raise ValueError(f"runs must be integer indices or a slice, got {runs!r}")
+        pick = (lambda a, axis=1: None if a is None else np.take(a, cols, axis=axis))
+        return replace(self, f=pick(self.f), f_gap=pick(self.f_gap), grad_norm=pick(self.grad_norm),
+                       dist=pick(self.dist), perturbation=pick(self.perturbation), x=pick(self.x, 0),
+                       status=pick(self.status, 0), n_zero_grad=pick(self.n_zero_grad, 0),
+                       diverged_at=pick(self.diverged_at, 0), stopped_at=pick(self.stopped_at, 0),
+                       iterates=pick(self.iterates), observed={k: pick(v) for k, v in self.observed.items()},
+                       meta={**self.meta, "runs": int(cols.size)})
 
     def _metric(self, name: str) -> np.ndarray:
         if name in self.observed:

@@ -407,3 +407,42 @@ def test_figures_print_the_claims_numbers():
     v = registry()["si-yun-2023/sc-minimax-rate"].check(quick=True, seed=0)
     fam, _ = setup.minimax_fits(*setup.MINIMAX_FAMILIES[0], m)
     assert fam["gap_fit"].slope == v.measured
+
+
+@pytest.mark.parametrize("key, usam", [
+    (("e2", "m"), False), (("e3", 1.0, "n", 2.0, 20.0), False), (("e3", 1.0, "n", 2.0, 20.0), True),
+    (("e5", "n"), False), (("e5", "m"), False),
+    (("ls", 0, (0.05, 0.4), "m", 2, 5), False), (("ls", 0, (0.05, 0.4), "n", 1, 3), False),
+    (("noise", 0, (0.05, 0.4), "n", 2), False), (("e2", "m"), True)])
+def test_rho_sweep_blocks_are_the_runs_alone(key, usam):
+    """The batched sweep (one run, a ρ per block, samples shared across blocks) gives, block by block, the
+    run at that ρ alone bit for bit, with its meta: every claim's SAM against SGD stays paired."""
+    inst = sy_claims._instance(key)
+    runner = sy_claims._UsamInstance(inst) if usam else inst
+    rhos, R, T = (0.05, 0.4), 7, 60
+    sweep = setup.rho_sweep(runner, rhos, R, T, 3, name="sweep-test")
+    assert list(sweep) == [0.0, *rhos]
+    for rho, block in sweep.items():
+        alone = runner.run(runner.algorithm(runner.lr, rho), T, R, 3, [T // 4, T], name="sweep-test")
+        for field in ("t", "f", "f_gap", "grad_norm", "dist", "perturbation", "x", "status", "n_zero_grad",
+                      "diverged_at", "stopped_at", "iterates"):
+            np.testing.assert_array_equal(getattr(block, field), getattr(alone, field), err_msg=field)
+        assert block.n_grad == alone.n_grad
+        drop = (lambda m: {k: v for k, v in m.items() if k != "seconds"})
+        assert drop(block.meta) == drop(alone.meta)
+
+
+def test_paired_noise_repeats_one_draw():
+    """PairedNoise: copies of one draw of ``runs`` rows, step by step and in blocks; strict arguments."""
+    base = sl.noise.Discrete([2.0, -1.0], [1 / 3, 2 / 3])
+    paired = sl.noise.PairedNoise(base, 3, 2)
+    a = paired.draws(np.random.default_rng(1), 6, 1, 4)
+    b = base.draws(np.random.default_rng(1), 3, 1, 4)
+    np.testing.assert_array_equal(a, np.concatenate([b, b], axis=1))
+    np.testing.assert_array_equal(paired.draw(np.random.default_rng(1), 6, 1), a[0])
+    assert sl.noise.PairedNoise(sl.noise.Gaussian(cov=np.eye(2)), 3, 2).draws(np.random.default_rng(1), 6, 2, 4) is None
+    with pytest.raises(ValueError, match="covers 6 runs"):
+        paired.draw(np.random.default_rng(1), 5, 1)
+    for bad in ((base, 2.0, 2), (base, 2, True), (base, 0, 2), ("gauss", 2, 2)):
+        with pytest.raises(ValueError):
+            sl.noise.PairedNoise(*bad)

@@ -193,16 +193,7 @@ def thin_result(res, keep):
 
 def select_runs(res, cols):
     """A copy of a Result with only the runs ``cols`` (figure data kept small)."""
-    import dataclasses
-
-    cols = np.atleast_1d(np.asarray(cols))
-    pick = (lambda a, axis=1: None if a is None else np.take(a, cols, axis=axis))
-    return dataclasses.replace(res, f=pick(res.f), f_gap=pick(res.f_gap), grad_norm=pick(res.grad_norm),
-                               dist=pick(res.dist), perturbation=pick(res.perturbation), x=pick(res.x, 0),
-                               status=pick(res.status, 0), n_zero_grad=pick(res.n_zero_grad, 0),
-                               diverged_at=pick(res.diverged_at, 0), stopped_at=pick(res.stopped_at, 0),
-                               iterates=pick(res.iterates), observed={k: pick(v) for k, v in res.observed.items()},
-                               meta={**res.meta, "runs": int(cols.size)})
+    return res.select(cols)
 
 
 def first_step_within(path, point, radius: float = SADDLE_REACHED):

@@ -299,9 +299,21 @@ class StochasticInstance:
         same = self.variant == "m"
         return algorithms.usam(lr, rho, same_sample=same) if usam else algorithms.sam(lr, rho, same_sample=same)
 
-    def run(self, algo, steps, runs, seed, checkpoints, keep_iterates=True, name="stoch"):
-        return run(self.problem, algo, self.x0, steps, runs=runs, sampling=self.sampling, noise=self.noise,
+    def run(self, algo, steps, runs, seed, checkpoints, keep_iterates=True, name="stoch", copies=1):
+        """``runs`` runs of ``algo``; with ``copies`` > 1, ``copies`` blocks of ``runs`` runs (the algorithm's
+        per-run hyperparameters tell them apart) that see the same samples: row c·runs + j of the result is
+        run j of block c (``sampling.PairedSampling``, ``noise.PairedNoise``)."""
+        samp, noise = self.sampling, self.noise
+        if copies > 1:
+            samp = None if samp is None else sampling.PairedSampling(samp, runs, copies)
+            noise = None if noise is None else noises.PairedNoise(noise, runs, copies)
+        return run(self.problem, algo, self.x0, steps, runs=runs * copies, sampling=samp, noise=noise,
                    seed=seed, checkpoints=checkpoints, keep_iterates=keep_iterates, name=name)
+
+    def describe_oracle(self) -> dict:
+        """The ``sampling`` and ``noise`` entries of a run's meta for this instance's own oracle."""
+        return {"sampling": None if self.sampling is None else self.sampling.describe(),
+                "noise": None if self.noise is None else self.noise.describe()}
 
     def limit(self, rho):
         """(x̄, Jacobian of the mean field at x̄) from samlab.theory.si_yun_2023."""
@@ -447,11 +459,20 @@ def random_noise_law(gen: np.random.Generator, dim: int):
 
 def rho_sweep(inst: StochasticInstance, rhos, runs: int, steps: int, seed: int, *, baseline: bool = True,
               name: str = "sweep") -> dict:
-    """SAM at every ρ in ``rhos`` (plus, with ``baseline``, the paired SGD run ρ = 0: same seed, same samples),
-    recorded at T/4 and T with iterates kept. Returns {ρ: Result}."""
+    """SAM at every ρ in ``rhos`` (plus, with ``baseline``, the paired SGD run ρ = 0: same samples),
+    recorded at T/4 and T with iterates kept. Returns {ρ: Result}.
+
+    One batched run with a ρ per run, every ρ's block seeing the same samples: each block is bit for bit
+    (meta included, but for its timing) the run of ``runs`` runs at that ρ alone with this seed and name,
+    and the per-step cost of the small runs is paid once for the whole sweep."""
+    grid = ((0.0,) if baseline else ()) + tuple(float(r) for r in rhos)
+    res = inst.run(inst.algorithm(inst.lr, np.repeat(grid, runs)), steps, runs, seed, [steps // 4, steps],
+                   name=name, copies=len(grid))
     out = {}
-    for rho in ((0.0,) if baseline else ()) + tuple(rhos):
-        out[rho] = inst.run(inst.algorithm(inst.lr, rho), steps, runs, seed, [steps // 4, steps], name=name)
+    for i, rho in enumerate(grid):
+        block = res.select(slice(i * runs, (i + 1) * runs))
+        block.meta.update(algorithm={**res.meta["algorithm"], "rho": rho}, **inst.describe_oracle())
+        out[rho] = block
     return out
 
 
