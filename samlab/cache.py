@@ -28,7 +28,9 @@ record) under ``<cache>/tasks/``, keyed by the task, its mode and seed and the c
 that matters (see :func:`samlab.execution.task_key`): :func:`store_task` saves the record with the
 SHA-256 of every file the task wrote, and :func:`load_task` gives it back only if the entry's own
 checksum holds and those files are still there with the same bytes (else None: the task runs
-again). ``<cache>/timings/`` holds the seconds each task took last time (for the time-left
+again). ``<cache>/searches/`` keeps the outcome of adversarial searches (``samlab.adversary.search``:
+the differential evolution's optimum and history, keyed like a run), so that a figure script repeating a
+claim's search only re-measures the instance. ``<cache>/timings/`` holds the seconds each task took last time (for the time-left
 estimate; never part of any result).
 """
 
@@ -45,7 +47,8 @@ from typing import Any, Iterable
 from .fingerprint import Unfingerprintable, digest, source_version
 
 __all__ = ["enabled", "location", "run_key", "load_run", "store_run", "info", "clear", "RUN_SOURCES",
-           "MIN_SECONDS", "load_task", "store_task", "file_digest", "load_timings", "store_timings"]
+           "MIN_SECONDS", "load_task", "store_task", "file_digest", "load_timings", "store_timings",
+           "SEARCH_SOURCES", "search_key", "load_search", "store_search"]
 
 MIN_SECONDS = 0.05
 """Runs faster than this are not stored: reading an entry back costs about as much (~10 ms)."""
@@ -136,18 +139,20 @@ def info() -> dict[str, Any]:
     root = location()
     runs = _files(root / "runs", ".npz")
     tasks = _files(root / "tasks", ".json")
-    return {"location": str(root), "runs": len(runs), "tasks": len(tasks),
-            "bytes": sum(p.stat().st_size for p in runs + tasks)}
+    searches = _files(root / "searches", ".json")
+    return {"location": str(root), "runs": len(runs), "tasks": len(tasks), "searches": len(searches),
+            "bytes": sum(p.stat().st_size for p in runs + tasks + searches)}
 
 
 def clear() -> int:
-    """Delete every cached run and task outcome; returns how many runs there were.
+    """Delete every cached run, task outcome and search outcome; returns how many runs there were.
 
     The recorded task timings (a few kilobytes, used only to estimate the time left) are kept.
     """
     n = info()["runs"]
     shutil.rmtree(location() / "runs", ignore_errors=True)
     shutil.rmtree(location() / "tasks", ignore_errors=True)
+    shutil.rmtree(location() / "searches", ignore_errors=True)
     return n
 
 
@@ -176,34 +181,25 @@ def _entry_checksum(key: str, record: Any, files: dict[str, str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def store_task(key: str, record: dict[str, Any], files: Iterable[str | os.PathLike] = ()) -> bool:
-    """Keep ``record`` (JSON-ready) as the outcome of task ``key``, with the digests of the ``files``
-    it wrote; False (nothing stored) when a file cannot be read or the record is not JSON."""
+def _store_entry(path: Path, fmt: str, key: str, record: Any, digests: dict[str, str]) -> bool:
     from .result import atomic_write_text
 
-    digests: dict[str, str] = {}
-    for path in files:
-        digest_ = file_digest(path)
-        if digest_ is None:
-            return False
-        digests[str(Path(path).resolve())] = digest_
     try:
-        entry = {"format": _TASK_FORMAT, "key": key, "record": record, "files": digests,
+        entry = {"format": fmt, "key": key, "record": record, "files": digests,
                  "checksum": _entry_checksum(key, record, digests)}
         text = json.dumps(entry, ensure_ascii=True, allow_nan=True)  # key order kept: same record, same bytes
     except (TypeError, ValueError):
         return False
     try:
-        atomic_write_text(_task_entry(key), text)
+        atomic_write_text(path, text)
     except OSError:
         return False
     return True
 
 
-def load_task(key: str) -> dict[str, Any] | None:
-    """The record stored for task ``key``, or None: no entry, a corrupt or foreign one (deleted), or
-    a file the task wrote that is gone or changed since."""
-    path = _task_entry(key)
+def _load_entry(path: Path, fmt: str, key: str) -> dict[str, Any] | None:
+    """The entry at ``path`` if it is whole and is ``key``'s (its checksum holds); a corrupt or foreign
+    entry is deleted and gives None."""
     try:
         entry = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -211,15 +207,71 @@ def load_task(key: str) -> dict[str, Any] | None:
     except (OSError, ValueError):
         path.unlink(missing_ok=True)
         return None
-    if (not isinstance(entry, dict) or entry.get("format") != _TASK_FORMAT or entry.get("key") != key
+    if (not isinstance(entry, dict) or entry.get("format") != fmt or entry.get("key") != key
             or not isinstance(entry.get("files"), dict)
             or entry.get("checksum") != _entry_checksum(key, entry.get("record"), entry["files"])):
         path.unlink(missing_ok=True)
+        return None
+    return entry
+
+
+def store_task(key: str, record: dict[str, Any], files: Iterable[str | os.PathLike] = ()) -> bool:
+    """Keep ``record`` (JSON-ready) as the outcome of task ``key``, with the digests of the ``files``
+    it wrote; False (nothing stored) when a file cannot be read or the record is not JSON."""
+    digests: dict[str, str] = {}
+    for path in files:
+        digest_ = file_digest(path)
+        if digest_ is None:
+            return False
+        digests[str(Path(path).resolve())] = digest_
+    return _store_entry(_task_entry(key), _TASK_FORMAT, key, record, digests)
+
+
+def load_task(key: str) -> dict[str, Any] | None:
+    """The record stored for task ``key``, or None: no entry, a corrupt or foreign one (deleted), or
+    a file the task wrote that is gone or changed since."""
+    entry = _load_entry(_task_entry(key), _TASK_FORMAT, key)
+    if entry is None:
         return None
     for file, digest_ in entry["files"].items():
         if file_digest(file) != digest_:
             return None  # the outputs changed: the entry is right, the files are not
     return entry["record"]
+
+
+# ----------------------------------------------------------------------------- search outcomes
+_SEARCH_FORMAT = "samlab.search/1"
+
+SEARCH_SOURCES = RUN_SOURCES + ("adversary",)
+"""The samlab sources an adversarial search's outcome depends on (their hash is part of its key)."""
+
+
+@functools.cache
+def _search_code_version() -> str:
+    return source_version(*SEARCH_SOURCES)
+
+
+def search_key(inputs: dict[str, Any]) -> str | None:
+    """The key of an adversarial search from its inputs, or None if they cannot be fingerprinted."""
+    try:
+        return digest({"kind": "search", "code": _search_code_version(), **inputs})
+    except Unfingerprintable:
+        return None
+
+
+def _search_entry(key: str) -> Path:
+    return location() / "searches" / key[:2] / f"{key}.json"
+
+
+def store_search(key: str, outcome: dict[str, Any]) -> bool:
+    """Keep the JSON-ready ``outcome`` of the search ``key`` (its optimum and history: a few hundred bytes)."""
+    return _store_entry(_search_entry(key), _SEARCH_FORMAT, key, outcome, {})
+
+
+def load_search(key: str) -> dict[str, Any] | None:
+    """The outcome stored for the search ``key``, or None (missing, or corrupt or foreign: deleted)."""
+    entry = _load_entry(_search_entry(key), _SEARCH_FORMAT, key)
+    return None if entry is None else entry["record"]
 
 
 # ----------------------------------------------------------------------------- timings

@@ -544,13 +544,13 @@ def cmd_cache(args) -> int:
     if args.action == "clear":
         before = cache.info()
         cache.clear()
-        print(f"removed {before['runs']} cached runs and {before['tasks']} task outcomes"
+        print(f"removed {before['runs']} cached runs, {before['tasks']} task outcomes and {before['searches']} searches"
               f" ({before['bytes'] / 1e6:.1f} MB) from {before['location']}")
         return 0
     info = cache.info()
     state = "on" if cache.enabled() else "off here (samlab verify, reproduce, run and figure scripts turn it on)"
     print(f"location: {info['location']}\n"
-          f"runs: {info['runs']}\ntask outcomes: {info['tasks']}\nsize: {info['bytes'] / 1e6:.1f} MB\n"
+          f"runs: {info['runs']}\ntask outcomes: {info['tasks']}\nsearches: {info['searches']}\nsize: {info['bytes'] / 1e6:.1f} MB\n"
           f"SAMLAB_CACHE: {state}")
     return 0
 

@@ -275,3 +275,37 @@ def test_runs_with_observers_are_found_again():
     again = sl.run(p, alg, np.ones(2), 200, observe={"step": lambda v: v.k + 0.0}, cache=True)
     assert Counting.calls == calls and np.array_equal(first.observed["step"], again.observed["step"])
     assert [f.stem for f in _entries(cache.location())] != ["step"]
+
+
+def test_a_repeated_search_reuses_its_optimum_and_gives_the_same_search(_cache_dir, monkeypatch):
+    """With the cache on, the same adversarial search again skips the differential evolution (one run:
+    re-measuring the optimum) and returns the same Search; another seed or budget is another search,
+    and a corrupt outcome is searched again."""
+    from samlab import adversary as adv
+    from samlab.adversary import searching
+
+    monkeypatch.setenv("SAMLAB_CACHE", "1")
+    calls = []
+    real = searching.run
+    monkeypatch.setattr(searching, "run", lambda *a, **kw: calls.append(1) or real(*a, **kw))
+    alg, fam = sl.algorithms.sam(0.5, 0.1), adv.Huber(2, 1.0, 0.1)
+    a = adv.search(alg, fam, steps=10, bound=lambda t: 1.0 + 0 * t, budget=200, seed=7)
+    first = len(calls)
+    seen = []
+    b = adv.search(alg, fam, steps=10, bound=lambda t: 1.0 + 0 * t, budget=200, seed=7,
+                   progress=lambda g, best: seen.append((g, best)))
+    assert len(calls) == first + 1 and first == a.generations + 1
+    assert seen == [(a.generations - 1, a.history[-1])]
+    for field in ("worst_ratio", "t", "measured", "search_ratio", "evaluations", "generations", "population"):
+        assert getattr(a, field) == getattr(b, field), field
+    assert np.array_equal(a.params, b.params) and np.array_equal(a.history, b.history)
+    assert cache.info()["searches"] == 1
+    adv.search(alg, fam, steps=10, bound=lambda t: 1.0 + 0 * t, budget=200, seed=8)
+    assert cache.info()["searches"] == 2
+    for path in (_cache_dir / "searches").rglob("*.json"):
+        path.write_text(path.read_text().replace('"evaluated": ', '"evaluated": 1'))
+    calls.clear()
+    c = adv.search(alg, fam, steps=10, bound=lambda t: 1.0 + 0 * t, budget=200, seed=7)
+    assert len(calls) == a.generations + 1 and c.worst_ratio == a.worst_ratio
+    cache.clear()
+    assert cache.info()["searches"] == 0
