@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["row_norms"]
+__all__ = ["row_norms", "inverse_row_norms"]
 
 
 def row_norms(a: np.ndarray) -> np.ndarray:
@@ -28,3 +28,16 @@ def row_norms(a: np.ndarray) -> np.ndarray:
         out[rows] = norms
         return out
     return np.sqrt(s)
+
+
+def inverse_row_norms(a: np.ndarray) -> np.ndarray | None:
+    """(B,) 1/‖a_b‖ of the rows of a (B, d) array in the usual case, in one pass: no row is zero and every
+    Σa² lies where :func:`row_norms` computes √(Σa²) directly (the same quotients, bit for bit). None
+    otherwise (a zero row, NaN, or Σa² outside (1e-290, 1e290)): then use :func:`row_norms`."""
+    if a.ndim == 2 and a.shape[1] == 1:
+        n = np.abs(a[:, 0])
+        return 1.0 / n if n.size and n.min() > 0.0 else None
+    s = np.einsum("ij,ij->i", a, a)
+    if s.size and s.min() > 1e-290 and s.max() < 1e290:
+        return 1.0 / np.sqrt(s)
+    return None

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..checks import boolean, integer, real
 from ..hyper import Bounds, Hyper
-from ..linalg import row_norms
+from ..linalg import inverse_row_norms, row_norms
 
 __all__ = [
     "Perturbation", "Descent", "Algorithm", "StepContext", "Bounds",
@@ -102,6 +102,10 @@ class StepContext:
 
     def inverse_norm(self, d: np.ndarray) -> np.ndarray:
         """(B, 1) column 1/‖d_b‖ (1/(‖d_b‖ + ε) with ε > 0); 0 for an exactly zero row (counted)."""
+        if self.eps == 0.0:
+            inv = inverse_row_norms(d)  # the usual case, one pass: no zero row to count
+            if inv is not None:
+                return inv[:, None]
         norm = row_norms(d)
         zero = norm == 0.0
         if self.eps > 0.0:
