@@ -275,6 +275,35 @@ def test_sam_normalizes_a_tiny_nonzero_gradient():
         assert res.x[0, 0] == pytest.approx(x0 - 0.1 * 2 * (x0 + 0.5), rel=1e-15), x0
 
 
+_ROW_VALUES = hst.one_of(hst.just(0.0), hst.floats(-1e200, 1e200, allow_nan=False, allow_subnormal=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(hst.integers(1, 4), hst.integers(1, 3).flatmap(lambda d: hst.lists(
+    hst.lists(_ROW_VALUES, min_size=d, max_size=d), min_size=1, max_size=5)))
+def test_one_pass_inverse_norms_are_the_safe_path_bit_for_bit(_, rows):
+    """linalg.inverse_row_norms gives 1/row_norms exactly, and None exactly when the safe path is needed
+    (a zero row, or Σa² outside (1e-290, 1e290)); the zero-row count is the same either way."""
+    from samlab.linalg import inverse_row_norms, row_norms
+
+    a = np.array(rows, dtype=float)
+    inv = inverse_row_norms(a)
+    norms = row_norms(a)
+    if a.shape[1] == 1:
+        needs_safe = not np.all(norms > 0)
+    else:
+        s = np.einsum("ij,ij->i", a, a)
+        needs_safe = not (s.min() > 1e-290 and s.max() < 1e290)
+    assert (inv is None) == needs_safe
+    if inv is not None:
+        np.testing.assert_array_equal(inv, 1.0 / norms)
+    ctx = al.StepContext(1, None, None)
+    out = ctx.inverse_norm(a)[:, 0]
+    np.testing.assert_array_equal(out, np.where(norms == 0.0, 0.0, 1.0 / np.where(norms == 0.0, 1.0, norms)))
+    zero = np.zeros(a.shape[0], bool) if ctx.zero is None else ctx.zero
+    np.testing.assert_array_equal(zero, norms == 0.0)
+
+
 # ----------------------------------------------------------------------------- validation
 
 @pytest.mark.parametrize("make,arg", [
