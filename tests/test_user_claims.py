@@ -122,3 +122,26 @@ def test_verify_module_errors_are_usage_errors(tmp_path, capsys):
 
     assert main(["verify", "--quick", "--module", str(tmp_path / "nope.py")]) == 2
     assert "--module" in capsys.readouterr().err
+
+
+def test_controls_write_their_files_elsewhere_and_leave_the_claims(tmp_path):
+    """A claim that saves a file (as the full-mode worst-case claims save their worst instance): its controls
+    measure the same way, but what they write goes to a scratch folder, so the claim's file stays the claim's."""
+    from samlab.claims.base import Verdict
+    from samlab.experiment import data_dir, output_mode
+
+    claims.declare_paper("my-saving-note", "A note whose claim saves a file")
+
+    @claims.claim(id="my-saving-note/saves", statement="s", provenance="p [derived]", kind="bound",
+                  quick={"label": "claim"}, full={"label": "claim"}, controls={"other": {"label": "control"}})
+    def measure(s, seed):
+        """Writes its label to data/label.txt; passes for the claim's own label (the test's control fails)."""
+        (data_dir("my-saving-note") / "label.txt").write_text(s["label"])
+        return Verdict(passed=s["label"] == "claim", measured=0.0, predicted=0.0, quantity="q", tolerance="t")
+
+    c = claims.get("my-saving-note/saves")
+    with output_mode(False, tmp_path):
+        assert c.check().passed
+        (outcome,) = c.check_controls()
+        assert outcome.verdict is not None and not outcome.verdict.passed
+    assert (tmp_path / "my_saving_note" / "data" / "label.txt").read_text() == "claim"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import tempfile
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -263,12 +264,18 @@ class Claim:
         return verdict
 
     def check_controls(self, quick: bool = False, seed: int = 0) -> list[ControlOutcome]:
-        """Measure the claim under each control (settings overrides); each should fail."""
+        """Measure the claim under each control (settings overrides); each should fail.
+
+        A control's files (a worst instance a full-mode claim saves, say) are not the claim's: they are
+        written to a scratch folder, deleted afterwards, so the figures folder keeps the claim's own."""
+        from ..experiment import output_mode
+
         outcomes = []
         for name, overrides in self.controls.items():
             settings = {**self.settings(quick), **overrides}
             try:
-                verdict = self.measure(settings, int(seed))
+                with tempfile.TemporaryDirectory(prefix="samlab-control-") as scratch, output_mode(quick, scratch):
+                    verdict = self.measure(settings, int(seed))
                 if not isinstance(verdict, Verdict):
                     raise TypeError(f"returned {type(verdict).__name__}, not a Verdict")
                 outcomes.append(ControlOutcome(name, dict(overrides), verdict))

@@ -1037,11 +1037,10 @@ def thm32_worst_case(s, seed):
     broken = not all(c.passed for c in criteria)
     instance = ""
     if s.get("save_instance"):
-        from ..experiment import repo_root
+        from ..experiment import data_dir
         from ..result import atomic_write_text
 
-        path = repo_root() / "figures" / WORST_CASE_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = data_dir(PAPER) / WORST_CASE_FILE.rsplit("/", 1)[1]  # the output mode's folder (--out, quick)
         atomic_write_text(path, json.dumps({"claim": f"{PAPER}/thm32-linear-rate-worst-case",
                                             "bound_claim": f"{PAPER}/thm32-linear-rate", "L": s["L"], "mu": s["mu"],
                                             "gap0": s["gap0"], "budget": int(s["budget"]), "seed": int(seed),
