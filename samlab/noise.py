@@ -61,16 +61,20 @@ class Gaussian(Noise):
         if isinstance(self.sigma, np.ndarray) and self.sigma.shape != (dim,):
             raise ValueError(f"sigma has shape {self.sigma.shape} but the problem has dimension {dim}")
 
+    def _scaled(self, z):
+        """σ·z for standard normal z: the one place a diagonal ξ gets its scale (one draw or a block)."""
+        return z * self.sigma
+
     def draw(self, rng, runs, dim):
         z = rng.standard_normal((runs, dim))
         if self.chol is not None:
             return z @ self.chol.T
-        return z * self.sigma
+        return self._scaled(z)
 
     def draws(self, rng, runs, dim, count):
         if self.chol is not None:  # a matrix product may round differently with more rows
             return None
-        return rng.standard_normal((count, runs, dim)) * self.sigma
+        return self._scaled(rng.standard_normal((count, runs, dim)))
 
     def describe(self):
         if self.chol is not None:
