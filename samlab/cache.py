@@ -77,16 +77,20 @@ def location() -> Path:
 
 
 @functools.cache
-def _run_code_version() -> str:
-    return source_version(*RUN_SOURCES)
+def _code_version(sources: tuple[str, ...]) -> str:
+    return source_version(*sources)
+
+
+def _key(kind: str, sources: tuple[str, ...], inputs: dict[str, Any]) -> str | None:
+    try:
+        return digest({"kind": kind, "code": _code_version(sources), **inputs})
+    except Unfingerprintable:
+        return None
 
 
 def run_key(inputs: dict[str, Any]) -> str | None:
     """The key of a run from its inputs (a dict of everything it depends on), or None if uncacheable."""
-    try:
-        return digest({"kind": "run", "code": _run_code_version(), **inputs})
-    except Unfingerprintable:
-        return None
+    return _key("run", RUN_SOURCES, inputs)
 
 
 def _entry(key: str) -> Path:
@@ -246,17 +250,9 @@ SEARCH_SOURCES = RUN_SOURCES + ("adversary",)
 """The samlab sources an adversarial search's outcome depends on (their hash is part of its key)."""
 
 
-@functools.cache
-def _search_code_version() -> str:
-    return source_version(*SEARCH_SOURCES)
-
-
 def search_key(inputs: dict[str, Any]) -> str | None:
     """The key of an adversarial search from its inputs, or None if they cannot be fingerprinted."""
-    try:
-        return digest({"kind": "search", "code": _search_code_version(), **inputs})
-    except Unfingerprintable:
-        return None
+    return _key("search", SEARCH_SOURCES, inputs)
 
 
 def _search_entry(key: str) -> Path:
