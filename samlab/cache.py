@@ -29,9 +29,9 @@ that matters (see :func:`samlab.execution.task_key`): :func:`store_task` saves t
 SHA-256 of every file the task wrote, and :func:`load_task` gives it back only if the entry's own
 checksum holds and those files are still there with the same bytes (else None: the task runs
 again). ``<cache>/searches/`` keeps the outcome of adversarial searches (``samlab.adversary.search``:
-the differential evolution's optimum and history, keyed like a run), so that a figure script repeating a
-claim's search only re-measures the instance. ``<cache>/timings/`` holds the seconds each task took last time (for the time-left
-estimate; never part of any result).
+the differential evolution's optimum and history, keyed like a run), so that a figure script repeating
+a claim's search only re-measures the instance. ``<cache>/timings/`` holds the seconds each task took
+last time (for the time-left estimate; never part of any result).
 """
 
 from __future__ import annotations

@@ -550,7 +550,8 @@ def cmd_cache(args) -> int:
     info = cache.info()
     state = "on" if cache.enabled() else "off here (samlab verify, reproduce, run and figure scripts turn it on)"
     print(f"location: {info['location']}\n"
-          f"runs: {info['runs']}\ntask outcomes: {info['tasks']}\nsearches: {info['searches']}\nsize: {info['bytes'] / 1e6:.1f} MB\n"
+          f"runs: {info['runs']}\ntask outcomes: {info['tasks']}\nsearches: {info['searches']}\n"
+          f"size: {info['bytes'] / 1e6:.1f} MB\n"
           f"SAMLAB_CACHE: {state}")
     return 0
 

@@ -271,3 +271,17 @@ def test_a_former_two_file_result_is_refused_clearly_and_replaced_on_save(tmp_pa
     (tmp_path / "run.json").write_text('{"mine": 1}')  # a file samlab did not write is left alone
     res.save(tmp_path / "run")
     assert sorted(os.listdir(tmp_path)) == ["run.json", "run.npz"]
+
+
+def test_select_keeps_the_chosen_runs_in_order():
+    """Result.select: the runs asked for (indices or a slice), every per-run field narrowed, meta["runs"] updated."""
+    res = sl.run(sl.problems.Quadratic(np.diag([1.0, 4.0])), sl.algorithms.sam(0.1, np.array([0.0, 0.1, 0.2])),
+                 np.ones(2), 5, keep_iterates=True, observe={"r": lambda v: v.x[:, 0]})
+    two = res.select([2, 0])
+    np.testing.assert_array_equal(two.x, res.x[[2, 0]])
+    np.testing.assert_array_equal(two.iterates, res.iterates[:, [2, 0]])
+    np.testing.assert_array_equal(two.observed["r"], res.observed["r"][:, [2, 0]])
+    assert two.runs == 2 and two.meta["runs"] == 2 and list(two.status) == list(res.status[[2, 0]])
+    np.testing.assert_array_equal(res.select(slice(1, 3)).f, res.f[:, 1:3])
+    with pytest.raises(ValueError, match="runs"):
+        res.select([0.5])
