@@ -45,7 +45,7 @@ from .algorithms import Algorithm, StepContext
 from .algorithms.base import hyper_values
 from .checks import real_array
 from .linalg import row_norms
-from .noise import Noise
+from .noise import Noise, offers_blocks
 from .problems.base import Problem
 from .result import Result
 from .sampling import Sampling
@@ -82,17 +82,6 @@ NOISE_BLOCK_VALUES = 1 << 17
 same numbers as step by step (Noise.draws), without the per-call overhead that dominates small batches."""
 
 
-def _offers_blocks(noise) -> bool:
-    """True when the noise's ``draws`` belongs to the class that defines its ``draw`` (or a subclass): a
-    subclass that overrides only ``draw`` is drawn step by step."""
-    if noise is None:
-        return False
-    mro = type(noise).__mro__
-    draw_owner = next(c for c in mro if "draw" in c.__dict__)
-    draws_owner = next(c for c in mro if "draws" in c.__dict__)
-    return draws_owner is not Noise and issubclass(draws_owner, draw_owner)
-
-
 class _Oracle:
     """Gradient oracle: exact, finite-sum sampling, additive noise, or sampling plus noise."""
 
@@ -101,7 +90,7 @@ class _Oracle:
         self.rng_sample, self.rng_noise, self.runs = rng_sample, rng_noise, runs
         self.stochastic = sampling is not None or noise is not None
         self.block_size = 1
-        if _offers_blocks(noise):  # a block never holds more draws than the run has steps
+        if offers_blocks(noise):  # a block never holds more draws than the run has steps
             self.block_size = max(1, min(steps, NOISE_BLOCK_VALUES // (runs * problem.dim)))
         self.block, self.used = None, 0
 

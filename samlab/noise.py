@@ -6,7 +6,7 @@ import numpy as np
 
 from .checks import integer, real_array
 
-__all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise", "PairedNoise"]
+__all__ = ["Noise", "Gaussian", "Discrete", "MinibatchNoise", "PairedNoise", "offers_blocks"]
 
 
 class Noise:
@@ -29,6 +29,17 @@ class Noise:
 
     def describe(self) -> dict:
         return {"name": self.name}
+
+
+def offers_blocks(noise) -> bool:
+    """True when the noise's ``draws`` belongs to the class that defines its ``draw`` (or a subclass): a
+    subclass that overrides only ``draw`` is drawn step by step, never through an inherited ``draws``."""
+    if noise is None:
+        return False
+    mro = type(noise).__mro__
+    draw_owner = next(c for c in mro if "draw" in c.__dict__)
+    draws_owner = next(c for c in mro if "draws" in c.__dict__)
+    return draws_owner is not Noise and issubclass(draws_owner, draw_owner)
 
 
 class Gaussian(Noise):
@@ -227,6 +238,8 @@ class PairedNoise(Noise):
 
     def draws(self, rng, runs, dim, count):
         self._covers(runs)
+        if not offers_blocks(self.noise):  # e.g. a subclass that overrides only draw: step by step
+            return None
         block = self.noise.draws(rng, self.base_runs, dim, count)
         return None if block is None else np.tile(block, (1, self.copies, 1))
 

@@ -446,3 +446,17 @@ def test_paired_noise_repeats_one_draw():
     for bad in ((base, 2.0, 2), (base, 2, True), (base, 0, 2), ("gauss", 2, 2)):
         with pytest.raises(ValueError):
             sl.noise.PairedNoise(*bad)
+
+
+def test_paired_noise_respects_a_subclass_that_overrides_only_draw():
+    """A user's noise that overrides draw alone is drawn step by step through PairedNoise too, never
+    through the parent's block draws (which would bypass the user's draw)."""
+    class Doubled(sl.noise.Gaussian):
+        def draw(self, rng, runs, dim):
+            return 2.0 * super().draw(rng, runs, dim)
+
+    paired = sl.noise.PairedNoise(Doubled(1.0), 3, 2)
+    assert paired.draws(np.random.default_rng(1), 6, 1, 4) is None
+    res = sl.run(sl.problems.Quadratic([[1.0]]), sl.algorithms.gd(0.1), [0.0], 5, runs=6, noise=paired, seed=2)
+    alone = sl.run(sl.problems.Quadratic([[1.0]]), sl.algorithms.gd(0.1), [0.0], 5, runs=3, noise=Doubled(1.0), seed=2)
+    np.testing.assert_array_equal(res.x, np.tile(alone.x, (2, 1)))
